@@ -1,0 +1,1 @@
+"""Reads of the citizens app, already scoped to the requesting user."""

@@ -1,0 +1,1 @@
+"""Reads of the dossiers app, already scoped to the requesting user."""

@@ -1,0 +1,16 @@
+"""The Celery application. Workers: `celery -A portal worker`; schedule: `celery -A portal beat`.
+
+Configuration lives in Django settings under the CELERY_ namespace (see settings/base.py):
+late acknowledgement, prefetch 1 and time limits, so a killed worker's task is redelivered
+and one slow task never hoards others.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+
+app = Celery("portal", task_cls="celery.contrib.django.task:DjangoTask")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

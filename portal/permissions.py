@@ -1,0 +1,144 @@
+"""Who may do what, and where. Every view of every app checks access through this module.
+
+Scope rules:
+- clerks and officers act in the units they are members of;
+- leaders, supervisors and catalogue editors oversee their unit and every unit below it
+  (a province supervisor sees the whole province);
+- superusers see everything (they administer the system, they are not staff of a unit).
+Refusals: a missing role is 403; an object outside the user's scope is 404, so that codes
+and ids of other units are not disclosed.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Role, Unit
+
+# Roles whose scope includes the units below their own.
+SUBTREE_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.EDITOR})
+STAFF_ROLES = frozenset(Role.values)
+
+
+def memberships_of(user):
+    """Active memberships of `user`, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_portal_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.active().filter(user=user).select_related("unit", "unit__level"))
+        user._portal_memberships = cached
+    return cached
+
+
+def forget_memberships(user):
+    """Drop the per-request cache after memberships changed."""
+    user.__dict__.pop("_portal_memberships", None)
+
+
+def roles_of(user):
+    return {m.role for m in memberships_of(user)}
+
+
+def is_staff_member(user):
+    return bool(memberships_of(user))
+
+
+def units_for_role(user, *roles):
+    """Units where `user` holds one of `roles` directly (no subtree expansion)."""
+    return [m.unit for m in memberships_of(user) if m.role in roles]
+
+
+def units_visible_to(user, *roles):
+    """Every unit the user may see, optionally only through some roles. A queryset."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    if user.is_superuser and not roles:
+        return Unit.objects.all()
+    memberships = [m for m in memberships_of(user) if not roles or m.role in roles]
+    direct = [m.unit.pk for m in memberships if m.role not in SUBTREE_ROLES]
+    subtree = [m.unit for m in memberships if m.role in SUBTREE_ROLES]
+    if not direct and not subtree:
+        return Unit.objects.none()
+    qs = Unit.objects.subtree_of(*subtree) if subtree else Unit.objects.none()
+    if direct:
+        qs = qs | Unit.objects.filter(pk__in=direct)
+    return qs.distinct()
+
+
+def can_see_unit(user, unit, *roles):
+    return units_visible_to(user, *roles).filter(pk=unit.pk).exists()
+
+
+def has_role(user, *roles, unit=None):
+    """True if `user` holds one of `roles`; with `unit`, in that unit (or above it for
+    subtree roles)."""
+    if unit is None:
+        return bool(roles_of(user) & set(roles))
+    for m in memberships_of(user):
+        if m.role not in roles:
+            continue
+        if m.unit_id == unit.pk or (m.role in SUBTREE_ROLES and unit.path.startswith(m.unit.path)):
+            return True
+    return False
+
+
+def get_visible_unit_or_404(user, *roles, **lookup):
+    try:
+        return units_visible_to(user, *roles).get(**lookup)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+
+
+def role_required(*roles):
+    """View decorator: anonymous users go to the login page, users without the role get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (roles_of(request.user) & set(roles)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def staff_required(view):
+    return role_required(*STAFF_ROLES)(view)
+
+
+# Where each role lands after login, in order of precedence for users holding several.
+HOME_BY_ROLE = [
+    (Role.CLERK, "dossiers:counter"),
+    (Role.OFFICER, "workflow:inbox"),
+    (Role.LEADER, "workflow:inbox"),
+    (Role.SUPERVISOR, "workflow:overview"),
+    (Role.EDITOR, "procedures:manage"),
+]
+CITIZEN_HOME = "citizens:my_dossiers"
+
+
+def home_url_name(user):
+    roles = roles_of(user)
+    for role, url_name in HOME_BY_ROLE:
+        if role in roles:
+            return url_name
+    return CITIZEN_HOME
+
+
+def navigation_for(user):
+    """The staff menu: one entry per distinct home the user's roles give access to."""
+    roles = roles_of(user)
+    seen, items = set(), []
+    for role, url_name in HOME_BY_ROLE:
+        if role in roles and url_name not in seen:
+            seen.add(url_name)
+            items.append(url_name)
+    return items

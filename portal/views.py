@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors
+from .models import Unit
+from .permissions import home_url_name, staff_required
+
+
+def index(request):
+    """The public home page: search a procedure, look a dossier up."""
+    return render(request, "portal/index.html")
+
+
+@login_required
+def home(request):
+    """After login every user lands on the home page of their role."""
+    return redirect(home_url_name(request.user))
+
+
+@staff_required
+def unit_list(request):
+    units = selectors.unit_list(user=request.user)
+    return render(request, "portal/unit_list.html", {"units": units})
+
+
+@staff_required
+def unit_detail(request, code):
+    try:
+        unit = selectors.unit_detail(user=request.user, code=code)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    return render(request, "portal/unit_detail.html", {"unit": unit})
+
+
+@require_POST
+@staff_required
+def switch_unit(request):
+    try:
+        unit_id = int(request.POST.get("unit", ""))
+    except ValueError:
+        raise PermissionDenied from None
+    units = {u.pk: u for u in selectors.units_of_user(user=request.user)}
+    if unit_id not in units:
+        raise PermissionDenied
+    request.session["current_unit_id"] = unit_id
+    messages.success(request, _("Đang làm việc tại: %(unit)s") % {"unit": units[unit_id].name})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "home"
+    return redirect(next_url)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # No context processors: the database may be the thing that failed.
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

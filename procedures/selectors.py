@@ -1,0 +1,1 @@
+"""Reads of the procedures app, already scoped to the requesting user."""

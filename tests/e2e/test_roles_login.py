@@ -1,0 +1,55 @@
+import pytest
+
+from tests.e2e.conftest import login, screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_home_page_on_a_phone(phone_page):
+    phone_page.goto("/")
+    assert phone_page.locator("html").get_attribute("lang") == "vi"
+    assert phone_page.get_by_role("heading", name="Dịch vụ công một cửa").is_visible()
+    # Nothing overflows the 390 px viewport.
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The vendored font with Vietnamese glyphs is loaded, not a fallback.
+    phone_page.evaluate("document.fonts.ready")
+    assert phone_page.evaluate("document.fonts.check('16px \"Be Vietnam Pro\"', 'Đăng ký khai sinh')")
+    path = screenshot(phone_page, "home-390x844")
+    assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    "fixture, landing, title",
+    [
+        ("clerk", "/counter/", "Bộ phận một cửa"),
+        ("officer", "/inbox/", "Hồ sơ cần xử lý"),
+        ("leader", "/inbox/", "Hồ sơ cần xử lý"),
+        ("supervisor", "/supervision/", "Giám sát giải quyết hồ sơ"),
+        ("editor", "/catalogue/", "Quản lý danh mục thủ tục"),
+        ("citizen", "/my/", "Hồ sơ của tôi"),
+    ],
+)
+def test_each_role_logs_in_and_sees_its_home(request, page, live_server, fixture, landing, title):
+    user = request.getfixturevalue(fixture)
+    login(page, user.username)
+    assert page.url == live_server.url + landing
+    assert page.get_by_test_id("page-title").inner_text() == title
+    assert page.get_by_test_id("empty-state").is_visible()
+    screenshot(page, f"home-{fixture}")
+
+
+def test_staff_header_shows_the_unit_and_logout_works(page, clerk):
+    login(page, "clerk")
+    assert page.get_by_test_id("current-unit").inner_text() == "Ủy ban nhân dân xã Mỹ Hà"
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Đăng xuất").click()
+    assert page.get_by_role("heading", name="Bạn đã đăng xuất").is_visible()
+
+
+def test_language_switch_to_english_and_back(page, db):
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="One-stop public services").is_visible()
+    page.get_by_role("button", name="Tiếng Việt").click()
+    assert page.locator("html").get_attribute("lang") == "vi"

@@ -1,0 +1,30 @@
+"""Assertions shared by the test folders."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def count_queries(func, *args, **kwargs):
+    with CaptureQueriesContext(connection) as ctx:
+        result = func(*args, **kwargs)
+    return len(ctx.captured_queries), result, ctx.captured_queries
+
+
+def assert_queries_do_not_grow(*, make_rows, fetch, small=2, large=12):
+    """Assert a page costs the same number of queries for `small` and for `large` rows.
+
+    `make_rows(n)` adds n more rows the page will show; `fetch()` renders the page and returns
+    the response. Catches N+1 queries without pinning an exact number that every harmless
+    change would break.
+    """
+    make_rows(small)
+    count_small, response, _ = count_queries(fetch)
+    assert response.status_code == 200, response.status_code
+    make_rows(large - small)
+    count_large, response, queries = count_queries(fetch)
+    assert response.status_code == 200, response.status_code
+    assert count_large == count_small, (
+        f"{count_small} queries for {small} rows but {count_large} for {large}:\n"
+        + "\n".join(q["sql"] for q in queries)
+    )
+    return count_large

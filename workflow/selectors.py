@@ -1,0 +1,1 @@
+"""Reads of the workflow app, already scoped to the requesting user."""

@@ -1,0 +1,1 @@
+"""Writes of the workflow app: one business action per function, each in one transaction."""

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workflow"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("supervision/", views.overview, name="overview"),
+]
