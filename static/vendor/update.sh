@@ -7,11 +7,13 @@ BOOTSTRAP=5.3.9
 HTMX=2.0.11
 ICONS=1.13.2
 FONT=5.3.0
+# Full TrueType files for PDFs (WeasyPrint): the same typeface, unsubsetted.
+FONT_TTF=0.4.1
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-npm pack --silent bootstrap@$BOOTSTRAP htmx.org@$HTMX bootstrap-icons@$ICONS @fontsource/be-vietnam-pro@$FONT >/dev/null
+npm pack --silent bootstrap@$BOOTSTRAP htmx.org@$HTMX bootstrap-icons@$ICONS @fontsource/be-vietnam-pro@$FONT @expo-google-fonts/be-vietnam-pro@$FONT_TTF >/dev/null
 for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
 rm -rf "$here/bootstrap" "$here/htmx" "$here/bootstrap-icons" "$here/be-vietnam-pro"
 mkdir -p "$here/bootstrap" "$here/htmx" "$here/bootstrap-icons/fonts" "$here/be-vietnam-pro/files"
@@ -36,11 +38,17 @@ for weight in 400 400-italic 600 700; do
   cat "$font/$weight.css" >>"$out"
 done
 cp "$font/LICENSE" "$here/be-vietnam-pro/"
+fonts="$here/../fonts"
+mkdir -p "$fonts"
+ttf=expo-google-fonts-be-vietnam-pro-$FONT_TTF/package
+for f in 400Regular 400Regular_Italic 600SemiBold 700Bold; do cp "$ttf/$f/BeVietnamPro_$f.ttf" "$fonts/"; done
+cp "$ttf/LICENSE_FONT" "$fonts/OFL.txt"
 # Bootstrap Icons' css refers to fonts/ relative to itself: already laid out that way.
 cat >"$here/VERSIONS" <<V
 bootstrap $BOOTSTRAP
 htmx.org $HTMX
 bootstrap-icons $ICONS
 @fontsource/be-vietnam-pro $FONT
+@expo-google-fonts/be-vietnam-pro $FONT_TTF (static/fonts, for PDFs)
 V
 echo "vendored into $here"

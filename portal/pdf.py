@@ -1,0 +1,76 @@
+"""PDF rendering with WeasyPrint from templates under templates/pdf/, and QR codes.
+
+Slips are regenerated from data every time: a PDF is never the only copy of a fact. Fonts are
+the bundled Be Vietnam Pro TrueType files (static/fonts), embedded in every PDF, so Vietnamese
+diacritics print and extract exactly on any machine.
+"""
+
+import base64
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+FONT_FILES = {
+    "regular": "fonts/BeVietnamPro_400Regular.ttf",
+    "italic": "fonts/BeVietnamPro_400Regular_Italic.ttf",
+    "semibold": "fonts/BeVietnamPro_600SemiBold.ttf",
+    "bold": "fonts/BeVietnamPro_700Bold.ttf",
+}
+
+
+@lru_cache(maxsize=1)
+def font_urls():
+    """file:// URLs of the bundled fonts, for @font-face rules in templates/pdf/base.html."""
+    urls = {}
+    for key, relative in FONT_FILES.items():
+        found = finders.find(relative)
+        if not found:
+            raise FileNotFoundError(f"bundled font {relative} is missing from static/")
+        urls[key] = Path(found).resolve().as_uri()
+    return urls
+
+
+@lru_cache(maxsize=1)
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def render_pdf(template_name, context, *, request=None):
+    """Render `template_name` (a templates/pdf/ page extending pdf/base.html) to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {**context, "pdf_fonts": font_urls()}, request=request)
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
+
+
+def pdf_response(pdf, *, filename, inline=True):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    safe_name = slugify(Path(filename).stem) or "document"
+    response["Content-Disposition"] = f'{disposition}; filename="{safe_name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def qr_svg_data_uri(text, *, box_size=10, border=1):
+    """A QR code of `text` as an inline SVG data URI (crisp at any print size)."""
+    image = qrcode.make(
+        text,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=box_size,
+        border=border,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
