@@ -49,3 +49,16 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__full_name", "unit__name")
     autocomplete_fields = ["user", "unit"]
+
+
+# Working-day calendar: compensatory days off and make-up working Saturdays (portal.workdays).
+from .models import CalendarException  # noqa: E402
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(SimpleHistoryAdmin):
+    list_display = ("date", "is_working_day", "reason", "unit")
+    list_filter = ("is_working_day",)
+    search_fields = ("reason", "unit__name", "unit__code")
+    date_hierarchy = "date"
+    autocomplete_fields = ["unit"]
