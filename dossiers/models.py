@@ -1,0 +1,342 @@
+"""The dossier (hồ sơ) and its lifecycle: a django-fsm state machine whose every state maps to
+the national portal's status vocabulary, an append-only event trail, the received components
+and files, and the per-unit daily sequence behind the dossier code."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from portal.models import Unit
+from portal.validators import validate_personal_id, validate_phone
+from procedures.models import ComponentRequirement, Procedure, ProcedureVersion
+
+
+class NationalStatus(models.IntegerChoices):
+    """Status codes used when syncing with the national public service portal (DOMAIN §5)."""
+
+    NEW = 1, _("Mới đăng ký")
+    RECEIVED = 2, _("Được tiếp nhận")
+    NOT_ACCEPTED = 3, _("Không được tiếp nhận")
+    PROCESSING = 4, _("Đang xử lý")
+    SUPPLEMENT = 5, _("Yêu cầu bổ sung giấy tờ")
+    PAYMENT = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    DONE = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+class Channel(models.IntegerChoices):
+    COUNTER = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POSTAL = 3, _("Bưu chính công ích")
+
+
+class Delivery(models.TextChoices):
+    COUNTER = "counter", _("Nhận tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính")
+    ONLINE = "online", _("Nhận trực tuyến")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Mới đăng ký")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    NOT_ACCEPTED = "not_accepted", _("Không được tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Chờ bổ sung giấy tờ")
+    PAYMENT_REQUESTED = "payment_requested", _("Chờ thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = "withdrawn", _("Đã rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+    RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+
+
+NATIONAL_STATUS = {
+    Status.SUBMITTED: NationalStatus.NEW,
+    Status.RECEIVED: NationalStatus.RECEIVED,
+    Status.NOT_ACCEPTED: NationalStatus.NOT_ACCEPTED,
+    Status.PROCESSING: NationalStatus.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED: NationalStatus.SUPPLEMENT,
+    Status.PAYMENT_REQUESTED: NationalStatus.PAYMENT,
+    Status.WITHDRAWN: NationalStatus.WITHDRAWN,
+    Status.STOPPED: NationalStatus.STOPPED,
+    Status.RESULT_READY: NationalStatus.DONE,
+    Status.RETURNED: NationalStatus.RETURNED,
+}
+OPEN_STATES = [
+    Status.SUBMITTED,
+    Status.RECEIVED,
+    Status.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.PAYMENT_REQUESTED,
+]
+FINAL_STATES = [Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED]
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Giải quyết")
+    REFUSED = "refused", _("Từ chối giải quyết")
+
+
+def _new_pin():
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+class DossierSequence(models.Model):
+    """The last number issued for a receiving unit on a day. Its row is locked for the length
+    of the reception transaction, so numbers are gap-free and never duplicated."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="unique_sequence_per_unit_day")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.day}: {self.last}"
+
+
+class Dossier(ConcurrentTransitionMixin, models.Model):
+    """One application (hồ sơ) with ONE identity across every unit that handles it."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    lookup_pin = models.CharField(_("mã tra cứu"), max_length=6, default=_new_pin, editable=False)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
+                                  verbose_name=_("thủ tục"))
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("phiên bản thủ tục")
+    )
+    # Applicant (người nộp hồ sơ), as declared at reception.
+    applicant_name = models.CharField(_("họ và tên người nộp"), max_length=150)
+    applicant_personal_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, blank=True, validators=[validate_personal_id], db_index=True
+    )
+    applicant_birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True, validators=[validate_phone])
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    organisation_name = models.CharField(_("tên tổ chức, doanh nghiệp"), max_length=300, blank=True)
+    organisation_tax_code = models.CharField(_("mã số thuế, mã số doanh nghiệp"), max_length=20, blank=True)
+    representative_name = models.CharField(_("người được ủy quyền"), max_length=150, blank=True)
+    representative_personal_id = models.CharField(
+        _("số định danh người được ủy quyền"), max_length=12, blank=True, validators=[validate_personal_id]
+    )
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossiers",
+        verbose_name=_("tài khoản công dân"),
+    )
+    receiving_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="received_dossiers",
+                                       verbose_name=_("đơn vị tiếp nhận"))
+    current_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="current_dossiers",
+                                     verbose_name=_("đơn vị đang xử lý"))
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices, default=Channel.COUNTER)
+    delivery = models.CharField(_("hình thức nhận kết quả"), max_length=10, choices=Delivery.choices,
+                                default=Delivery.COUNTER)
+    sets_count = models.PositiveSmallIntegerField(_("số bộ hồ sơ"), default=1)
+    status = FSMField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.SUBMITTED,
+                      protected=True)
+    outcome = models.CharField(_("kết quả giải quyết"), max_length=10, choices=Outcome.choices, blank=True)
+    is_priority = models.BooleanField(_("ưu tiên"), default=False)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cán bộ tiếp nhận"),
+    )
+    due_at = models.DateTimeField(_("hẹn trả lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("giải quyết xong lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = [
+            models.Index(fields=["receiving_unit", "received_at"], name="dossier_receiving_day"),
+            models.Index(fields=["current_unit", "status", "due_at"], name="dossier_unit_status_due"),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due"),
+            models.Index(fields=["citizen", "received_at"], name="dossier_citizen"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def national_status(self):
+        return NATIONAL_STATUS[self.status]
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+    @property
+    def is_overdue(self):
+        return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
+
+    def masked_applicant_name(self):
+        """'Nguyễn Văn An' -> 'N*** V** An': what the public lookup may show."""
+        words = self.applicant_name.split()
+        if len(words) <= 1:
+            return (words[0][0] + "***") if words else ""
+        return " ".join([w[0] + "*" * (len(w) - 1) for w in words[:-1]] + [words[-1]])
+
+    # --- transitions -------------------------------------------------------------------------
+    # Only services (dossiers/services.py, workflow/services.py) call these, inside a
+    # transaction that also writes the DossierEvent row.
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED)
+    def receive(self):
+        """The counter checked an online dossier and accepts it (Decree 61/2018 art. 15)."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.NOT_ACCEPTED)
+    def refuse_reception(self):
+        """Not eligible: refused with reasons (Form 03)."""
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.PROCESSING, Status.RECEIVED],
+                target=Status.SUPPLEMENT_REQUESTED)
+    def request_supplement(self):
+        """Incomplete: one complete list of what is missing (Form 02)."""
+
+    @transition(field=status, source=Status.SUPPLEMENT_REQUESTED, target=Status.PROCESSING,
+                conditions=[lambda d: d.received_at is not None])
+    def resume_after_supplement(self):
+        """The applicant supplied the missing components; the clock resumes."""
+
+    @transition(field=status, source=Status.SUPPLEMENT_REQUESTED, target=Status.SUBMITTED,
+                conditions=[lambda d: d.received_at is None])
+    def resubmit(self):
+        """An online dossier completed before reception goes back to the counter's check."""
+
+    @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING)
+    def start_processing(self):
+        """The counter forwarded the dossier to the processing unit."""
+
+    @transition(field=status, source=Status.PROCESSING, target=Status.PAYMENT_REQUESTED)
+    def request_payment(self):
+        """The applicant must pay a fee or tax before the result (national status 6)."""
+
+    @transition(field=status, source=Status.PAYMENT_REQUESTED, target=Status.PROCESSING)
+    def confirm_payment(self):
+        """The payment arrived."""
+
+    @transition(field=status, source=[Status.RECEIVED, Status.PROCESSING], target=Status.RESULT_READY)
+    def finish(self):
+        """Approved, or refused after appraisal (a refusal with reasons is a result too)."""
+
+    @transition(field=status, source=Status.RESULT_READY, target=Status.RETURNED)
+    def return_result(self):
+        """The result was handed to the applicant (counter, post or online)."""
+
+    @transition(field=status, source=OPEN_STATES, target=Status.WITHDRAWN)
+    def withdraw(self):
+        """The applicant withdrew the dossier (national status 7)."""
+
+    @transition(field=status, source=[Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED],
+                target=Status.STOPPED)
+    def stop(self):
+        """The unit stopped processing, with a notice to the applicant (national status 8)."""
+
+
+class DossierEvent(models.Model):
+    """Append-only trail of every transition: the audit log, the public history and (with
+    the hand-offs of workflow/) the process-control slip. Never updated, never deleted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("người thực hiện"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("đơn vị"))
+    transition = models.CharField(_("thao tác"), max_length=40)
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24, choices=Status.choices)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_at")]
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.transition} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("DossierEvent rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("DossierEvent rows are append-only.")
+
+
+class DossierComponent(models.Model):
+    """A component received with the dossier, checked against the procedure's checklist."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    requirement = models.ForeignKey(ComponentRequirement, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
+    certified_copies = models.PositiveSmallIntegerField(_("bản sao chứng thực"), default=0)
+    photocopies = models.PositiveSmallIntegerField(_("bản photo"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("thành phần hồ sơ đã nhận")
+        verbose_name_plural = _("thành phần hồ sơ đã nhận")
+
+    def __str__(self):
+        return self.name
+
+
+def dossier_file_path(instance, filename):
+    # Random names in dated folders: nothing guessable, nothing derived from user input.
+    now = timezone.now()
+    return f"dossiers/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class DossierFile(models.Model):
+    """A scanned or uploaded file. Stored outside the web root under a random name and only
+    ever served through a permission-checked view (it may hold personal data, Law 91/2025)."""
+
+    class Kind(models.TextChoices):
+        COMPONENT = "component", _("Thành phần hồ sơ")
+        RESULT = "result", _("Kết quả giải quyết")
+        OTHER = "other", _("Tài liệu khác")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey(DossierComponent, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.COMPONENT)
+    file = models.FileField(upload_to=dossier_file_path, max_length=200)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["component__order", "uploaded_at", "pk"]
+        verbose_name = _("tệp hồ sơ")
+        verbose_name_plural = _("tệp hồ sơ")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="dossier_file_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.original_name

@@ -1,1 +1,46 @@
-"""Reads of the dossiers app, already scoped to the requesting user."""
+"""Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
+
+from django.db.models import Q
+
+from portal.permissions import is_staff_member, units_visible_to
+
+from .models import Dossier
+
+
+def dossiers_visible_to(user):
+    """Staff: dossiers received by or now at a unit they may see. Citizens: their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    if user.is_superuser:
+        return Dossier.objects.all()
+    if is_staff_member(user):
+        units = units_visible_to(user).values("pk")
+        return Dossier.objects.filter(Q(receiving_unit__in=units) | Q(current_unit__in=units))
+    return Dossier.objects.filter(citizen=user)
+
+
+def dossier_for_user(*, user, code):
+    """The dossier with `code` if the user may see it, else Dossier.DoesNotExist (-> 404)."""
+    return (
+        dossiers_visible_to(user)
+        .select_related("procedure", "procedure_version", "receiving_unit", "current_unit", "received_by")
+        .get(code=code)
+    )
+
+
+def public_lookup(*, code, secret):
+    """The dossier for the public lookup page, only when `secret` is its 6-digit PIN or the
+    last 4 digits of the applicant's phone (protects the page from enumeration)."""
+    secret = "".join(ch for ch in (secret or "") if ch.isdigit())
+    if len(secret) not in (4, 6):
+        return None
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_unit", "current_unit")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if dossier is None:
+        return None
+    phone_ok = len(secret) == 4 and len(dossier.applicant_phone) >= 4 and dossier.applicant_phone[-4:] == secret
+    pin_ok = len(secret) == 6 and dossier.lookup_pin == secret
+    return dossier if (phone_ok or pin_ok) else None
