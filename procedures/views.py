@@ -1,15 +1,318 @@
-from django.shortcuts import render
+"""Public catalogue and the catalogue editor's screens. Views parse input, check permission,
+call one service or selector, render."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.models import Role
 from portal.permissions import role_required
 
+from . import selectors, services
+from .forms import (
+    FORMSETS,
+    CatalogueFilterForm,
+    EditorFilterForm,
+    ImportUploadForm,
+    ProcedureForm,
+    RetireForm,
+    VersionForm,
+    version_formsets,
+)
+from .models import ComponentRequirement, ImportJob, ProcedureVersion
+
+PUBLIC_PAGE_SIZE = 20
+EDITOR_PAGE_SIZE = 50
+M2M_FIELDS = ("implementing_units", "receiving_units", "legal_documents")
+
+
+def _page(request, queryset, size):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+# --- public ----------------------------------------------------------------------------------
+
 
 def catalogue(request):
-    """Public catalogue of procedures (filled by the catalogue issue)."""
-    return render(request, "procedures/catalogue.html")
+    """Public catalogue: accent-insensitive search and filters (URL contract: /procedures/)."""
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_or_empty() if request.GET else {"query": ""}
+    versions = selectors.public_versions(**filters)
+    page = _page(request, versions, PUBLIC_PAGE_SIZE)
+    return render(
+        request,
+        "procedures/catalogue.html",
+        {"form": form, "page": page, "query": filters["query"], "querystring": _query_without_page(request),
+         "filtered": any(v for v in filters.values())},
+    )
+
+
+def detail(request, national_code):
+    """Public detail of a procedure (URL contract: /procedures/<national code>/)."""
+    procedure, version = selectors.public_procedure_detail(national_code=national_code)
+    return render(
+        request,
+        "procedures/detail.html",
+        {"procedure": procedure, "version": version, "submit_url": _submit_url(procedure)},
+    )
+
+
+def _submit_url(procedure):
+    """Online submission belongs to the citizens app; link to it when it is there."""
+    try:
+        return reverse("citizens:submit", args=[procedure.national_code])
+    except NoReverseMatch:
+        return f"{reverse('citizens:my_dossiers')}?procedure={procedure.national_code}"
+
+
+def form_template(request, national_code, pk):
+    """Download a form template (mẫu đơn) of a version in force; files are never served from
+    a public path."""
+    component = selectors.public_component(pk=pk)
+    if component.version.procedure.national_code != national_code:
+        raise Http404
+    return _file_response(component)
+
+
+def _file_response(component):
+    if not component.form_template:
+        raise Http404
+    try:
+        handle = component.form_template.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    filename = component.form_template.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+# --- editor ----------------------------------------------------------------------------------
 
 
 @role_required(Role.EDITOR)
 def manage(request):
-    """Catalogue editor's home."""
-    return render(request, "procedures/manage.html")
+    """Catalogue editor's home: the procedures this editor manages."""
+    form = EditorFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    procedures = selectors.editor_procedure_list(
+        user=request.user, query=data.get("q") or "", field=data.get("field"), status=data.get("status")
+    )
+    page = _page(request, procedures, EDITOR_PAGE_SIZE)
+    return render(
+        request,
+        "procedures/manage.html",
+        {"form": form, "page": page, "querystring": _query_without_page(request)},
+    )
+
+
+@role_required(Role.EDITOR)
+def procedure_create(request):
+    units = selectors.editor_units(request.user)
+    procedure_form = ProcedureForm(request.POST or None, units=units, prefix="procedure")
+    version_form = VersionForm(request.POST or None, prefix="version")
+    if request.method == "POST" and procedure_form.is_valid() and version_form.is_valid():
+        fields = {k: v for k, v in version_form.cleaned_data.items() if k not in M2M_FIELDS}
+        m2m = {k: version_form.cleaned_data[k] for k in M2M_FIELDS}
+        try:
+            version = services.procedure_create(
+                user=request.user,
+                national_code=procedure_form.cleaned_data["national_code"],
+                field=procedure_form.cleaned_data["field"],
+                managing_unit=procedure_form.cleaned_data["managing_unit"],
+                version_fields=fields,
+                m2m=m2m,
+            )
+        except (ValidationError, IntegrityError):
+            procedure_form.add_error("national_code", _("Mã thủ tục đã có trong danh mục."))
+        else:
+            messages.success(request, _("Đã tạo bản nháp. Hãy nhập thành phần hồ sơ và quy trình."))
+            return redirect(_version_url(version))
+    return render(
+        request,
+        "procedures/procedure_form.html",
+        {"procedure_form": procedure_form, "version_form": version_form},
+    )
+
+
+def _version_url(version):
+    return reverse("procedures:version", args=[version.procedure.national_code, version.number])
+
+
+@role_required(Role.EDITOR)
+def version_edit(request, national_code, number):
+    """One page for a version: its content, components, route, methods and fees. Drafts are
+    editable; published and retired versions are shown read-only."""
+    version = selectors.managed_version_or_404(user=request.user, national_code=national_code, number=number)
+    form = formsets = None
+    if version.is_draft:
+        data = request.POST if request.method == "POST" else None
+        files = request.FILES if request.method == "POST" else None
+        form = VersionForm(data, instance=version, prefix="version")
+        formsets = version_formsets(version, data, files)
+        if request.method == "POST":
+            if form.is_valid() and all(fs.is_valid() for fs in formsets.values()):
+                fields = {k: v for k, v in form.cleaned_data.items() if k not in M2M_FIELDS}
+                m2m = {k: form.cleaned_data[k] for k in M2M_FIELDS}
+                try:
+                    services.procedure_version_update(
+                        version=version, user=request.user, fields=fields, m2m=m2m, formsets=formsets.values()
+                    )
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    messages.success(request, _("Đã lưu bản nháp."))
+                    return redirect(_version_url(version))
+            else:
+                messages.error(request, _("Chưa lưu được: vui lòng sửa các ô được đánh dấu bên dưới."))
+    elif request.method == "POST":
+        return HttpResponse(status=405)
+    context = {
+        "version": version,
+        "procedure": version.procedure,
+        "form": form,
+        "formsets": [(prefix, label, formsets[prefix]) for prefix, _cls, label in FORMSETS] if formsets else None,
+        "problems": services.publish_problems(version) if version.is_draft else [],
+        "versions": version.procedure.versions.order_by("-number"),
+    }
+    if not version.is_draft:
+        version = (
+            ProcedureVersion.objects.prefetch_related(*selectors.version_detail_prefetches())
+            .select_related("authority_level")
+            .get(pk=version.pk)
+        )
+        context["version"] = version
+        context["retire_form"] = RetireForm()
+    return render(request, "procedures/version_edit.html", context)
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def version_publish(request, national_code, number):
+    version = selectors.managed_version_or_404(user=request.user, national_code=national_code, number=number)
+    try:
+        services.procedure_version_publish(version=version, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã công bố phiên bản %(number)s.") % {"number": version.number})
+    return redirect(_version_url(version))
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def version_duplicate(request, national_code, number):
+    version = selectors.managed_version_or_404(user=request.user, national_code=national_code, number=number)
+    copy = services.procedure_version_duplicate(version=version, user=request.user)
+    messages.success(request, _("Bản nháp phiên bản %(number)s đã sẵn sàng để sửa.") % {"number": copy.number})
+    return redirect(_version_url(copy))
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def version_retire(request, national_code, number):
+    version = selectors.managed_version_or_404(user=request.user, national_code=national_code, number=number)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ngày bãi bỏ không hợp lệ."))
+        return redirect(_version_url(version))
+    try:
+        services.procedure_version_retire(version=version, user=request.user, on=form.cleaned_data["on"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đã bãi bỏ phiên bản %(number)s.") % {"number": version.number})
+    return redirect(_version_url(version))
+
+
+@role_required(Role.EDITOR)
+def version_history(request, national_code, number):
+    """Who changed what and when, for a version and its rows."""
+    version = selectors.managed_version_or_404(user=request.user, national_code=national_code, number=number)
+    entries = selectors.version_history(version=version)
+    return render(request, "procedures/version_history.html",
+                  {"version": version, "procedure": version.procedure, "entries": entries})
+
+
+@role_required(Role.EDITOR)
+def component_form_template(request, pk):
+    component = get_object_or_404(
+        ComponentRequirement.objects.select_related("version__procedure").filter(
+            version__procedure__in=selectors.procedures_managed_by(request.user)
+        ),
+        pk=pk,
+    )
+    return _file_response(component)
+
+
+@role_required(Role.EDITOR)
+def legal_report(request):
+    """Published procedures resting on an expired or replaced legal document."""
+    versions = selectors.legal_basis_report(user=request.user)
+    return render(request, "procedures/legal_report.html", {"versions": versions})
+
+
+# --- import / export -------------------------------------------------------------------------
+
+
+@role_required(Role.EDITOR)
+def import_start(request):
+    from .importers import import_job_create
+
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(user=request.user, upload=form.cleaned_data["file"])
+        return redirect("procedures:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render(request, "procedures/import_start.html", {"form": form, "jobs": jobs})
+
+
+def _job_or_404(request, pk):
+    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk, created_by=request.user)
+
+
+@role_required(Role.EDITOR)
+def import_job(request, pk):
+    job = _job_or_404(request, pk)
+    template = "procedures/_import_progress.html" if request.htmx else "procedures/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@role_required(Role.EDITOR)
+@require_POST
+def import_confirm(request, pk):
+    from .importers import import_job_confirm
+
+    job = _job_or_404(request, pk)
+    try:
+        import_job_confirm(job=job, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("procedures:import_job", pk=job.pk)
+
+
+@role_required(Role.EDITOR)
+def export(request):
+    from .importers import export_procedures
+
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx", "json"}:
+        fmt = "csv"
+    content, content_type = export_procedures(procedures=selectors.procedures_managed_by(request.user), fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="danh-muc-thu-tuc.{fmt}"'
+    return response

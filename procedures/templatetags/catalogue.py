@@ -1,0 +1,47 @@
+"""Display helpers for catalogue pages: durations in the version's time unit and amounts in đồng."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from procedures.models import TimeUnit
+
+register = template.Library()
+
+
+def number(value):
+    """10.00 -> '10', 0.50 -> '0,5' (Vietnamese decimal comma)."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    text = f"{value.normalize():f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+@register.filter
+def amount(value):
+    """12000 -> '12.000'."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def duration(value, time_unit):
+    """A time budget in a version's unit: '10 ngày làm việc', '4 giờ làm việc', 'Trong ngày'."""
+    if time_unit == TimeUnit.SAME_DAY:
+        return _("Trong ngày")
+    label = {
+        TimeUnit.WORKING_DAYS: _("ngày làm việc"),
+        TimeUnit.CALENDAR_DAYS: _("ngày"),
+        TimeUnit.HOURS: _("giờ làm việc"),
+    }.get(time_unit, "")
+    return f"{number(value)} {label}".strip()
+
+
+@register.filter
+def decimal(value):
+    return number(value)
