@@ -214,6 +214,16 @@ def test_dossier_received_before_tet_2026_is_due_after_the_break(db):
     assert "Không tính Thứ Ba 17/02/2026: Tết Nguyên Đán." in due.explanation
 
 
+def test_new_year_2026_swap_is_seeded_by_migration(db):
+    # Dispatch 12729/VPCP-KGVX: Friday 2/1/2026 off, Saturday 10/1/2026 worked instead.
+    assert not workdays.is_working_day(D(2026, 1, 2))
+    assert "12729/VPCP-KGVX" in workdays.day_off_reason(D(2026, 1, 2))
+    assert workdays.is_working_day(D(2026, 1, 10))
+    # Wednesday 31/12/2025 13:30: 3.5 h; 1/1 to 4/1 off; 4.5 h on Monday 5/1.
+    assert workdays.add_working_days(at(2025, 12, 31, 13, 30), 1) == at(2026, 1, 5, 11, 30)
+    assert workdays.add_working_days(at(2026, 1, 9, 13, 30), 1) == at(2026, 1, 10, 11, 30)
+
+
 def test_hung_kings_day_2026_on_sunday_is_observed_on_monday(db):
     assert not workdays.is_working_day(D(2026, 4, 27))
     assert workdays.day_off_reason(D(2026, 4, 27)) == "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)"
