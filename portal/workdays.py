@@ -322,9 +322,9 @@ class WorkingCalendar:
         return self.opening(self.next_working_day(moment.date()))
 
     def forwarding_moment(self, received_at: datetime.datetime) -> datetime.datetime:
-        """Decree 61/2018 (art. 15, 18): paper received on a working day up to the cut-off
-        (15:00) is forwarded the same day; received later, after closing, or on a day off,
-        it is forwarded at the next working day's opening."""
+        """Decree 61/2018 art. 17 (forwarding to the competent body): paper received on a
+        working day up to the cut-off (15:00) is forwarded the same day; received later, after
+        closing, or on a day off, it is forwarded at the next working day's opening."""
         received = to_local(received_at)
         day = received.date()
         if self.is_working_day(day) and received.time() <= self.forwarding_cutoff and received < self.closing(day):
@@ -335,7 +335,15 @@ class WorkingCalendar:
 
     def compute_due(self, received_at: datetime.datetime, *, amount: Number, time_unit: str) -> Due:
         """The due date of a processing time of `amount` `time_unit` for something received
-        at `received_at`, with its explanation. `time_unit` is one of TIME_UNITS."""
+        at `received_at`, with its explanation. `time_unit` is one of TIME_UNITS:
+
+        * working_days: amount × hours_per_day working hours from the normalised start;
+        * hours: amount working hours from the normalised start;
+        * calendar_days: amount × 24 h from the normalised start, moved to the next working
+          day's opening when it ends on a day off;
+        * same_day (amount ignored): closing time of the reception day, or of the next working
+          day when received after the forwarding cut-off, after closing or on a day off.
+        """
         if time_unit not in TIME_UNITS:
             raise ValueError(f"Unknown time unit {time_unit!r}; expected one of {TIME_UNITS}.")
         received = to_local(received_at)
