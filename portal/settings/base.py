@@ -196,5 +196,7 @@ LOGGING = {
     },
 }
 
+# Absolute base of public links printed on paper (QR codes), e.g. https://dichvucong.thainguyen.gov.vn
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 PORTAL_NAME = env("PORTAL_NAME", default="") or _("Cổng dịch vụ công một cửa điện tử")
 DEMO_PASSWORD = "Demo@2026"

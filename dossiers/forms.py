@@ -1,0 +1,34 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã hồ sơ"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"placeholder": "H56.20.01-261122-0001", "autocapitalize": "characters",
+                                      "autocomplete": "off"}),
+    )
+    secret = forms.CharField(
+        label=_("4 số cuối điện thoại người nộp hoặc mã tra cứu 6 số in trên giấy tiếp nhận"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_secret(self):
+        digits = "".join(ch for ch in self.cleaned_data["secret"] if ch.isdigit())
+        if len(digits) not in (4, 6):
+            raise forms.ValidationError(_("Nhập 4 số cuối số điện thoại hoặc mã tra cứu gồm 6 chữ số."))
+        return digits
+
+
+class CounterSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm hồ sơ"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Mã hồ sơ, họ tên hoặc số định danh")}),
+    )
