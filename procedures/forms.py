@@ -119,12 +119,30 @@ class RowFormSet(BaseInlineFormSet):
     """Child rows of a version, edited together on the version page."""
 
 
-class ComponentForm(forms.ModelForm):
+class RowForm(forms.ModelForm):
+    """A table row: Bootstrap classes on the bare widgets (rendered without labels)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, forms.ClearableFileInput):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class ComponentForm(RowForm):
     class Meta:
         model = ComponentRequirement
         fields = ["order", "name", "originals", "certified_copies", "photocopies", "is_required",
                   "accepted_types", "form_template"]
-        widgets = {"name": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"name": forms.Textarea(attrs={"rows": 2}), "form_template": forms.FileInput}
 
     def clean_accepted_types(self):
         value = self.cleaned_data.get("accepted_types", "")
@@ -142,11 +160,11 @@ class ComponentForm(forms.ModelForm):
         return data
 
 
-class StepForm(forms.ModelForm):
+class StepForm(RowForm):
     class Meta:
         model = RouteStep
         fields = ["order", "is_counter", "handler_level", "handler_unit", "action", "budget"]
-        widgets = {"action": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"action": forms.Textarea(attrs={"rows": 2}), "budget": forms.NumberInput(attrs={"step": "0.5"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,13 +181,13 @@ class StepForm(forms.ModelForm):
         return data
 
 
-class MethodForm(forms.ModelForm):
+class MethodForm(RowForm):
     class Meta:
         model = ProcedureMethod
         fields = ["channel", "processing_time", "fee_amount", "fee_note"]
 
 
-class FeeForm(forms.ModelForm):
+class FeeForm(RowForm):
     class Meta:
         model = Fee
         fields = ["order", "name", "amount", "exemptions"]
@@ -202,7 +220,9 @@ def version_formsets(version, data=None, files=None):
 
 
 class RetireForm(forms.Form):
-    on = forms.DateField(label=_("Bãi bỏ từ ngày"), widget=DATE_INPUT)
+    on = forms.DateField(
+        label=_("Bãi bỏ từ ngày"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
 
 
 class ImportUploadForm(forms.Form):

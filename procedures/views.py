@@ -287,9 +287,15 @@ def _job_or_404(request, pk):
 
 @role_required(Role.EDITOR)
 def import_job(request, pk):
+    from .importers import job_progress
+
     job = _job_or_404(request, pk)
+    done, total = job_progress(job)
+    percent = 100 if job.status in {ImportJob.Status.DONE, ImportJob.Status.PREVIEW} else (
+        min(100, round(100 * done / total)) if total else 0
+    )
     template = "procedures/_import_progress.html" if request.htmx else "procedures/import_job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "progress": (done, total), "percent": percent})
 
 
 @role_required(Role.EDITOR)
