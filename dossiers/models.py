@@ -90,18 +90,22 @@ def _new_pin():
 
 
 class DossierSequence(models.Model):
-    """The last number issued for a receiving unit on a day. Its row is locked for the length
-    of the reception transaction, so numbers are gap-free and never duplicated."""
+    """The last number issued in a series for a unit on a day (dossier codes: per day; slips:
+    per year, stored on 1 January). The row is locked for the length of the transaction that
+    uses the number, so numbers are gap-free and never duplicated."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=20, default="dossier")
     day = models.DateField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="unique_sequence_per_unit_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "series", "day"], name="unique_sequence_per_unit_series_day")
+        ]
 
     def __str__(self):
-        return f"{self.unit_id} {self.day}: {self.last}"
+        return f"{self.unit_id} {self.series} {self.day}: {self.last}"
 
 
 class Dossier(ConcurrentTransitionMixin, models.Model):
@@ -337,6 +341,67 @@ class DossierFile(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="dossier_file_not_empty"),
         ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class CounterSlip(models.Model):
+    """A slip handed over at the counter without receiving the dossier: a request to complete
+    it (Form 02: every missing component, once) or a refusal (Form 03: the reasons). No
+    dossier code is consumed; the slip has its own yearly number per unit."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+        REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    number = models.CharField(_("số phiếu"), max_length=40)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="counter_slips")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="slips")
+    applicant_name = models.CharField(_("họ và tên người nộp"), max_length=150)
+    applicant_personal_id = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    # [{"name": ..., "originals": n, "certified_copies": n, "photocopies": n}]
+    missing_components = models.JSONField(_("giấy tờ cần bổ sung"), default=list, blank=True)
+    reason = models.TextField(_("lý do"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("phiếu tại quầy")
+        verbose_name_plural = _("phiếu tại quầy")
+        constraints = [models.UniqueConstraint(fields=["unit", "kind", "number"], name="unique_slip_number")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+def staged_upload_path(instance, filename):
+    return f"staging/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}"
+
+
+class StagedUpload(models.Model):
+    """A file uploaded on a reception form that has not been submitted successfully yet, so
+    that a validation error elsewhere on the form never makes the clerk upload it again.
+    Attached to the dossier on reception; stale rows are purged by a periodic task."""
+
+    token = models.UUIDField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requirement = models.ForeignKey(ComponentRequirement, on_delete=models.CASCADE, null=True, related_name="+")
+    file = models.FileField(upload_to=staged_upload_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return self.original_name

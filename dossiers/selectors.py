@@ -44,3 +44,38 @@ def public_lookup(*, code, secret):
     phone_ok = len(secret) == 4 and len(dossier.applicant_phone) >= 4 and dossier.applicant_phone[-4:] == secret
     pin_ok = len(secret) == 6 and dossier.lookup_pin == secret
     return dossier if (phone_ok or pin_ok) else None
+
+
+APPLICANT_FIELDS = ["applicant_name", "applicant_birth_date", "applicant_address", "applicant_phone",
+                    "applicant_email"]
+
+
+def known_applicant(*, user, personal_id):
+    """What the system already knows about a personal ID number, for pre-filling a form:
+    the citizen's own account first, then the latest dossier the user may see."""
+    from portal.models import User
+
+    citizen = User.objects.filter(personal_id=personal_id, is_active=True).first()
+    latest = (
+        dossiers_visible_to(user).filter(applicant_personal_id=personal_id).order_by("-received_at")
+        .values(*APPLICANT_FIELDS).first()
+    )
+    if citizen is None and latest is None:
+        return None
+    data = dict(latest or {})
+    if citizen is not None:
+        data.update({k: v for k, v in {
+            "applicant_name": citizen.get_full_name() if citizen.full_name else "",
+            "applicant_phone": citizen.phone, "applicant_email": citizen.email,
+        }.items() if v})
+    return data
+
+
+def counter_slips_visible_to(user):
+    from portal.permissions import units_visible_to
+
+    from .models import CounterSlip
+
+    return CounterSlip.objects.filter(unit__in=units_visible_to(user).values("pk")).select_related(
+        "unit", "clerk", "procedure_version", "procedure_version__procedure"
+    )

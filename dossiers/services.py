@@ -12,7 +12,17 @@ from portal.models import Role
 from portal.permissions import has_role
 from procedures.models import ProcedureMethod, ProcedureVersion
 
-from .models import Channel, Dossier, DossierComponent, DossierEvent, DossierFile, DossierSequence, Status
+from .models import (
+    Channel,
+    CounterSlip,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierFile,
+    DossierSequence,
+    StagedUpload,
+    Status,
+)
 from .uploads import inspect_upload
 
 
@@ -25,15 +35,19 @@ def next_dossier_code(*, unit, day):
     transaction: the sequence row stays locked until it commits, so concurrent receptions
     queue up, and a rolled-back reception gives its number back (no gaps)."""
     assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
+    return f"{unit.code}-{day:%y%m%d}-{_next_number(unit=unit, series='dossier', day=day):04d}"
+
+
+def _next_number(*, unit, series, day):
     try:
         with transaction.atomic():
-            DossierSequence.objects.get_or_create(unit=unit, day=day)
+            DossierSequence.objects.get_or_create(unit=unit, series=series, day=day)
     except IntegrityError:
-        pass  # another reception created today's row first; lock it below
-    sequence = DossierSequence.objects.select_for_update().get(unit=unit, day=day)
+        pass  # another transaction created the row first; lock it below
+    sequence = DossierSequence.objects.select_for_update().get(unit=unit, series=series, day=day)
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"{unit.code}-{day:%y%m%d}-{sequence.last:04d}"
+    return sequence.last
 
 
 def record_event(*, dossier, actor, transition, from_status, unit=None, note="", at=None):
@@ -169,3 +183,80 @@ def due_explanation(dossier):
         unit=dossier.receiving_unit,
     )
 
+
+
+def staged_upload_add(*, token, user, requirement, upload):
+    """Keep a validated upload of an unfinished reception form (see StagedUpload)."""
+    content_type, size, sha256 = inspect_upload(upload)
+    staged = StagedUpload(
+        token=token, user=user, requirement=requirement, original_name=(upload.name or "tep")[-255:],
+        content_type=content_type, size=size, sha256=sha256,
+    )
+    staged.file.save(staged.original_name, upload, save=False)
+    staged.save()
+    return staged
+
+
+def staged_uploads_discard(*, token, user, ids):
+    for staged in StagedUpload.objects.filter(token=token, user=user, pk__in=ids):
+        staged.file.delete(save=False)
+        staged.delete()
+
+
+def staged_uploads_purge(*, older_than):
+    """Delete staged files of forms abandoned before `older_than`. Returns how many."""
+    stale = StagedUpload.objects.filter(created_at__lt=older_than)
+    count = 0
+    for staged in stale.iterator():
+        staged.file.delete(save=False)
+        staged.delete()
+        count += 1
+    return count
+
+
+def _attach_staged(*, dossier, staged_by_requirement, components, actor):
+    """Move staged files onto the dossier's components (same stored file, no copy)."""
+    for component in components:
+        for staged in staged_by_requirement.get(component.requirement_id, []):
+            DossierFile.objects.create(
+                dossier=dossier, component=component, kind=DossierFile.Kind.COMPONENT, file=staged.file.name,
+                original_name=staged.original_name, content_type=staged.content_type, size=staged.size,
+                sha256=staged.sha256, uploaded_by=actor, uploaded_at=staged.created_at,
+            )
+            staged.delete()
+
+
+@transaction.atomic
+def dossier_receive_with_staged_files(*, clerk, unit, version, applicant, components, token, **kwargs):
+    """Receive a dossier whose scans were staged while the clerk filled the form."""
+    dossier = dossier_receive_at_counter(clerk=clerk, unit=unit, version=version, applicant=applicant,
+                                         components=components, **kwargs)
+    staged = {}
+    for item in StagedUpload.objects.select_for_update().filter(token=token, user=clerk):
+        staged.setdefault(item.requirement_id, []).append(item)
+    _attach_staged(dossier=dossier, staged_by_requirement=staged, components=dossier.components.all(), actor=clerk)
+    return dossier
+
+
+@transaction.atomic
+def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_components, reason, dossier=None):
+    """Form 02 (completion: every missing component listed once) or Form 03 (refusal)."""
+    if not has_role(clerk, Role.CLERK, unit=unit):
+        raise PermissionDenied
+    if kind == CounterSlip.Kind.COMPLETION and not missing_components:
+        raise ValidationError(_("Phiếu yêu cầu bổ sung phải liệt kê ít nhất một giấy tờ cần bổ sung."))
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi rõ lý do."))
+    now = timezone.now()
+    year_start = timezone.localtime(now).date().replace(month=1, day=1)
+    number = _next_number(unit=unit, series=f"slip-{kind}", day=year_start)
+    suffix = "PBS" if kind == CounterSlip.Kind.COMPLETION else "PTC"
+    return CounterSlip.objects.create(
+        kind=kind, number=f"{number}/{year_start:%Y}/{suffix}", unit=unit, clerk=clerk, procedure_version=version,
+        dossier=dossier, missing_components=missing_components, reason=reason.strip(), created_at=now,
+        **{k: v for k, v in applicant.items() if k in _SLIP_APPLICANT_FIELDS},
+    )
+
+
+_SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_address", "applicant_phone",
+                          "applicant_email"}

@@ -42,3 +42,14 @@ def render_receipt(dossier, request=None):
     Vietnamese, whatever language the clerk's screen uses."""
     with translation.override("vi"):
         return render_pdf("pdf/receipt.html", receipt_context(dossier, request), request=request)
+
+
+def render_counter_slip(slip, request=None):
+    """Form 02 (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ) or Form 03 (Phiếu từ chối)."""
+    template = "pdf/completion.html" if slip.kind == slip.Kind.COMPLETION else "pdf/refusal.html"
+    procedure_url = public_url(reverse("procedures:detail", args=[slip.procedure_version.procedure.national_code]),
+                               request)
+    context = {"slip": slip, "unit": slip.unit, "parent_unit": slip.unit.parent, "procedure_url": procedure_url,
+               "created_local": timezone.localtime(slip.created_at)}
+    with translation.override("vi"):
+        return render_pdf(template, context, request=request)

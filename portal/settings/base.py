@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    "dossiers-purge-staged-uploads": {
+        "task": "dossiers.tasks.purge_staged_uploads",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 CACHES = {
