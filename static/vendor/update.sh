@@ -23,7 +23,7 @@ cp bootstrap-$BOOTSTRAP/package/LICENSE "$here/bootstrap/"
 cp htmx.org-$HTMX/package/dist/htmx.min.js "$here/htmx/"
 cp htmx.org-$HTMX/package/LICENSE "$here/htmx/"
 cp bootstrap-icons-$ICONS/package/font/bootstrap-icons.min.css "$here/bootstrap-icons/"
-cp bootstrap-icons-$ICONS/package/font/fonts/bootstrap-icons.woff2 "$here/bootstrap-icons/fonts/"
+cp bootstrap-icons-$ICONS/package/font/fonts/bootstrap-icons.woff2 bootstrap-icons-$ICONS/package/font/fonts/bootstrap-icons.woff "$here/bootstrap-icons/fonts/"
 cp bootstrap-icons-$ICONS/package/LICENSE "$here/bootstrap-icons/"
 font=fontsource-be-vietnam-pro-$FONT/package
 out="$here/be-vietnam-pro/be-vietnam-pro.css"

@@ -104,3 +104,14 @@ def test_settings_default_to_vietnamese_and_hanoi_time():
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
     assert settings.AUTH_USER_MODEL == "portal.User"
+
+
+def test_production_collectstatic_resolves_every_referenced_asset(tmp_path):
+    """The manifest storage fails on a CSS url() to a file that was not vendored."""
+    result = manage(
+        "collectstatic", "--noinput", "-v", "0",
+        env={"DJANGO_SETTINGS_MODULE": "portal.settings.prod", "SECRET_KEY": "k" * 60 + "Z9!",
+             "ALLOWED_HOSTS": "motcua.example.gov.vn", "STATIC_ROOT": str(tmp_path / "static")},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
