@@ -1,5 +1,6 @@
 """Reads of the procedures app, already scoped to the requesting user."""
 
+import datetime
 import re
 
 from django.db import connection
@@ -7,6 +8,9 @@ from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q,
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from portal.models import Role, Unit
 from portal.permissions import memberships_of, units_visible_to
@@ -215,26 +219,48 @@ def version_history(*, version, limit=300):
     dicts of when, who, what kind of row, which row, action and changed fields."""
     from .models import ComponentRequirement, Fee, ProcedureMethod
 
-    sources = [(ProcedureVersion.history.filter(id=version.pk), ProcedureVersion._meta.verbose_name)]
+    actions = {"+": _("Tạo"), "~": _("Sửa"), "-": _("Xóa")}
+    sources = [ProcedureVersion.history.filter(id=version.pk)]
     for model in (ComponentRequirement, RouteStep, ProcedureMethod, Fee):
-        sources.append((model.history.filter(version_id=version.pk), model._meta.verbose_name))
+        sources.append(model.history.filter(version_id=version.pk))
     entries = []
-    for qs, label in sources:
+    for qs in sources:
         for record in qs.select_related("history_user").order_by("-history_date")[:limit]:
+            model = record.instance_type
             changes = []
             if record.history_type == "~":
                 previous = record.prev_record
-                if previous is not None:
-                    delta = record.diff_against(previous, foreign_keys_are_objs=False)
-                    changes = [
-                        (str(record.instance._meta.get_field(c.field).verbose_name), c.old, c.new)
-                        for c in delta.changes
-                        if c.field not in {"updated_at"}
-                    ]
-            entries.append(
-                {"when": record.history_date, "who": record.history_user, "kind": label,
-                 "object": str(record.instance) if record.history_type != "-" else "", "action":
-                 record.get_history_type_display(), "type": record.history_type, "changes": changes}
-            )
+                if previous is None:
+                    continue
+                delta = record.diff_against(previous, excluded_fields=["updated_at"], foreign_keys_are_objs=True)
+                for change in delta.changes:
+                    model_field = model._meta.get_field(change.field)
+                    changes.append((capfirst(str(model_field.verbose_name)), _history_value(model_field, change.old),
+                                    _history_value(model_field, change.new)))
+                if not changes:
+                    continue
+            entries.append({
+                "when": record.history_date, "who": record.history_user, "kind": capfirst(model._meta.verbose_name),
+                "object": str(record.instance), "action": actions[record.history_type], "changes": changes,
+            })
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+def _history_value(model_field, value):
+    """A readable value for the history page."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):  # many-to-many: list of through-row dicts
+        target = model_field.related_model
+        items = [row.get(target._meta.model_name) for row in value if isinstance(row, dict)]
+        return "; ".join(str(item) for item in items if item is not None)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "d/m/Y")
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
