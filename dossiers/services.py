@@ -146,7 +146,8 @@ def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile
 
 
 @transaction.atomic
-def dossier_transition(*, dossier, actor, transition, note="", unit=None, expected_status=None, **changes):
+def dossier_transition(*, dossier, actor, transition, note="", unit=None, expected_status=None, at=None,
+                       **changes):
     """Apply one FSM transition with a row lock and write its event.
 
     `expected_status` is the status the actor saw: if the dossier moved on meanwhile the
@@ -168,7 +169,8 @@ def dossier_transition(*, dossier, actor, transition, note="", unit=None, expect
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save()
-    record_event(dossier=locked, actor=actor, transition=transition, from_status=from_status, unit=unit, note=note)
+    record_event(dossier=locked, actor=actor, transition=transition, from_status=from_status, unit=unit, note=note,
+                 at=at)
     return locked
 
 

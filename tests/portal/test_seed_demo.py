@@ -28,3 +28,15 @@ def test_seed_demo_runs_with_force_outside_debug(db, settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force")
     assert User.objects.filter(username="giamsat.tinh").exists()
+
+
+def test_seed_demo_creates_dossiers_in_every_state(db, settings):
+    from dossiers.models import Dossier, Status
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    count = Dossier.objects.count()
+    assert set(Dossier.objects.values_list("status", flat=True)) == set(Status.values)
+    assert Dossier.objects.values("receiving_unit").distinct().count() >= 4
+    call_command("seed_demo")
+    assert Dossier.objects.count() == count
