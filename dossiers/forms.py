@@ -95,6 +95,7 @@ class ComponentForm(forms.Form):
 class ReceptionActionForm(forms.Form):
     ACTIONS = [
         ("receive", _("Tiếp nhận hồ sơ")),
+        ("settle", _("Giải quyết ngay")),
         ("completion", _("Yêu cầu bổ sung, hoàn thiện")),
         ("refuse", _("Từ chối tiếp nhận")),
     ]

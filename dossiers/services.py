@@ -20,6 +20,7 @@ from .models import (
     DossierEvent,
     DossierFile,
     DossierSequence,
+    Outcome,
     StagedUpload,
     Status,
 )
@@ -262,3 +263,19 @@ def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_compone
 
 _SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_address", "applicant_phone",
                           "applicant_email"}
+
+
+@transaction.atomic
+def dossier_settle_on_spot(*, dossier, clerk, note=""):
+    """Procedures settled at the counter while the applicant waits (DOMAIN §6): the dossier
+    is recorded, processed, approved and returned at once, each step an event."""
+    if not has_role(clerk, Role.CLERK, unit=dossier.receiving_unit):
+        raise PermissionDenied
+    now = timezone.now()
+    for step, changes in (("start_processing", {}),
+                          ("finish", {"outcome": Outcome.APPROVED, "finished_at": now}),
+                          ("return_result", {"returned_at": now})):
+        dossier = dossier_transition(dossier=dossier, actor=clerk, transition=step, at=now,
+                                     note=_("Giải quyết ngay tại bộ phận một cửa") if step == "finish" else note,
+                                     **changes)
+    return dossier

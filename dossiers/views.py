@@ -15,7 +15,7 @@ from portal.models import Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required
 from portal.selectors import current_unit
-from procedures.models import ProcedureVersion
+from procedures.models import ProcedureVersion, TimeUnit
 from procedures.selectors import public_versions
 
 from . import selectors, services, slips
@@ -174,7 +174,7 @@ def receive(request, national_code):
     action_form = ReceptionActionForm(request.POST)
     token = _token(request.POST.get("form_token"))
     action = request.POST.get("action", "receive")
-    applicant_form = ApplicantForm(request.POST, require_personal_id=(action == "receive"))
+    applicant_form = ApplicantForm(request.POST, require_personal_id=action in ("receive", "settle"))
     component_forms = [ComponentForm(request.POST, requirement=r) for r in requirements]
     services.staged_uploads_discard(token=token, user=request.user,
                                     ids=[i for i in request.POST.getlist("discard") if i.isdigit()])
@@ -195,6 +195,8 @@ def receive(request, national_code):
     problems = []
     if valid:
         problems = _reception_problems(action, action_form, component_forms)
+        if action == "settle" and not (version.settled_on_spot or version.time_unit == TimeUnit.SAME_DAY):
+            problems.append(_("Thủ tục này không giải quyết ngay tại quầy; hãy tiếp nhận và hẹn trả kết quả."))
     if valid and not problems:
         try:
             return _finish_reception(request, unit, version, action, applicant_form, component_forms, action_form,
@@ -224,7 +226,7 @@ def _reception_problems(action, action_form, component_forms):
     reason = action_form.cleaned_data.get("reason", "").strip()
     if any(form.upload_errors for form in component_forms):
         problems.append(_("Có tệp không hợp lệ; các tệp hợp lệ đã được giữ lại."))
-    if action == "receive":
+    if action in ("receive", "settle"):
         for form in component_forms:
             received = form.cleaned_data.get("received")
             if form.requirement.is_required and not received:
@@ -245,7 +247,7 @@ def _reception_problems(action, action_form, component_forms):
 
 def _finish_reception(request, unit, version, action, applicant_form, component_forms, action_form, token):
     applicant = applicant_form.applicant_data()
-    if action == "receive":
+    if action in ("receive", "settle"):
         components = [
             {"requirement": form.requirement, "name": form.requirement.name,
              "originals": form.cleaned_data["originals"], "certified_copies": form.cleaned_data["certified_copies"],
@@ -257,8 +259,13 @@ def _finish_reception(request, unit, version, action, applicant_form, component_
             clerk=request.user, unit=unit, version=version, applicant=applicant, components=components,
             token=token, **options,
         )
-        messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho "
-                                    "người nộp.") % {"code": dossier.code})
+        if action == "settle":
+            dossier = services.dossier_settle_on_spot(dossier=dossier, clerk=request.user)
+            messages.success(request, _("Hồ sơ %(code)s đã được giải quyết và trả kết quả ngay tại quầy.")
+                             % {"code": dossier.code})
+        else:
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho "
+                                        "người nộp.") % {"code": dossier.code})
         return redirect("dossiers:detail", code=dossier.code)
     missing = [
         {"name": form.requirement.name, "originals": form.cleaned_data["originals"],

@@ -191,3 +191,29 @@ def test_abandoned_staged_uploads_are_purged_after_a_day(clerk, version, time_ma
     assert purge_staged_uploads.delay().get() == 1
     assert list(StagedUpload.objects.all()) == [fresh]
     assert not old.file.storage.exists(old.file.name)
+
+
+def test_same_day_procedure_can_be_settled_on_the_spot(client_for, clerk, org):
+    import uuid
+
+    from dossiers.models import Status
+    from procedures.models import TimeUnit
+
+    version = published_version(code="2.000002", name="Chứng thực bản sao từ bản chính",
+                                time_unit=TimeUnit.SAME_DAY, processing_time=Decimal("0"),
+                                components=("Bản chính giấy tờ",))
+    (component,) = version.components.all()
+    client = client_for(clerk)
+    assert 'data-testid="settle"' in client.get(url(version)).content.decode()
+    data = {
+        "form_token": str(uuid.uuid4()), "action": "settle", "applicant_personal_id": "019190001234",
+        "applicant_name": "Trần Thị Bích Ngọc", "applicant_phone": "0987654321", "delivery": "counter",
+        "sets_count": "1", f"c{component.pk}-received": "on", f"c{component.pk}-originals": "1",
+        f"c{component.pk}-certified_copies": "0", f"c{component.pk}-photocopies": "0",
+        f"c{component.pk}-files": [SimpleUploadedFile("ban-chinh.pdf", PDF)],
+    }
+    response = client.post(url(version), data)
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert dossier.status == Status.RETURNED and dossier.returned_at is not None
+    assert [e.transition for e in dossier.events.all()] == ["receive", "start_processing", "finish", "return_result"]
