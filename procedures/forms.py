@@ -135,6 +135,8 @@ class RowForm(forms.ModelForm):
             else:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
             widget.attrs.setdefault("aria-label", str(field.label))
+        if "order" in self.fields:
+            self.fields["order"].widget.attrs["style"] = "width: 4.5rem"
 
 
 class ComponentForm(RowForm):
