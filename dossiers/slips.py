@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from portal.pdf import qr_svg_data_uri, render_pdf
+from portal.pdf import qr_data_uri, render_pdf
 
 from .services import processing_budget
 
@@ -29,7 +29,7 @@ def receipt_context(dossier, request=None):
         "budget": processing_budget(version, dossier.channel),
         "fees": version.fees.all(),
         "track_url": track_url,
-        "qr": qr_svg_data_uri(track_url),
+        "qr": qr_data_uri(track_url),
         "received_local": timezone.localtime(dossier.received_at),
         "due_local": timezone.localtime(dossier.due_at) if dossier.due_at else None,
         "entry_number": dossier.code.rsplit("-", 1)[-1],

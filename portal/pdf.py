@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import qrcode
-import qrcode.image.svg
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -62,15 +61,12 @@ def pdf_response(pdf, *, filename, inline=True):
     return response
 
 
-def qr_svg_data_uri(text, *, box_size=10, border=1):
-    """A QR code of `text` as an inline SVG data URI (crisp at any print size)."""
-    image = qrcode.make(
-        text,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        box_size=box_size,
-        border=border,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-    )
+@lru_cache(maxsize=2048)
+def qr_data_uri(text, *, box_size=8, border=1):
+    """A QR code of `text` as an inline 1-bit PNG data URI. PNG rather than SVG: WeasyPrint
+    draws an SVG QR path point by point, which was half of a slip's rendering time; at 8 px
+    per module a 19 mm code prints at over 300 dpi."""
+    image = qrcode.make(text, box_size=box_size, border=border, error_correction=qrcode.constants.ERROR_CORRECT_M)
     buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
