@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Benchmark: public catalogue search over 2,000 procedures (never run by make test).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/catalogue_search.py [-n 2000] [-r 20]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench .venv/bin/python bench/catalogue_search.py -n 2000
 
 Inside a transaction that is rolled back: loads the demo organisation and catalogue, then
 imports synthetic procedures through the real import code until there are N, runs ANALYZE,

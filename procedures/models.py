@@ -160,7 +160,7 @@ class OnlineLevel(models.IntegerChoices):
 
 class TimeUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("ngày làm việc")
-    CALENDAR_DAYS = "calendar_days", _("ngày")
+    CALENDAR_DAYS = "calendar_days", _("ngày (tính cả ngày nghỉ)")
     HOURS = "hours", _("giờ làm việc")
     SAME_DAY = "same_day", _("trong ngày")
 

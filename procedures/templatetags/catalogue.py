@@ -34,12 +34,12 @@ def duration(value, time_unit):
     """A time budget in a version's unit: '10 ngày làm việc', '4 giờ làm việc', 'Trong ngày'."""
     if time_unit == TimeUnit.SAME_DAY:
         return _("Trong ngày")
-    label = {
-        TimeUnit.WORKING_DAYS: _("ngày làm việc"),
-        TimeUnit.CALENDAR_DAYS: _("ngày"),
-        TimeUnit.HOURS: _("giờ làm việc"),
-    }.get(time_unit, "")
-    return f"{number(value)} {label}".strip()
+    formats = {
+        TimeUnit.WORKING_DAYS: _("%(n)s ngày làm việc"),
+        TimeUnit.CALENDAR_DAYS: _("%(n)s ngày"),
+        TimeUnit.HOURS: _("%(n)s giờ làm việc"),
+    }
+    return formats.get(time_unit, "%(n)s") % {"n": number(value)}
 
 
 @register.filter
