@@ -53,3 +53,23 @@ def test_language_switch_to_english_and_back(page, db):
     assert page.get_by_role("heading", name="One-stop public services").is_visible()
     page.get_by_role("button", name="Tiếng Việt").click()
     assert page.locator("html").get_attribute("lang") == "vi"
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/track/", "/procedures/"])
+def test_public_pages_fit_a_360px_screen(browser, live_server, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url, is_mobile=True)
+    page = context.new_page()
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    context.close()
+
+
+def test_staff_pages_fit_a_360px_screen(browser, live_server, clerk):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server.url, is_mobile=True)
+    page = context.new_page()
+    login(page, "clerk")
+    for path in ["/counter/", "/counter/receive/", "/units/"]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    screenshot(page, "units-360")
+    context.close()

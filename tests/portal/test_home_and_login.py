@@ -88,3 +88,10 @@ def test_password_change(client_for, clerk):
     assert response.status_code == 302
     clerk.refresh_from_db()
     assert clerk.check_password("Một-mật-khẩu-mới-2026")
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in body
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en">' in client.get("/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
