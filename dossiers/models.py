@@ -159,6 +159,15 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     finished_at = models.DateTimeField(_("giải quyết xong lúc"), null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Decision 766: a dossier that needed more than one supplementation request counts late.
+    supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    decision_note = models.TextField(_("nội dung kết quả, lý do từ chối"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cán bộ trả kết quả"),
+    )
+    collected_by = models.CharField(_("người nhận kết quả"), max_length=150, blank=True)
+    post_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
