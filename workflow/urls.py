@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -7,4 +7,5 @@ app_name = "workflow"
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("supervision/", views.overview, name="overview"),
+    path("", include("workflow.report_urls")),
 ]

@@ -1,0 +1,3 @@
+"""URLs of the printed reports (Forms 04, 05, 06). Included from workflow/urls.py."""
+
+urlpatterns = []
