@@ -108,11 +108,38 @@ class ProcedureForm(forms.ModelForm):
         model = Procedure
         fields = ["national_code", "field", "managing_unit"]
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, unit_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["managing_unit"].queryset = units
+        # An editor below the province must name one of their units, or lose the procedure.
+        self.fields["managing_unit"].required = unit_required
         self.fields["national_code"].widget.attrs["placeholder"] = "1.001193"
+
+
+class LegalDocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalDocument
+        fields = ["number", "title", "issuer", "issued_on", "effective_from", "expired_on", "replaced_by"]
+        widgets = {"issued_on": DATE_INPUT, "effective_from": DATE_INPUT, "expired_on": DATE_INPUT,
+                   "title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = LegalDocument.objects.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["replaced_by"].queryset = others
+
+    def clean_number(self):
+        return nfc(self.cleaned_data["number"]).strip()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("effective_from"), data.get("expired_on")
+        if start and end and end < start:
+            self.add_error("expired_on", _("Ngày hết hiệu lực phải sau ngày có hiệu lực."))
+        return data
 
 
 class RowFormSet(BaseInlineFormSet):

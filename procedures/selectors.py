@@ -125,6 +125,27 @@ def public_component(*, pk):
 # --- editors -------------------------------------------------------------------------------
 
 
+def is_province_editor(user):
+    return user.is_superuser or _is_province_editor(user)
+
+
+def legal_documents_with_use(*, query=""):
+    """Legal documents with how many versions in force rest on each."""
+    from django.db.models import Count
+
+    qs = LegalDocument.objects.select_related("replaced_by").annotate(
+        versions_in_force=Count(
+            "procedure_versions",
+            filter=Q(procedure_versions__in=ProcedureVersion.objects.in_force().values("pk")),
+            distinct=True,
+        )
+    )
+    query = nfc(query).strip()
+    if query:
+        qs = qs.filter(Q(number__icontains=query) | Q(title__icontains=query))
+    return qs.order_by("-issued_on", "number")
+
+
 def _is_province_editor(user):
     return any(m.role == Role.EDITOR and m.unit.parent_id is None for m in memberships_of(user))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .models import (
     ComponentRequirement,
     Fee,
+    LegalDocument,
     Procedure,
     ProcedureMethod,
     ProcedureVersion,
@@ -210,3 +211,13 @@ def _draft(version):
     if not version.is_draft:
         raise ValidationError(_("Chỉ sửa được bản nháp. Hãy tạo phiên bản mới từ phiên bản đã công bố."))
 
+
+
+@transaction.atomic
+def legal_document_save(*, user, document=None, fields) -> LegalDocument:
+    """Create or edit a legal document (căn cứ pháp lý); the change is kept in its history."""
+    document = document or LegalDocument()
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document.full_clean()
+    return _save(document, user)

@@ -22,12 +22,13 @@ from .forms import (
     CatalogueFilterForm,
     EditorFilterForm,
     ImportUploadForm,
+    LegalDocumentForm,
     ProcedureForm,
     RetireForm,
     VersionForm,
     version_formsets,
 )
-from .models import ComponentRequirement, ImportJob, ProcedureVersion
+from .models import ComponentRequirement, ImportJob, LegalDocument, ProcedureVersion
 
 PUBLIC_PAGE_SIZE = 20
 EDITOR_PAGE_SIZE = 50
@@ -122,7 +123,8 @@ def manage(request):
 @role_required(Role.EDITOR)
 def procedure_create(request):
     units = selectors.editor_units(request.user)
-    procedure_form = ProcedureForm(request.POST or None, units=units, prefix="procedure")
+    procedure_form = ProcedureForm(request.POST or None, units=units, prefix="procedure",
+                                   unit_required=not selectors.is_province_editor(request.user))
     version_form = VersionForm(request.POST or None, prefix="version")
     if request.method == "POST" and procedure_form.is_valid() and version_form.is_valid():
         fields = {k: v for k, v in version_form.cleaned_data.items() if k not in M2M_FIELDS}
@@ -264,6 +266,32 @@ def legal_report(request):
     """Published procedures resting on an expired or replaced legal document."""
     versions = selectors.legal_basis_report(user=request.user)
     return render(request, "procedures/legal_report.html", {"versions": versions})
+
+
+@role_required(Role.EDITOR)
+def legal_documents(request):
+    """Legal documents (căn cứ pháp lý): editors record expiry and replacement here."""
+    query = request.GET.get("q", "")[:200]
+    page = _page(request, selectors.legal_documents_with_use(query=query), EDITOR_PAGE_SIZE)
+    return render(request, "procedures/legal_documents.html",
+                  {"page": page, "query": query, "querystring": _query_without_page(request)})
+
+
+@role_required(Role.EDITOR)
+def legal_document_edit(request, pk=None):
+    document = get_object_or_404(LegalDocument, pk=pk) if pk else None
+    form = LegalDocumentForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_document_save(user=request.user, document=document, fields=form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Đã lưu văn bản %(number)s.") % {"number": form.cleaned_data["number"]})
+            return redirect("procedures:legal_documents")
+    return render(request, "procedures/legal_document_form.html", {"form": form, "document": document})
 
 
 # --- import / export -------------------------------------------------------------------------

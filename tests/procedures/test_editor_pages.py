@@ -27,6 +27,8 @@ EDITOR_URLS = [
     ("procedures:export", []),
     ("procedures:version", ["1.001193", 1]),
     ("procedures:history", ["1.001193", 1]),
+    ("procedures:legal_documents", []),
+    ("procedures:legal_document_create", []),
 ]
 
 
@@ -212,3 +214,44 @@ def test_legal_basis_report_lists_procedures_on_expired_or_replaced_documents(cl
     content = client_for(editor).get(reverse("procedures:legal_report")).content.decode()
     assert "Đăng ký giám hộ" in content and "15/2015/TT-BTP" in content and "04/2020/TT-BTP" in content
     assert "Đăng ký khai sinh" not in content
+
+
+def test_editor_records_that_a_legal_document_was_replaced(client_for, editor, v1):
+    client = client_for(editor)
+    response = client.post(reverse("procedures:legal_document_create"), {
+        "number": "04/2020/TT-BTP", "title": "Thông tư hướng dẫn Luật Hộ tịch", "issuer": "Bộ Tư pháp",
+        "issued_on": "2020-05-28", "effective_from": "2020-07-16",
+    })
+    assert response.status_code == 302
+    old = v1.legal_documents.get()
+    response = client.post(reverse("procedures:legal_document_edit", args=[old.pk]), {
+        "number": old.number, "title": old.title, "issuer": old.issuer, "effective_from": "2016-01-01",
+        "expired_on": "2015-01-01", "replaced_by": LegalDocumentFactory(number="04/2020/TT-BTP").pk,
+    })
+    assert response.status_code == 200
+    assert "Ngày hết hiệu lực phải sau ngày có hiệu lực." in response.content.decode()
+    response = client.post(reverse("procedures:legal_document_edit", args=[old.pk]), {
+        "number": old.number, "title": old.title, "issuer": old.issuer, "effective_from": "2016-01-01",
+        "expired_on": "2020-07-16", "replaced_by": LegalDocumentFactory(number="04/2020/TT-BTP").pk,
+    })
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.history.latest().history_user == editor
+    listing = client.get(reverse("procedures:legal_documents"), {"q": old.number}).content.decode()
+    assert "Được thay thế bởi 04/2020/TT-BTP" in listing
+    assert "Đăng ký khai sinh" in client.get(reverse("procedures:legal_report")).content.decode()
+
+
+def test_a_district_editor_must_name_a_managing_unit(client_for, org):
+    district_editor = staff(Role.EDITOR, org.d1, username="editor_d1")
+    client = client_for(district_editor)
+    data = {"procedure-national_code": "1.009002", "procedure-field": FieldFactory().pk,
+            "procedure-managing_unit": ""}
+    data.update({k: v for k, v in _version_post().items() if k.startswith("version-")})
+    response = client.post(reverse("procedures:create"), data)
+    assert response.status_code == 200 and not Procedure.objects.exists()
+    data["procedure-managing_unit"] = org.province.pk  # above the editor: not offered
+    assert client.post(reverse("procedures:create"), data).status_code == 200
+    data["procedure-managing_unit"] = org.c1.pk
+    assert client.post(reverse("procedures:create"), data).status_code == 302
+    assert client.get(reverse("procedures:version", args=["1.009002", 1])).status_code == 200

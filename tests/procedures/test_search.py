@@ -89,3 +89,13 @@ def test_the_trigram_index_exists(db):
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'procedures_procedure_name_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin_trgm_ops" in definition and "portal_unaccent" in definition
+
+
+def test_sqlite_fallback_path_finds_the_same(catalogue, monkeypatch):
+    """`make run` uses SQLite: the stored search_text column, AND of words."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(selectors, "connection", SimpleNamespace(vendor="sqlite"))
+    assert "Đăng ký khai sinh" in names("KHAI SINH dang ky")
+    assert names("khai sinh lai") == ["Đăng ký lại khai sinh"]
+    assert names("ĐĂNG KÝ KẾT HÔN") == ["Đăng ký kết hôn"]
