@@ -24,6 +24,7 @@ from .models import (
     StagedUpload,
     Status,
 )
+from .signals import dossier_received
 from .uploads import inspect_upload
 
 
@@ -131,6 +132,7 @@ def dossier_receive_at_counter(
         )
     record_event(dossier=dossier, actor=clerk, transition="receive", from_status="", unit=unit,
                  note=_("Tiếp nhận tại bộ phận một cửa"), at=received_at)
+    dossier_received.send(sender=Dossier, dossier=dossier, actor=clerk)
     return dossier
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Luân chuyển và xử lý")
+
+    def ready(self):
+        from . import services  # noqa: F401  (connects the dossier_received receiver)

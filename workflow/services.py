@@ -1,1 +1,376 @@
-"""Writes of the workflow app: one business action per function, each in one transaction."""
+"""Processing actions. Each is one transaction that locks the dossier row, applies its
+django-fsm transition through dossiers.services.dossier_transition (which writes the event),
+and moves the hand-offs that make up the process-control slip (Form 05)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.models import Dossier, DossierFile, Outcome, Status
+from dossiers.services import ConcurrentChange, dossier_file_add, dossier_transition, record_event
+from dossiers.signals import dossier_received
+from portal import workdays
+from portal.models import Role
+from portal.permissions import has_role
+from procedures.models import ProcedureVersion
+
+from .models import Apology, Consultation, Handoff, Pause, timeliness
+from .routing import instantiate_route, step_due
+
+PROCESS_ROLES = (Role.OFFICER, Role.LEADER)
+
+
+@receiver(dossier_received)
+def _start_route(sender, dossier, actor, **kwargs):
+    """Reception instantiates the route and opens its first step at the receiving counter."""
+    handoffs = instantiate_route(dossier)
+    first = handoffs[0]
+    _activate(first, at=dossier.received_at, actor=actor)
+
+
+def _activate(handoff, *, at, actor=None):
+    handoff.state = Handoff.State.ACTIVE
+    handoff.started_at = at
+    handoff.received_by = actor
+    handoff.due_at = step_due(handoff, at)
+    handoff.save(update_fields=["state", "started_at", "received_by", "due_at"])
+    return handoff
+
+
+def _finish(handoff, *, at, actor, note=""):
+    handoff.state = Handoff.State.DONE
+    handoff.finished_at = at
+    handoff.handed_by = actor
+    handoff.outcome = timeliness(at, handoff.due_at)
+    if note:
+        handoff.note = note
+    handoff.save(update_fields=["state", "finished_at", "handed_by", "outcome", "note"])
+
+
+def _lock(dossier, expected_status=None):
+    locked = Dossier.objects.select_for_update().select_related("procedure_version", "receiving_unit").get(
+        pk=dossier.pk)
+    if expected_status is not None and locked.status != expected_status:
+        raise ConcurrentChange
+    return locked
+
+
+def active_handoff(dossier):
+    return dossier.handoffs.filter(state=Handoff.State.ACTIVE).select_related("unit").first()
+
+
+def _require(actor, roles, unit):
+    if not has_role(actor, *roles, unit=unit):
+        raise PermissionDenied
+
+
+def _next_pending(dossier, after_order):
+    return dossier.handoffs.filter(state=Handoff.State.PENDING, order__gt=after_order).order_by("order").first()
+
+
+def _decision_order(dossier):
+    """The last processing step: where the leader approves or refuses."""
+    last = dossier.handoffs.filter(kind=Handoff.Kind.PROCESS).order_by("-order").first()
+    return last.order if last else None
+
+
+@transaction.atomic
+def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_handoff=None):
+    """Hand the dossier on to the next step of its route (counter → unit, unit → higher
+    level...). The last processing step is closed by a decision instead."""
+    dossier = _lock(dossier, expected_status)
+    current = active_handoff(dossier)
+    if current is None or dossier.status not in (Status.RECEIVED, Status.PROCESSING):
+        raise ValidationError(_("Hồ sơ không ở bước có thể chuyển tiếp."))
+    if expected_handoff is not None and current.pk != expected_handoff:
+        raise ConcurrentChange
+    roles = (Role.CLERK,) if current.kind == Handoff.Kind.COUNTER else PROCESS_ROLES
+    _require(actor, roles, current.unit)
+    if current.order == _decision_order(dossier):
+        raise ValidationError(_("Đây là bước quyết định: lãnh đạo phê duyệt hoặc từ chối giải quyết."))
+    following = _next_pending(dossier, current.order)
+    if following is None:
+        raise ValidationError(_("Không còn bước nào để chuyển."))
+    now = timezone.now()
+    _finish(current, at=now, actor=actor, note=note)
+    _activate(following, at=now)
+    if dossier.status == Status.RECEIVED:
+        dossier = dossier_transition(dossier=dossier, actor=actor, transition="start_processing", unit=current.unit,
+                                     note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name},
+                                     current_unit=following.unit)
+    else:
+        Dossier.objects.filter(pk=dossier.pk).update(current_unit=following.unit)
+        dossier.current_unit = following.unit
+        record_event(dossier=dossier, actor=actor, transition="forward", from_status=dossier.status,
+                     unit=current.unit, note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name})
+    return dossier
+
+
+@transaction.atomic
+def handoff_assign(*, handoff, leader, officer):
+    """A leader gives the step to one of the unit's officers."""
+    handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
+    _require(leader, (Role.LEADER,), handoff.unit)
+    if handoff.state != Handoff.State.ACTIVE:
+        raise ValidationError(_("Bước này không còn đang xử lý."))
+    if not has_role(officer, Role.OFFICER, Role.LEADER, unit=handoff.unit):
+        raise ValidationError(_("Người được giao không thuộc đơn vị xử lý."))
+    handoff.assignee = officer
+    handoff.save(update_fields=["assignee"])
+    record_event(dossier=handoff.dossier, actor=leader, transition="assign", from_status=handoff.dossier.status,
+                 unit=handoff.unit, note=_("Giao %(name)s xử lý") % {"name": officer.get_full_name()})
+    return handoff
+
+
+@transaction.atomic
+def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None):
+    """Approve, or refuse after appraisal (a refusal with reasons is a result too). The result
+    goes back to the counter that received the dossier."""
+    dossier = _lock(dossier, expected_status)
+    current = active_handoff(dossier)
+    if current is None or dossier.status != Status.PROCESSING or current.kind != Handoff.Kind.PROCESS:
+        raise ValidationError(_("Hồ sơ không ở bước xử lý."))
+    _require(leader, (Role.LEADER,), current.unit)
+    if outcome == Outcome.REFUSED and not note.strip():
+        raise ValidationError(_("Từ chối giải quyết phải nêu rõ lý do."))
+    now = timezone.now()
+    _finish(current, at=now, actor=leader, note=note)
+    dossier.handoffs.filter(state=Handoff.State.PENDING, kind=Handoff.Kind.PROCESS).update(
+        state=Handoff.State.SKIPPED)
+    back = _next_pending(dossier, current.order)
+    if back is not None:
+        _activate(back, at=now)
+    label = _("Phê duyệt kết quả") if outcome == Outcome.APPROVED else _("Từ chối giải quyết: %(reason)s") % {
+        "reason": note}
+    return dossier_transition(dossier=dossier, actor=leader, transition="finish", unit=current.unit,
+                              note=label if outcome == Outcome.REFUSED or not note else f"{label}. {note}",
+                              outcome=outcome, finished_at=now, decision_note=note,
+                              current_unit=back.unit if back else dossier.receiving_unit)
+
+
+@transaction.atomic
+def result_file_add(*, dossier, actor, upload):
+    """The result document (or its electronic copy), uploaded by the deciding unit or the
+    counter, to be returned or downloaded."""
+    current = active_handoff(dossier)
+    units = [dossier.receiving_unit] + ([current.unit] if current else [])
+    if not any(has_role(actor, Role.CLERK, Role.OFFICER, Role.LEADER, unit=u) for u in units):
+        raise PermissionDenied
+    if dossier.status not in (Status.PROCESSING, Status.RESULT_READY):
+        raise ValidationError(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã có kết quả."))
+    return dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
+
+
+@transaction.atomic
+def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note="", expected_status=None):
+    """The counter returns the result: at the counter (who collected it), by post (tracking
+    number) or online. An early return is allowed and shows as early on the slip."""
+    dossier = _lock(dossier, expected_status)
+    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    if dossier.status != Status.RESULT_READY:
+        raise ValidationError(_("Hồ sơ chưa có kết quả để trả."))
+    if dossier.delivery == "counter" and not collected_by.strip():
+        raise ValidationError(_("Ghi họ tên người nhận kết quả."))
+    if dossier.delivery == "post" and not tracking_number.strip():
+        raise ValidationError(_("Ghi số hiệu bưu gửi."))
+    now = timezone.now()
+    current = active_handoff(dossier)
+    if current is not None:
+        _finish(current, at=now, actor=clerk, note=note)
+    dossier.handoffs.filter(state=Handoff.State.PENDING).update(state=Handoff.State.SKIPPED)
+    return dossier_transition(dossier=dossier, actor=clerk, transition="return_result", unit=dossier.receiving_unit,
+                              note=note or _("Trả kết quả"), returned_at=now, returned_by=clerk,
+                              collected_by=collected_by.strip(), post_tracking_number=tracking_number.strip())
+
+
+def _hours_left(until, *, now, unit):
+    if until is None:
+        return Decimal("0")
+    return max(workdays.working_hours_between(now, until, unit=unit), Decimal("0"))
+
+
+@transaction.atomic
+def supplement_request(*, dossier, actor, reason, missing_components, expected_status=None):
+    """Ask the applicant, via the counter, for what is missing (Form 02). Allowed within the
+    procedure's window (3 working days of receipt by default). The clock stops; a second
+    request makes the dossier count late (Decision 766)."""
+    dossier = _lock(dossier, expected_status)
+    current = active_handoff(dossier)
+    if dossier.status not in (Status.RECEIVED, Status.PROCESSING) or current is None:
+        raise ValidationError(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."))
+    _require(actor, (Role.CLERK, *PROCESS_ROLES), current.unit)
+    if not reason.strip() or not missing_components:
+        raise ValidationError(_("Hãy nêu giấy tờ cần bổ sung và lý do."))
+    now = timezone.now()
+    version = dossier.procedure_version
+    elapsed = workdays.working_days_between(dossier.received_at, now, unit=dossier.receiving_unit)
+    if elapsed > version.supplement_window_days:
+        raise ValidationError(
+            _("Đã quá %(days)s ngày làm việc kể từ khi tiếp nhận: không được yêu cầu bổ sung nữa.")
+            % {"days": version.supplement_window_days})
+    Pause.objects.create(
+        dossier=dossier, handoff=current, rule=version.supplement_clock_rule, requested_at=now, requested_by=actor,
+        reason=reason.strip(), missing_components=missing_components,
+        dossier_hours_left=_hours_left(dossier.due_at, now=now, unit=dossier.receiving_unit),
+        step_hours_left=_hours_left(current.due_at, now=now, unit=current.unit), due_before=dossier.due_at,
+    )
+    return dossier_transition(dossier=dossier, actor=actor, transition="request_supplement", unit=current.unit,
+                              note=reason.strip(), supplement_count=dossier.supplement_count + 1)
+
+
+@transaction.atomic
+def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=None):
+    """The applicant supplied the missing components (at the counter, or online): the clock
+    resumes with the remaining budget, or restarts from zero, as the procedure says."""
+    dossier = _lock(dossier, expected_status)
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise ValidationError(_("Hồ sơ không chờ bổ sung."))
+    if actor != dossier.citizen:
+        _require(actor, (Role.CLERK,), dossier.receiving_unit)
+    pause = dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
+    now = timezone.now()
+    for upload in uploads:
+        dossier_file_add(dossier=dossier, upload=upload, actor=actor)
+    current = active_handoff(dossier)
+    version = dossier.procedure_version
+    if pause is None:
+        new_due = dossier.due_at
+    elif pause.rule == ProcedureVersion.ClockRule.RESTART:
+        from dossiers.services import compute_due
+
+        new_due = compute_due(version=version, received_at=now, unit=dossier.receiving_unit,
+                              channel=dossier.channel).due_at
+        if current is not None:
+            current.due_at = step_due(current, now)
+    else:
+        new_due = workdays.add_working_hours(now, pause.dossier_hours_left, unit=dossier.receiving_unit)
+        if current is not None and pause.step_hours_left is not None:
+            current.due_at = workdays.add_working_hours(now, pause.step_hours_left, unit=current.unit)
+    if current is not None:
+        current.save(update_fields=["due_at"])
+    if pause is not None:
+        pause.resumed_at, pause.resumed_by, pause.due_after = now, actor, new_due
+        pause.save(update_fields=["resumed_at", "resumed_by", "due_after"])
+    transition = "resume_after_supplement" if dossier.received_at else "resubmit"
+    return dossier_transition(dossier=dossier, actor=actor, transition=transition, unit=dossier.receiving_unit,
+                              note=note or _("Đã nhận giấy tờ bổ sung; hạn mới %(due)s")
+                              % {"due": workdays.format_moment(new_due)}, due_at=new_due)
+
+
+def _close_route(dossier, *, at, actor, note):
+    current = active_handoff(dossier)
+    if current is not None:
+        _finish(current, at=at, actor=actor, note=note)
+    dossier.handoffs.filter(state=Handoff.State.PENDING).update(state=Handoff.State.SKIPPED)
+
+
+@transaction.atomic
+def dossier_stop(*, dossier, leader, reason, expected_status=None):
+    """The unit stops processing, with a notice to the applicant (national status 8)."""
+    dossier = _lock(dossier, expected_status)
+    current = active_handoff(dossier)
+    _require(leader, (Role.LEADER,), current.unit if current else dossier.current_unit)
+    if not reason.strip():
+        raise ValidationError(_("Hãy nêu lý do dừng xử lý."))
+    _close_route(dossier, at=timezone.now(), actor=leader, note=reason)
+    return dossier_transition(dossier=dossier, actor=leader, transition="stop", note=reason.strip(),
+                              finished_at=timezone.now())
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier, actor, reason, expected_status=None):
+    """The applicant withdraws (through the counter, or themselves online)."""
+    dossier = _lock(dossier, expected_status)
+    if actor != dossier.citizen:
+        _require(actor, (Role.CLERK,), dossier.receiving_unit)
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi lý do rút hồ sơ."))
+    _close_route(dossier, at=timezone.now(), actor=actor, note=reason)
+    return dossier_transition(dossier=dossier, actor=actor, transition="withdraw", note=reason.strip(),
+                              unit=dossier.receiving_unit)
+
+
+@transaction.atomic
+def consultation_request(*, dossier, actor, unit, question, days=Decimal("3")):
+    dossier = _lock(dossier)
+    current = active_handoff(dossier)
+    if current is None or dossier.status != Status.PROCESSING:
+        raise ValidationError(_("Chỉ xin ý kiến khi hồ sơ đang xử lý."))
+    _require(actor, PROCESS_ROLES, current.unit)
+    if unit == current.unit:
+        raise ValidationError(_("Chọn một cơ quan khác để xin ý kiến."))
+    now = timezone.now()
+    due = workdays.add_working_days(now, days, unit=unit)
+    consultation = Consultation.objects.create(dossier=dossier, unit=unit, requested_by=actor, requested_at=now,
+                                               question=question.strip(), due_at=due)
+    record_event(dossier=dossier, actor=actor, transition="consult", from_status=dossier.status, unit=current.unit,
+                 note=_("Xin ý kiến %(unit)s") % {"unit": unit.name})
+    return consultation
+
+
+@transaction.atomic
+def consultation_answer(*, consultation, actor, opinion):
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    _require(actor, PROCESS_ROLES, consultation.unit)
+    if consultation.answered_at:
+        raise ValidationError(_("Cơ quan đã trả lời ý kiến này."))
+    if not opinion.strip():
+        raise ValidationError(_("Hãy nhập ý kiến."))
+    consultation.opinion, consultation.answered_by, consultation.answered_at = opinion.strip(), actor, timezone.now()
+    consultation.save(update_fields=["opinion", "answered_by", "answered_at"])
+    record_event(dossier=consultation.dossier, actor=actor, transition="consult_answer",
+                 from_status=consultation.dossier.status, unit=consultation.unit,
+                 note=_("Ý kiến của %(unit)s") % {"unit": consultation.unit.name})
+    return consultation
+
+
+def apology_window_open(dossier, *, now=None):
+    """From one working day before the due date (DOMAIN §9)."""
+    now = now or timezone.now()
+    if dossier.due_at is None:
+        return False
+    hours = workdays.working_hours_between(now, dossier.due_at, unit=dossier.receiving_unit)
+    return hours <= workdays.calendar_for(dossier.receiving_unit).hours_per_day
+
+
+@transaction.atomic
+def apology_draft(*, dossier, actor, reason, new_due_at):
+    dossier = _lock(dossier)
+    if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
+                              Status.PAYMENT_REQUESTED):
+        raise ValidationError(_("Chỉ xin lỗi, hẹn lại với hồ sơ đang giải quyết."))
+    unit = dossier.current_unit
+    _require(actor, PROCESS_ROLES + (Role.CLERK,), unit)
+    if Apology.objects.filter(dossier=dossier).exists():
+        raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi: ngày hẹn chỉ được điều chỉnh một lần."))
+    if not apology_window_open(dossier):
+        raise ValidationError(_("Chỉ lập phiếu xin lỗi từ một ngày làm việc trước ngày hẹn trả."))
+    if new_due_at <= dossier.due_at:
+        raise ValidationError(_("Ngày hẹn mới phải sau ngày hẹn cũ."))
+    if not reason.strip():
+        raise ValidationError(_("Hãy nêu lý do chậm."))
+    return Apology.objects.create(dossier=dossier, unit=unit, reason=reason.strip(), old_due_at=dossier.due_at,
+                                  new_due_at=new_due_at, drafted_by=actor)
+
+
+@transaction.atomic
+def apology_approve(*, apology, leader):
+    apology = Apology.objects.select_for_update().select_related("dossier").get(pk=apology.pk)
+    _require(leader, (Role.LEADER,), apology.unit)
+    if apology.state != Apology.State.DRAFT:
+        raise ValidationError(_("Phiếu xin lỗi đã được duyệt."))
+    now = timezone.now()
+    apology.state, apology.approved_by, apology.approved_at = Apology.State.APPROVED, leader, now
+    apology.number = f"{apology.pk}/{timezone.localtime(now):%Y}/PXL"
+    apology.save(update_fields=["state", "approved_by", "approved_at", "number"])
+    dossier = apology.dossier
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=apology.new_due_at)
+    dossier.due_at = apology.new_due_at
+    record_event(dossier=dossier, actor=leader, transition="apology", from_status=dossier.status, unit=apology.unit,
+                 note=_("Xin lỗi và hẹn lại ngày trả kết quả: %(due)s. Lý do: %(reason)s")
+                 % {"due": workdays.format_moment(apology.new_due_at), "reason": apology.reason})
+    return apology
