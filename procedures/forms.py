@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,7 @@ class EditorFilterForm(forms.Form):
     )
 
 
+TEMPLATE_EXTENSIONS = {"pdf", "doc", "docx", "odt", "xls", "xlsx", "ods", "rtf"}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -172,6 +174,17 @@ class ComponentForm(RowForm):
         fields = ["order", "name", "originals", "certified_copies", "photocopies", "is_required",
                   "accepted_types", "form_template"]
         widgets = {"name": forms.Textarea(attrs={"rows": 2}), "form_template": forms.FileInput}
+
+    def clean_form_template(self):
+        upload = self.cleaned_data.get("form_template")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if extension not in TEMPLATE_EXTENSIONS:
+                raise forms.ValidationError(_("Mẫu đơn phải là tệp %(types)s.")
+                                            % {"types": ", ".join(sorted(TEMPLATE_EXTENSIONS))})
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                raise forms.ValidationError(_("Tệp mẫu đơn quá lớn."))
+        return upload
 
     def clean_accepted_types(self):
         value = self.cleaned_data.get("accepted_types", "")

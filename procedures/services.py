@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,11 +200,20 @@ def procedure_version_retire(*, version, user, on=None) -> ProcedureVersion:
 
 
 def procedure_versions_retire_superseded(*, on=None) -> int:
-    """Mark published versions whose validity has ended as retired (daily; idempotent)."""
+    """Daily (idempotent): mark published versions whose validity has ended as retired, and
+    let each procedure's listing name follow the version now in force (a version published
+    with a later start date takes over on that date)."""
     on = on or timezone.localdate()
-    return ProcedureVersion.objects.filter(
+    retired = ProcedureVersion.objects.filter(
         status=ProcedureVersion.Status.PUBLISHED, effective_to__lt=on
     ).update(status=ProcedureVersion.Status.RETIRED)
+    for version in ProcedureVersion.objects.in_force(on).exclude(name=F("procedure__name")).select_related(
+        "procedure"
+    ):
+        procedure = version.procedure
+        procedure.name = version.name
+        procedure.save(update_fields=["name", "search_text", "updated_at"])
+    return retired
 
 
 def _draft(version):

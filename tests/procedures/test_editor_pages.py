@@ -255,3 +255,26 @@ def test_a_district_editor_must_name_a_managing_unit(client_for, org):
     data["procedure-managing_unit"] = org.c1.pk
     assert client.post(reverse("procedures:create"), data).status_code == 302
     assert client.get(reverse("procedures:version", args=["1.009002", 1])).status_code == 200
+
+
+def test_form_template_upload_accepts_documents_only(client_for, editor, org, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(editor)
+    version = VersionFactory(number=1, effective_from=TODAY)
+    code = version.procedure.national_code
+    row = {"components-TOTAL_FORMS": "1", "components-0-order": "1", "components-0-name": "Tờ khai",
+           "components-0-originals": "1", "components-0-certified_copies": "0", "components-0-photocopies": "0",
+           "components-0-accepted_types": "pdf"}
+    bad = client.post(reverse("procedures:version", args=[code, 1]),
+                      {**_version_post(**row), "components-0-form_template": SimpleUploadedFile("x.html", b"<script>")})
+    assert "Mẫu đơn phải là tệp" in bad.content.decode()
+    upload = SimpleUploadedFile("to-khai.docx", b"PK")
+    good = client.post(reverse("procedures:version", args=[code, 1]),
+                       {**_version_post(**row), "components-0-form_template": upload})
+    assert good.status_code == 302
+    component = version.components.get()
+    assert component.form_template.name.endswith("to-khai.docx")
+    response = client.get(reverse("procedures:component_form_template", args=[component.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK"

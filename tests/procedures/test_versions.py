@@ -146,3 +146,18 @@ def test_legal_document_expiry(db):
     old = LegalDocumentFactory(number="15/2015/TT-BTP", expired_on=datetime.date(2020, 7, 16), replaced_by=new)
     assert old.is_expired() and not old.is_in_force()
     assert new.is_in_force()
+
+
+def test_the_listing_name_follows_a_version_that_starts_later(org, editor):
+    v1 = published_version(name="Đăng ký khai sinh", receiving=[org.c1])
+    v2 = services.procedure_version_duplicate(version=v1, user=editor)
+    start = TODAY + datetime.timedelta(days=3)
+    services.procedure_version_update(version=v2, user=editor, fields={"name": "Đăng ký khai sinh (mới)",
+                                                                      "effective_from": start})
+    services.procedure_version_publish(version=v2, user=editor)
+    v1.procedure.refresh_from_db()
+    assert v1.procedure.name == "Đăng ký khai sinh"
+    services.procedure_versions_retire_superseded(on=start)
+    v1.procedure.refresh_from_db()
+    assert v1.procedure.name == "Đăng ký khai sinh (mới)"
+    assert v1.procedure.search_text.startswith("dang ky khai sinh (moi)")
