@@ -119,6 +119,16 @@ class ProcedureForm(forms.ModelForm):
         self.fields["national_code"].widget.attrs["placeholder"] = "1.001193"
 
 
+class FieldForm(forms.ModelForm):
+    class Meta:
+        model = Field
+        fields = ["code", "name"]
+        help_texts = {"code": _("Chữ thường không dấu, nối bằng dấu gạch ngang, ví dụ: ho-tich.")}
+
+    def clean_name(self):
+        return nfc(self.cleaned_data["name"]).strip()
+
+
 class LegalDocumentForm(forms.ModelForm):
     class Meta:
         model = LegalDocument

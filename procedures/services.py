@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from .models import (
     ComponentRequirement,
     Fee,
+    Field,
     LegalDocument,
     Procedure,
     ProcedureMethod,
@@ -230,3 +231,13 @@ def legal_document_save(*, user, document=None, fields) -> LegalDocument:
         setattr(document, name, value)
     document.full_clean()
     return _save(document, user)
+
+
+@transaction.atomic
+def field_save(*, field=None, code, name) -> Field:
+    """Create or rename a field (lĩnh vực)."""
+    field = field or Field()
+    field.code, field.name = code, name
+    field.full_clean()
+    field.save()
+    return field

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,6 +22,7 @@ from .forms import (
     FORMSETS,
     CatalogueFilterForm,
     EditorFilterForm,
+    FieldForm,
     ImportUploadForm,
     LegalDocumentForm,
     ProcedureForm,
@@ -28,7 +30,7 @@ from .forms import (
     VersionForm,
     version_formsets,
 )
-from .models import ComponentRequirement, ImportJob, LegalDocument, ProcedureVersion
+from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion
 
 PUBLIC_PAGE_SIZE = 20
 EDITOR_PAGE_SIZE = 50
@@ -266,6 +268,19 @@ def legal_report(request):
     """Published procedures resting on an expired or replaced legal document."""
     versions = selectors.legal_basis_report(user=request.user)
     return render(request, "procedures/legal_report.html", {"versions": versions})
+
+
+@role_required(Role.EDITOR)
+def fields(request, pk=None):
+    """Fields (lĩnh vực): the list, with a form to add one or rename the chosen one."""
+    field = get_object_or_404(Field, pk=pk) if pk else None
+    form = FieldForm(request.POST or None, instance=field)
+    if request.method == "POST" and form.is_valid():
+        services.field_save(field=field, code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+        messages.success(request, _("Đã lưu lĩnh vực %(name)s.") % {"name": form.cleaned_data["name"]})
+        return redirect("procedures:fields")
+    rows = Field.objects.annotate(procedure_count=Count("procedures")).order_by("name")
+    return render(request, "procedures/fields.html", {"form": form, "field": field, "rows": rows})
 
 
 @role_required(Role.EDITOR)

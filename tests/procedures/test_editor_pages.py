@@ -278,3 +278,17 @@ def test_form_template_upload_accepts_documents_only(client_for, editor, org, se
     assert component.form_template.name.endswith("to-khai.docx")
     response = client.get(reverse("procedures:component_form_template", args=[component.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"PK"
+
+
+def test_editor_adds_and_renames_a_field(client_for, editor, clerk):
+    client = client_for(editor)
+    response = client.post(reverse("procedures:fields"), {"code": "dat-dai", "name": "Đất đai"})
+    assert response.status_code == 302
+    from procedures.models import Field
+
+    field = Field.objects.get(code="dat-dai")
+    bad = client.post(reverse("procedures:fields"), {"code": "Đất đai!", "name": "x"})
+    assert bad.status_code == 200 and Field.objects.count() == 1
+    client.post(reverse("procedures:field_edit", args=[field.pk]), {"code": "dat-dai", "name": "Đất đai, môi trường"})
+    assert "Đất đai, môi trường" in client.get(reverse("procedures:fields")).content.decode()
+    assert client_for(clerk).get(reverse("procedures:fields")).status_code == 403
