@@ -1,6 +1,7 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 
 from portal.permissions import is_staff_member, units_visible_to
 
@@ -8,14 +9,19 @@ from .models import Dossier
 
 
 def dossiers_visible_to(user):
-    """Staff: dossiers received by or now at a unit they may see. Citizens: their own."""
+    """Staff: dossiers received by, now at, or handled at some step by a unit they may see
+    (one identity across levels: the receiving counter keeps seeing a dossier sent up, and a
+    higher level sees it once it arrives). Citizens: their own."""
     if not getattr(user, "is_authenticated", False):
         return Dossier.objects.none()
     if user.is_superuser:
         return Dossier.objects.all()
     if is_staff_member(user):
         units = units_visible_to(user).values("pk")
-        return Dossier.objects.filter(Q(receiving_unit__in=units) | Q(current_unit__in=units))
+        # workflow.Handoff, looked up by name: dossiers/ must not import workflow/.
+        handoff = apps.get_model("workflow", "Handoff")
+        handled = handoff.objects.filter(dossier=OuterRef("pk"), unit__in=units).exclude(state="pending")
+        return Dossier.objects.filter(Q(receiving_unit__in=units) | Q(current_unit__in=units) | Exists(handled))
     return Dossier.objects.filter(citizen=user)
 
 

@@ -228,3 +228,22 @@ def test_two_officers_acting_at_once_one_wins_and_the_other_is_told(org, clerk, 
     assert sorted(results) == ["conflict", "ok"]
     assert Handoff.objects.filter(dossier=dossier, state="done").count() == 2  # counter + one officer step
     assert dossier.events.filter(transition="forward").count() == 1
+
+
+def test_units_that_handled_a_step_keep_seeing_the_dossier_but_not_before_it_arrives(org, clerk, officer, leader):
+    from dossiers.selectors import dossiers_visible_to
+
+    version, office = three_level_version(org)
+    district_officer = staff(Role.OFFICER, office, username="cv_huyen2", full_name="Vi Văn Đức")
+    dossier = receive(clerk, org.c1, version)
+    assert dossier not in dossiers_visible_to(district_officer)
+    dossier = services.dossier_forward(dossier=dossier, actor=clerk)
+    assert dossier in dossiers_visible_to(district_officer)
+    assert dossier not in dossiers_visible_to(officer)
+    dossier = services.dossier_forward(dossier=dossier, actor=district_officer)
+    services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED)
+    # The district office handled a step; the province decided; the counter returns it.
+    assert dossier in dossiers_visible_to(district_officer)
+    assert dossier in dossiers_visible_to(officer)
+    assert dossier in dossiers_visible_to(clerk)
+    assert dossiers_visible_to(clerk).filter(pk=dossier.pk).count() == 1
