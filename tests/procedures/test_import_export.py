@@ -192,3 +192,18 @@ def test_import_failure_rolls_everything_back(client_for, editor, setup, monkeyp
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "mất kết nối" in job.message
     assert Procedure.objects.count() == 0 and RouteStep.objects.count() == 0
+
+
+def test_a_running_import_polls_and_shows_its_progress(client_for, editor, setup):
+    from django.core.cache import cache
+
+    from procedures.importers import progress_key
+
+    job = ImportJob.objects.create(original_name="lon.csv", format="csv", file="x.csv", created_by=editor,
+                                   status=ImportJob.Status.IMPORTING, total_rows=2000)
+    cache.set(progress_key(job.pk), (1000, 2000))
+    content = client_for(editor).get(reverse("procedures:import_job", args=[job.pk]),
+                                     headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in content
+    assert "1000/2000" in content and "width: 50%" in content
+    cache.delete(progress_key(job.pk))
