@@ -104,8 +104,9 @@ def read_rows(content: bytes, fmt: str):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise FileError(_("Tệp CSV phải được lưu với mã hóa UTF-8.")) from None
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample.split("\n", 1)[0] else ","
+        # Excel in a Vietnamese locale saves CSV with semicolons: decide from the header line.
+        header_line = text.split("\n", 1)[0]
+        delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         rows = list(reader)
     elif fmt == "xlsx":

@@ -49,9 +49,9 @@ def rows(n, **kwargs):
     return [row(i, **kwargs) for i in range(n)]
 
 
-def to_csv(items):
+def to_csv(items, delimiter=","):
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=delimiter)
     writer.writeheader()
     writer.writerows(items)
     return buffer.getvalue().encode("utf-8")

@@ -207,3 +207,22 @@ def test_a_running_import_polls_and_shows_its_progress(client_for, editor, setup
     assert 'hx-trigger="every 1s"' in content
     assert "1000/2000" in content and "width: 50%" in content
     cache.delete(progress_key(job.pk))
+
+
+def test_import_command_checks_and_imports(editor, setup, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "tot.csv"
+    good.write_bytes(importdata.to_csv(importdata.rows(3, **setup)))
+    call_command("import_catalogue", str(good), user="editor", dry_run=True, verbosity=0)
+    assert Procedure.objects.count() == 0
+    call_command("import_catalogue", str(good), user="editor", verbosity=0)
+    assert Procedure.objects.count() == 3
+
+    items = importdata.rows(3, **setup, start=700000)
+    items[1]["muc_do"] = "7"
+    bad = tmp_path / "loi.csv"
+    bad.write_bytes(importdata.to_csv(items, delimiter=";"))  # as Excel saves it in a Vietnamese locale
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("import_catalogue", str(bad), user="editor", verbosity=0)
+    assert Procedure.objects.count() == 3
