@@ -1,3 +1,9 @@
 """URLs of the printed reports (Forms 04, 05, 06). Included from workflow/urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_reports
+
+urlpatterns = [
+    path("dossiers/<str:code>/process-slip.pdf", views_reports.process_slip, name="process_slip"),
+]
