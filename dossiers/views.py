@@ -58,17 +58,20 @@ def _dossier_or_404(request, code):
         raise Http404 from None
 
 
-@login_required
-def dossier_detail(request, code):
-    dossier = _dossier_or_404(request, code)
-    context = {
+def detail_context(request, dossier):
+    return {
         "dossier": dossier,
         "components": dossier.components.prefetch_related("files"),
         "loose_files": dossier.files.filter(component__isnull=True),
         "events": dossier.events.select_related("actor", "unit"),
         "due_explanation": services.due_explanation(dossier),
     }
-    return render(request, "dossiers/detail.html", context)
+
+
+@login_required
+def dossier_detail(request, code):
+    dossier = _dossier_or_404(request, code)
+    return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
 
 @login_required

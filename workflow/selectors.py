@@ -1,1 +1,93 @@
 """Reads of the workflow app, already scoped to the requesting user."""
+
+import base64
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal import workdays
+from portal.models import Membership, Role
+from portal.permissions import has_role, units_for_role
+
+from .models import Apology, Consultation, Handoff
+
+PAGE_SIZE = 25
+
+
+def inbox_units(user):
+    """Units whose inbox the user works in (officer or leader there)."""
+    return units_for_role(user, Role.OFFICER, Role.LEADER)
+
+
+@dataclass
+class InboxFilters:
+    status: str = ""
+    procedure: str = ""
+    due: str = ""  # "soon" | "overdue" | ""
+    mine: bool = False
+
+
+def encode_cursor(handoff):
+    raw = f"{handoff.due_at.isoformat() if handoff.due_at else ''}|{handoff.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor):
+    """(due_at, pk) from a cursor, or None when it is missing or malformed."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due, pk = raw.split("|")
+        return (datetime.datetime.fromisoformat(due) if due else None), int(pk)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
+    """Active steps at `unit`, most urgent first, one keyset page: (rows, next_cursor).
+    Keyset rather than OFFSET so page 50 costs what page 1 does."""
+    if not has_role(user, Role.OFFICER, Role.LEADER, unit=unit):
+        return [], None
+    qs = (
+        Handoff.objects.filter(unit=unit, state=Handoff.State.ACTIVE)
+        .select_related("dossier", "dossier__procedure", "assignee")
+        .order_by("due_at", "pk")
+    )
+    now = timezone.now()
+    if filters.status:
+        qs = qs.filter(dossier__status=filters.status)
+    if filters.procedure:
+        qs = qs.filter(dossier__procedure__national_code=filters.procedure)
+    if filters.due == "overdue":
+        qs = qs.filter(due_at__lt=now)
+    elif filters.due == "soon":
+        qs = qs.filter(due_at__gte=now, due_at__lte=workdays.add_working_days(now, 1, unit=unit))
+    if filters.mine:
+        qs = qs.filter(assignee=user)
+    position = decode_cursor(cursor)
+    if position is not None:
+        due, pk = position
+        qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk)) if due else qs.filter(pk__gt=pk)
+    rows = list(qs[: limit + 1])
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def unit_officers(unit):
+    return [m.user for m in Membership.objects.active().filter(unit=unit, role__in=[Role.OFFICER, Role.LEADER])
+            .select_related("user").order_by("user__full_name")]
+
+
+def route_of(dossier):
+    return list(dossier.handoffs.select_related("unit", "assignee", "handed_by", "received_by").order_by("order"))
+
+
+def consultations_of(dossier):
+    return list(Consultation.objects.filter(dossier=dossier).select_related("unit", "answered_by"))
+
+
+def apology_of(dossier):
+    return Apology.objects.filter(dossier=dossier).select_related("approved_by", "drafted_by").first()

@@ -1,16 +1,167 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from portal.models import Role
-from portal.permissions import role_required
+from dossiers import selectors as dossier_selectors
+from dossiers.models import Dossier, Outcome
+from dossiers.services import ConcurrentChange
+from dossiers.views import detail_context
+from portal.models import Role, Unit, User
+from portal.permissions import has_role, role_required
+from portal.selectors import current_unit
+
+from . import selectors, services
+from .forms import InboxFilterForm
+from .models import Apology, Consultation, Handoff
 
 
 @role_required(Role.OFFICER, Role.LEADER)
 def inbox(request):
-    """Officers' and leaders' inbox of dossiers to process."""
-    return render(request, "workflow/inbox.html")
+    """Officers' and leaders' inbox: active steps of their unit, most urgent first."""
+    units = selectors.inbox_units(request.user)
+    chosen = current_unit(request=request)
+    unit = chosen if chosen in units else units[0]
+    form = InboxFilterForm(request.GET or None)
+    filters = selectors.InboxFilters(**form.cleaned_data) if form.is_valid() else selectors.InboxFilters()
+    rows, next_cursor = selectors.inbox_page(user=request.user, unit=unit, filters=filters,
+                                             cursor=request.GET.get("after"))
+    is_leader = has_role(request.user, Role.LEADER, unit=unit)
+    context = {
+        "unit": unit, "form": form, "rows": rows, "next_cursor": next_cursor,
+        "officers": selectors.unit_officers(unit) if is_leader else [], "is_leader": is_leader,
+        "query": request.GET.copy(),
+    }
+    return render(request, "workflow/inbox.html", context)
+
+
+@require_POST
+@role_required(Role.LEADER)
+def assign(request, handoff_id):
+    handoff = Handoff.objects.filter(pk=handoff_id).select_related("dossier", "unit").first()
+    if handoff is None:
+        raise Http404
+    officer = User.objects.filter(pk=request.POST.get("officer") or 0).first()
+    try:
+        if officer is None:
+            raise ValidationError(_("Hãy chọn cán bộ."))
+        services.handoff_assign(handoff=handoff, leader=request.user, officer=officer)
+        messages.success(request, _("Đã giao hồ sơ %(code)s cho %(name)s.") % {
+            "code": handoff.dossier.code, "name": officer.get_full_name()})
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("workflow:inbox")
 
 
 @role_required(Role.SUPERVISOR, Role.LEADER)
 def overview(request):
     """Supervisors' overview of deadlines and overdue dossiers."""
     return render(request, "workflow/overview.html")
+
+
+# --- actions on a dossier ------------------------------------------------------------------
+
+def _parse_components(request):
+    names = [n.strip() for n in request.POST.getlist("missing") if n.strip()]
+    extra = request.POST.get("missing_other", "").strip()
+    return names + ([extra] if extra else [])
+
+
+def _new_due(request):
+    value = parse_datetime(request.POST.get("new_due_at", ""))
+    if value is None:
+        raise ValidationError(_("Ngày giờ hẹn mới không hợp lệ."))
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+ACTIONS = {
+    "forward": lambda r, d, e: services.dossier_forward(
+        dossier=d, actor=r.user, note=r.POST.get("note", ""), expected_status=e,
+        expected_handoff=int(r.POST["handoff"]) if r.POST.get("handoff", "").isdigit() else None),
+    "approve": lambda r, d, e: services.dossier_decide(
+        dossier=d, leader=r.user, outcome=Outcome.APPROVED, note=r.POST.get("note", ""), expected_status=e),
+    "refuse": lambda r, d, e: services.dossier_decide(
+        dossier=d, leader=r.user, outcome=Outcome.REFUSED, note=r.POST.get("note", ""), expected_status=e),
+    "supplement": lambda r, d, e: services.supplement_request(
+        dossier=d, actor=r.user, reason=r.POST.get("note", ""), missing_components=_parse_components(r),
+        expected_status=e),
+    "resume": lambda r, d, e: services.supplement_resume(
+        dossier=d, actor=r.user, uploads=r.FILES.getlist("files"), note=r.POST.get("note", ""), expected_status=e),
+    "result": lambda r, d, e: _require_file(r) and services.result_file_add(
+        dossier=d, actor=r.user, upload=r.FILES["file"]),
+    "return": lambda r, d, e: services.dossier_return(
+        dossier=d, clerk=r.user, collected_by=r.POST.get("collected_by", ""),
+        tracking_number=r.POST.get("tracking_number", ""), note=r.POST.get("note", ""), expected_status=e),
+    "withdraw": lambda r, d, e: services.dossier_withdraw(
+        dossier=d, actor=r.user, reason=r.POST.get("note", ""), expected_status=e),
+    "stop": lambda r, d, e: services.dossier_stop(
+        dossier=d, leader=r.user, reason=r.POST.get("note", ""), expected_status=e),
+    "apology": lambda r, d, e: services.apology_draft(
+        dossier=d, actor=r.user, reason=r.POST.get("note", ""), new_due_at=_new_due(r)),
+    "apology_approve": lambda r, d, e: services.apology_approve(
+        apology=Apology.objects.get(dossier=d), leader=r.user),
+    "consult": lambda r, d, e: services.consultation_request(
+        dossier=d, actor=r.user, unit=Unit.objects.get(pk=r.POST.get("unit") or 0),
+        question=r.POST.get("note", "")),
+    "consult_answer": lambda r, d, e: services.consultation_answer(
+        consultation=Consultation.objects.get(pk=r.POST.get("consultation") or 0, dossier=d), actor=r.user,
+        opinion=r.POST.get("note", "")),
+}
+
+SUCCESS = {
+    "forward": _("Đã chuyển hồ sơ sang bước tiếp theo."),
+    "approve": _("Đã phê duyệt kết quả; hồ sơ chuyển về bộ phận một cửa để trả."),
+    "refuse": _("Đã từ chối giải quyết; văn bản trả lời chuyển về bộ phận một cửa."),
+    "supplement": _("Đã yêu cầu bổ sung; thời hạn giải quyết tạm dừng."),
+    "resume": _("Đã nhận giấy tờ bổ sung; thời hạn giải quyết tiếp tục."),
+    "result": _("Đã tải lên văn bản kết quả."),
+    "return": _("Đã trả kết quả."),
+    "withdraw": _("Đã ghi nhận rút hồ sơ."),
+    "stop": _("Đã dừng xử lý hồ sơ."),
+    "apology": _("Đã lập phiếu xin lỗi, chờ lãnh đạo duyệt."),
+    "apology_approve": _("Đã duyệt phiếu xin lỗi; ngày hẹn trả đã được điều chỉnh."),
+    "consult": _("Đã gửi xin ý kiến."),
+    "consult_answer": _("Đã gửi ý kiến."),
+}
+
+
+def _require_file(request):
+    if "file" not in request.FILES:
+        raise ValidationError(_("Hãy chọn tệp kết quả."))
+    return True
+
+
+@require_POST
+@login_required
+def act(request, code, action):
+    """Every button of the dossier page's workflow panel posts here. A refused action comes
+    back to the same page with the message and what was typed."""
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        dossier = dossier_selectors.dossier_for_user(user=request.user, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    expected = request.POST.get("expected_status") or None
+    try:
+        ACTIONS[action](request, dossier, expected)
+    except PermissionDenied:
+        raise
+    except ConcurrentChange:
+        error = _("Người khác vừa thay đổi hồ sơ này. Trang đã được cập nhật; hãy kiểm tra lại trước khi thao tác.")
+    except (ValidationError, Apology.DoesNotExist, Consultation.DoesNotExist, Unit.DoesNotExist) as exc:
+        error = " ".join(getattr(exc, "messages", [])) or _("Thao tác không hợp lệ.")
+    else:
+        messages.success(request, SUCCESS[action])
+        return redirect("dossiers:detail", code=code)
+    messages.error(request, error)
+    dossier.refresh_from_db()
+    context = {**detail_context(request, dossier), "failed_action": action, "posted": request.POST}
+    return render(request, "dossiers/detail.html", context, status=200)

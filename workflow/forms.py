@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.models import Status
+
+
+class InboxFilterForm(forms.Form):
+    DUE_CHOICES = [("", _("Tất cả")), ("soon", _("Sắp đến hạn (1 ngày làm việc)")), ("overdue", _("Quá hạn"))]
+
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                               choices=[("", _("Tất cả"))] + [(s.value, s.label) for s in (
+                                   Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
+                                   Status.PAYMENT_REQUESTED, Status.RESULT_READY)])
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False, max_length=40)
+    due = forms.ChoiceField(label=_("Hạn xử lý"), required=False, choices=DUE_CHOICES)
+    mine = forms.BooleanField(label=_("Chỉ hồ sơ giao cho tôi"), required=False)

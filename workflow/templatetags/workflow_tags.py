@@ -1,0 +1,58 @@
+from django import template
+
+from dossiers.models import Status
+from portal.models import Role, Unit
+from portal.permissions import has_role
+
+from .. import selectors, services
+from ..models import Apology, Handoff
+
+register = template.Library()
+
+OPEN = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
+
+
+@register.inclusion_tag("workflow/_panel.html", takes_context=True)
+def workflow_panel(context, dossier):
+    """The route (hand-offs) of a dossier and the actions the signed-in user may take now."""
+    user = context["request"].user
+    route = selectors.route_of(dossier)
+    active = next((h for h in route if h.state == Handoff.State.ACTIVE), None)
+    decision_order = max((h.order for h in route if h.kind == Handoff.Kind.PROCESS), default=None)
+    status = dossier.status
+    at_counter = has_role(user, Role.CLERK, unit=dossier.receiving_unit)
+    at_active = bool(active) and (
+        has_role(user, Role.CLERK, unit=active.unit) if active.kind == Handoff.Kind.COUNTER
+        else has_role(user, Role.OFFICER, Role.LEADER, unit=active.unit))
+    leader_here = bool(active) and has_role(user, Role.LEADER, unit=active.unit)
+    apology = selectors.apology_of(dossier)
+    consultations = selectors.consultations_of(dossier)
+    can = {
+        "forward": at_active and status in (Status.RECEIVED, Status.PROCESSING) and active.order != decision_order,
+        "decide": status == Status.PROCESSING and active is not None and active.kind == Handoff.Kind.PROCESS
+        and leader_here,
+        "supplement": status in (Status.RECEIVED, Status.PROCESSING) and at_active,
+        "resume": status == Status.SUPPLEMENT_REQUESTED and at_counter,
+        "result": status in (Status.PROCESSING, Status.RESULT_READY) and (at_active or at_counter),
+        "return": status == Status.RESULT_READY and at_counter,
+        "withdraw": status in OPEN and at_counter,
+        "stop": status in (Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) and leader_here,
+        "apology": apology is None and status in OPEN
+        and has_role(user, Role.CLERK, Role.OFFICER, Role.LEADER, unit=dossier.current_unit)
+        and services.apology_window_open(dossier),
+        "apology_approve": apology is not None and apology.state == Apology.State.DRAFT
+        and has_role(user, Role.LEADER, unit=apology.unit),
+        "consult": status == Status.PROCESSING and at_active and active.kind == Handoff.Kind.PROCESS,
+    }
+    answerable = [c for c in consultations
+                  if c.answered_at is None and has_role(user, Role.OFFICER, Role.LEADER, unit=c.unit)]
+    return {
+        "request": context["request"], "csrf_token": context.get("csrf_token"), "dossier": dossier,
+        "route": route, "active": active, "can": can, "any_action": any(can.values()) or bool(answerable),
+        "apology": apology, "consultations": consultations, "answerable": answerable,
+        "pauses": list(dossier.pauses.select_related("requested_by", "resumed_by")),
+        "components": list(dossier.procedure_version.components.all()) if can["supplement"] else [],
+        "consult_units": list(Unit.objects.active().exclude(pk=active.unit_id).order_by("path"))
+        if can["consult"] else [],
+        "failed_action": context.get("failed_action"), "posted": context.get("posted") or {},
+    }
