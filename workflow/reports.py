@@ -134,3 +134,24 @@ def render_process_slip(dossier, request=None):
     """Form 05: Phiếu kiểm soát quá trình giải quyết hồ sơ."""
     with translation.override("vi"):
         return render_pdf("pdf/process_slip.html", process_slip_context(dossier), request=request)
+
+
+# --- Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả -----------------------------------
+
+
+def apology_context(apology):
+    dossier = apology.dossier
+    return {
+        "apology": apology,
+        "dossier": dossier,
+        "unit": apology.unit,
+        "parent_unit": apology.unit.parent,
+        "receiving_unit": dossier.receiving_unit,
+        "issued_at": apology.approved_at or apology.drafted_at,
+    }
+
+
+def render_apology(apology, request=None):
+    """Form 04, signed by the head of the late unit (the leader who approved it)."""
+    with translation.override("vi"):
+        return render_pdf("pdf/apology.html", apology_context(apology), request=request)

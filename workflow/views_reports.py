@@ -28,3 +28,14 @@ def process_slip(request, code):
     dossier = _dossier_or_404(request, code)
     return pdf_response(reports.render_process_slip(dossier, request),
                         filename=f"phieu-kiem-soat-{dossier.code}")
+
+
+@login_required
+def apology_pdf(request, code):
+    """Form 04, only once the leader approved it: a draft is not sent to anyone."""
+    dossier = _dossier_or_404(request, code)
+    apology = reports.approved_apology(dossier)
+    if apology is None:
+        raise Http404
+    apology.dossier = dossier
+    return pdf_response(reports.render_apology(apology, request), filename=f"phieu-xin-loi-{dossier.code}")

@@ -118,3 +118,49 @@ def test_anonymous_is_sent_to_login_for_the_process_slip(client, routed):
     response = client.get(reverse("workflow:process_slip", args=[routed.code]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
+
+
+# --- Form 04 -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def apology(routed, org, clerk, leader_c1):
+    return ApologyFactory(dossier=routed, unit=org.c1, number="12/PXL-UBND", old_due_at=at(24, 17),
+                          new_due_at=at(27, 10, 30), reason="Cần xác minh nơi cư trú của người mẹ tại tỉnh khác",
+                          drafted_by=clerk, approved_by=leader_c1, approved_at=at(23, 9))
+
+
+def test_apology_has_old_and_new_dates_and_the_reason(client_for, clerk, apology):
+    response = client_for(clerk).get(reverse("workflow:apology_pdf", args=[apology.dossier.code]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdftotext(response.content)
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "Số: 12/PXL-UBND" in text
+    assert "Kính gửi: Đặng Thị Ỷ Lan" in text
+    assert "Ngày 16 tháng 11 năm 2026, Ủy ban nhân dân xã Mỹ Hà tiếp nhận" in text
+    assert "Mã hồ sơ: P01.20.01-261116-0007" in text and "Đăng ký khai sinh" in text
+    assert "Thời hạn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 24 tháng 11 năm 2026" in text
+    assert "Lý do: Cần xác minh nơi cư trú của người mẹ tại tỉnh khác" in text
+    assert "10 giờ 30 phút, ngày 27 tháng 11 năm 2026" in text
+    assert "THỦ TRƯỞNG CƠ QUAN" in text and "Lê Quang Minh" in text
+    assert page_size_mm(response.content) == (148, 210)
+
+
+def test_draft_apology_is_not_printed(client_for, clerk, apology):
+    type(apology).objects.filter(pk=apology.pk).update(state="draft", approved_by=None, approved_at=None)
+    assert client_for(clerk).get(reverse("workflow:apology_pdf", args=[apology.dossier.code])).status_code == 404
+
+
+def test_dossier_without_apology_has_no_apology_pdf(client_for, clerk, routed):
+    assert client_for(clerk).get(reverse("workflow:apology_pdf", args=[routed.code])).status_code == 404
+
+
+def test_apology_is_404_outside_the_users_scope(client_for, other_clerk, citizen, apology):
+    url = reverse("workflow:apology_pdf", args=[apology.dossier.code])
+    assert client_for(other_clerk).get(url).status_code == 404
+    assert client_for(citizen).get(url).status_code == 404
+
+
+def test_citizen_who_owns_the_dossier_gets_the_apology(client_for, citizen, apology):
+    type(apology.dossier).objects.filter(pk=apology.dossier.pk).update(citizen=citizen)
+    assert client_for(citizen).get(reverse("workflow:apology_pdf", args=[apology.dossier.code])).status_code == 200
