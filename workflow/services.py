@@ -79,7 +79,7 @@ def _decision_order(dossier):
 
 
 @transaction.atomic
-def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_handoff=None):
+def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_handoff=None, at=None):
     """Hand the dossier on to the next step of its route (counter → unit, unit → higher
     level...). The last processing step is closed by a decision instead."""
     dossier = _lock(dossier, expected_status)
@@ -95,18 +95,18 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
     following = _next_pending(dossier, current.order)
     if following is None:
         raise ValidationError(_("Không còn bước nào để chuyển."))
-    now = timezone.now()
+    now = at or timezone.now()
     _finish(current, at=now, actor=actor, note=note)
     _activate(following, at=now)
     if dossier.status == Status.RECEIVED:
         dossier = dossier_transition(dossier=dossier, actor=actor, transition="start_processing", unit=current.unit,
                                      note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name},
-                                     current_unit=following.unit)
+                                     current_unit=following.unit, at=now)
     else:
         Dossier.objects.filter(pk=dossier.pk).update(current_unit=following.unit)
         dossier.current_unit = following.unit
         record_event(dossier=dossier, actor=actor, transition="forward", from_status=dossier.status,
-                     unit=current.unit, note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name})
+                     unit=current.unit, note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name}, at=now)
     return dossier
 
 
@@ -127,7 +127,7 @@ def handoff_assign(*, handoff, leader, officer):
 
 
 @transaction.atomic
-def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None):
+def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None, at=None):
     """Approve, or refuse after appraisal (a refusal with reasons is a result too). The result
     goes back to the counter that received the dossier."""
     dossier = _lock(dossier, expected_status)
@@ -137,7 +137,7 @@ def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None):
     _require(leader, (Role.LEADER,), current.unit)
     if outcome == Outcome.REFUSED and not note.strip():
         raise ValidationError(_("Từ chối giải quyết phải nêu rõ lý do."))
-    now = timezone.now()
+    now = at or timezone.now()
     _finish(current, at=now, actor=leader, note=note)
     dossier.handoffs.filter(state=Handoff.State.PENDING, kind=Handoff.Kind.PROCESS).update(
         state=Handoff.State.SKIPPED)
@@ -149,7 +149,7 @@ def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None):
     return dossier_transition(dossier=dossier, actor=leader, transition="finish", unit=current.unit,
                               note=label if outcome == Outcome.REFUSED or not note else f"{label}. {note}",
                               outcome=outcome, finished_at=now, decision_note=note,
-                              current_unit=back.unit if back else dossier.receiving_unit)
+                              current_unit=back.unit if back else dossier.receiving_unit, at=now)
 
 
 @transaction.atomic
@@ -166,7 +166,8 @@ def result_file_add(*, dossier, actor, upload):
 
 
 @transaction.atomic
-def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note="", expected_status=None):
+def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note="", expected_status=None,
+                   at=None):
     """The counter returns the result: at the counter (who collected it), by post (tracking
     number) or online. An early return is allowed and shows as early on the slip."""
     dossier = _lock(dossier, expected_status)
@@ -177,14 +178,14 @@ def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note=
         raise ValidationError(_("Ghi họ tên người nhận kết quả."))
     if dossier.delivery == "post" and not tracking_number.strip():
         raise ValidationError(_("Ghi số hiệu bưu gửi."))
-    now = timezone.now()
+    now = at or timezone.now()
     current = active_handoff(dossier)
     if current is not None:
         _finish(current, at=now, actor=clerk, note=note)
     dossier.handoffs.filter(state=Handoff.State.PENDING).update(state=Handoff.State.SKIPPED)
     return dossier_transition(dossier=dossier, actor=clerk, transition="return_result", unit=dossier.receiving_unit,
                               note=note or _("Trả kết quả"), returned_at=now, returned_by=clerk,
-                              collected_by=collected_by.strip(), post_tracking_number=tracking_number.strip())
+                              collected_by=collected_by.strip(), post_tracking_number=tracking_number.strip(), at=now)
 
 
 def _hours_left(until, *, now, unit):
@@ -194,7 +195,7 @@ def _hours_left(until, *, now, unit):
 
 
 @transaction.atomic
-def supplement_request(*, dossier, actor, reason, missing_components, expected_status=None):
+def supplement_request(*, dossier, actor, reason, missing_components, expected_status=None, at=None):
     """Ask the applicant, via the counter, for what is missing (Form 02). Allowed within the
     procedure's window (3 working days of receipt by default). The clock stops; a second
     request makes the dossier count late (Decision 766)."""
@@ -205,7 +206,7 @@ def supplement_request(*, dossier, actor, reason, missing_components, expected_s
     _require(actor, (Role.CLERK, *PROCESS_ROLES), current.unit)
     if not reason.strip() or not missing_components:
         raise ValidationError(_("Hãy nêu giấy tờ cần bổ sung và lý do."))
-    now = timezone.now()
+    now = at or timezone.now()
     version = dossier.procedure_version
     elapsed = workdays.working_days_between(dossier.received_at, now, unit=dossier.receiving_unit)
     if elapsed > version.supplement_window_days:
@@ -219,11 +220,11 @@ def supplement_request(*, dossier, actor, reason, missing_components, expected_s
         step_hours_left=_hours_left(current.due_at, now=now, unit=current.unit), due_before=dossier.due_at,
     )
     return dossier_transition(dossier=dossier, actor=actor, transition="request_supplement", unit=current.unit,
-                              note=reason.strip(), supplement_count=dossier.supplement_count + 1)
+                              note=reason.strip(), supplement_count=dossier.supplement_count + 1, at=now)
 
 
 @transaction.atomic
-def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=None):
+def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=None, at=None):
     """The applicant supplied the missing components (at the counter, or online): the clock
     resumes with the remaining budget, or restarts from zero, as the procedure says."""
     dossier = _lock(dossier, expected_status)
@@ -232,7 +233,7 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     if actor != dossier.citizen:
         _require(actor, (Role.CLERK,), dossier.receiving_unit)
     pause = dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
-    now = timezone.now()
+    now = at or timezone.now()
     for upload in uploads:
         dossier_file_add(dossier=dossier, upload=upload, actor=actor)
     current = active_handoff(dossier)
@@ -258,7 +259,7 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     transition = "resume_after_supplement" if dossier.received_at else "resubmit"
     return dossier_transition(dossier=dossier, actor=actor, transition=transition, unit=dossier.receiving_unit,
                               note=note or _("Đã nhận giấy tờ bổ sung; hạn mới %(due)s")
-                              % {"due": workdays.format_moment(new_due)}, due_at=new_due)
+                              % {"due": workdays.format_moment(new_due)}, due_at=new_due, at=now)
 
 
 def _close_route(dossier, *, at, actor, note):
@@ -269,33 +270,35 @@ def _close_route(dossier, *, at, actor, note):
 
 
 @transaction.atomic
-def dossier_stop(*, dossier, leader, reason, expected_status=None):
+def dossier_stop(*, dossier, leader, reason, expected_status=None, at=None):
     """The unit stops processing, with a notice to the applicant (national status 8)."""
     dossier = _lock(dossier, expected_status)
     current = active_handoff(dossier)
     _require(leader, (Role.LEADER,), current.unit if current else dossier.current_unit)
     if not reason.strip():
         raise ValidationError(_("Hãy nêu lý do dừng xử lý."))
-    _close_route(dossier, at=timezone.now(), actor=leader, note=reason)
+    now = at or timezone.now()
+    _close_route(dossier, at=now, actor=leader, note=reason)
     return dossier_transition(dossier=dossier, actor=leader, transition="stop", note=reason.strip(),
-                              finished_at=timezone.now())
+                              finished_at=now, at=now)
 
 
 @transaction.atomic
-def dossier_withdraw(*, dossier, actor, reason, expected_status=None):
+def dossier_withdraw(*, dossier, actor, reason, expected_status=None, at=None):
     """The applicant withdraws (through the counter, or themselves online)."""
     dossier = _lock(dossier, expected_status)
     if actor != dossier.citizen:
         _require(actor, (Role.CLERK,), dossier.receiving_unit)
     if not reason.strip():
         raise ValidationError(_("Hãy ghi lý do rút hồ sơ."))
-    _close_route(dossier, at=timezone.now(), actor=actor, note=reason)
+    now = at or timezone.now()
+    _close_route(dossier, at=now, actor=actor, note=reason)
     return dossier_transition(dossier=dossier, actor=actor, transition="withdraw", note=reason.strip(),
-                              unit=dossier.receiving_unit)
+                              unit=dossier.receiving_unit, at=now)
 
 
 @transaction.atomic
-def consultation_request(*, dossier, actor, unit, question, days=Decimal("3")):
+def consultation_request(*, dossier, actor, unit, question, days=Decimal("3"), at=None):
     dossier = _lock(dossier)
     current = active_handoff(dossier)
     if current is None or dossier.status != Status.PROCESSING:
@@ -303,7 +306,7 @@ def consultation_request(*, dossier, actor, unit, question, days=Decimal("3")):
     _require(actor, PROCESS_ROLES, current.unit)
     if unit == current.unit:
         raise ValidationError(_("Chọn một cơ quan khác để xin ý kiến."))
-    now = timezone.now()
+    now = at or timezone.now()
     due = workdays.add_working_days(now, days, unit=unit)
     consultation = Consultation.objects.create(dossier=dossier, unit=unit, requested_by=actor, requested_at=now,
                                                question=question.strip(), due_at=due)
@@ -358,12 +361,12 @@ def apology_draft(*, dossier, actor, reason, new_due_at):
 
 
 @transaction.atomic
-def apology_approve(*, apology, leader):
+def apology_approve(*, apology, leader, at=None):
     apology = Apology.objects.select_for_update().select_related("dossier").get(pk=apology.pk)
     _require(leader, (Role.LEADER,), apology.unit)
     if apology.state != Apology.State.DRAFT:
         raise ValidationError(_("Phiếu xin lỗi đã được duyệt."))
-    now = timezone.now()
+    now = at or timezone.now()
     apology.state, apology.approved_by, apology.approved_at = Apology.State.APPROVED, leader, now
     apology.number = f"{apology.pk}/{timezone.localtime(now):%Y}/PXL"
     apology.save(update_fields=["state", "approved_by", "approved_at", "number"])
@@ -374,3 +377,25 @@ def apology_approve(*, apology, leader):
                  note=_("Xin lỗi và hẹn lại ngày trả kết quả: %(due)s. Lý do: %(reason)s")
                  % {"due": workdays.format_moment(apology.new_due_at), "reason": apology.reason})
     return apology
+
+
+@transaction.atomic
+def payment_request(*, dossier, actor, note, expected_status=None, at=None):
+    """Ask the applicant to pay a fee or tax before the result (national status 6)."""
+    dossier = _lock(dossier, expected_status)
+    current = active_handoff(dossier)
+    _require(actor, (Role.CLERK, *PROCESS_ROLES), current.unit if current else dossier.current_unit)
+    if not note.strip():
+        raise ValidationError(_("Ghi rõ khoản phí, lệ phí hoặc nghĩa vụ tài chính cần nộp."))
+    return dossier_transition(dossier=dossier, actor=actor, transition="request_payment", note=note.strip(),
+                              unit=current.unit if current else None, at=at)
+
+
+@transaction.atomic
+def payment_confirm(*, dossier, actor, note="", expected_status=None, at=None):
+    """The payment arrived (recorded by a clerk, or by the payment provider's callback)."""
+    dossier = _lock(dossier, expected_status)
+    if actor is not None and actor != dossier.citizen:
+        _require(actor, (Role.CLERK, *PROCESS_ROLES), dossier.receiving_unit)
+    return dossier_transition(dossier=dossier, actor=actor, transition="confirm_payment",
+                              note=note or _("Đã thực hiện nghĩa vụ tài chính"), at=at)

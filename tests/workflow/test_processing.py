@@ -247,3 +247,13 @@ def test_units_that_handled_a_step_keep_seeing_the_dossier_but_not_before_it_arr
     assert dossier in dossiers_visible_to(officer)
     assert dossier in dossiers_visible_to(clerk)
     assert dossiers_visible_to(clerk).filter(pk=dossier.pk).count() == 1
+
+
+def test_payment_request_and_confirmation(org, clerk, officer_c1):
+    dossier = services.dossier_forward(dossier=receive(clerk, org.c1, commune_version()), actor=clerk)
+    with pytest.raises(ValidationError):
+        services.payment_request(dossier=dossier, actor=officer_c1, note=" ")
+    dossier = services.payment_request(dossier=dossier, actor=officer_c1, note="Lệ phí 8.000 đồng")
+    assert dossier.status == Status.PAYMENT_REQUESTED and dossier.national_status == 6
+    dossier = services.payment_confirm(dossier=dossier, actor=clerk)
+    assert dossier.status == Status.PROCESSING
