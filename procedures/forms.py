@@ -175,6 +175,9 @@ class RowForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "form-control form-control-sm")
             widget.attrs.setdefault("aria-label", str(field.label))
         if "order" in self.fields:
+            # Left empty, a new row goes to the end (see procedure_version_update).
+            self.fields["order"].required = False
+            self.fields["order"].initial = None
             self.fields["order"].widget.attrs["style"] = "width: 4.5rem"
 
 

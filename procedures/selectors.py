@@ -6,6 +6,7 @@ import re
 from django.db import connection
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Lower
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -91,8 +92,6 @@ def public_procedure_detail(*, national_code, on=None):
         .first()
     )
     if version is None:
-        from django.http import Http404
-
         raise Http404
     return procedure, version
 

@@ -68,12 +68,18 @@ def procedure_version_update(*, version, user, fields, m2m=None, formsets=()) ->
     _save(version, user)
     _set_m2m(version, m2m)
     for formset in formsets:
-        for obj in formset.save(commit=False):
-            obj.version = version
-            _save(obj, user)
+        saved = formset.save(commit=False)  # also fills formset.deleted_objects
         for obj in formset.deleted_objects:
             obj._history_user = user
             obj.delete()
+        next_order = max((getattr(obj, "order", 0) or 0 for obj in formset.get_queryset()), default=0)
+        for obj in saved:
+            obj.version = version
+            if hasattr(obj, "order") and not obj.order:
+                # A row added without a number goes to the end.
+                next_order += 1
+                obj.order = next_order
+            _save(obj, user)
     if not version.procedure.versions.exclude(pk=version.pk).filter(status="published").exists():
         # Never published yet: the listing name follows the draft.
         procedure = version.procedure

@@ -292,3 +292,22 @@ def test_editor_adds_and_renames_a_field(client_for, editor, clerk):
     client.post(reverse("procedures:field_edit", args=[field.pk]), {"code": "dat-dai", "name": "Đất đai, môi trường"})
     assert "Đất đai, môi trường" in client.get(reverse("procedures:fields")).content.decode()
     assert client_for(clerk).get(reverse("procedures:fields")).status_code == 403
+
+
+def test_rows_added_without_a_number_go_to_the_end_and_can_be_deleted(client_for, editor, org):
+    client = client_for(editor)
+    version = complete_version(VersionFactory(number=1, effective_from=TODAY), receiving=[org.c1])
+    code = version.procedure.national_code
+    existing = version.components.get()
+    data = _version_post(**{
+        "components-TOTAL_FORMS": "2", "components-INITIAL_FORMS": "1",
+        "components-0-id": existing.pk, "components-0-order": "1", "components-0-name": existing.name,
+        "components-0-originals": "1", "components-0-certified_copies": "0", "components-0-photocopies": "0",
+        "components-0-accepted_types": "pdf", "components-0-DELETE": "on",
+        "components-1-name": "Giấy chứng sinh", "components-1-originals": "1", "components-1-certified_copies": "0",
+        "components-1-photocopies": "0", "components-1-accepted_types": "pdf",
+    })
+    response = client.post(reverse("procedures:version", args=[code, 1]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [(c.order, c.name) for c in version.components.all()] == [(2, "Giấy chứng sinh")]
+    assert existing.history.filter(history_type="-", history_user=editor).exists()
