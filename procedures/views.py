@@ -60,7 +60,8 @@ def catalogue(request):
         request,
         "procedures/catalogue.html",
         {"form": form, "page": page, "query": filters["query"], "querystring": _query_without_page(request),
-         "filtered": any(v for v in filters.values())},
+         "filtered": any(v for v in filters.values()),
+         "filters_active": any(filters.get(k) for k in ("field", "level", "unit", "online_level"))},
     )
 
 
