@@ -24,7 +24,7 @@ from .models import (
     StagedUpload,
     Status,
 )
-from .signals import dossier_received
+from .signals import dossier_event_recorded, dossier_received
 from .uploads import inspect_upload
 
 
@@ -53,7 +53,7 @@ def _next_number(*, unit, series, day):
 
 
 def record_event(*, dossier, actor, transition, from_status, unit=None, note="", at=None):
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=dossier,
         actor=actor,
         unit=unit or dossier.current_unit,
@@ -63,6 +63,8 @@ def record_event(*, dossier, actor, transition, from_status, unit=None, note="",
         note=note,
         at=at or timezone.now(),
     )
+    dossier_event_recorded.send(sender=DossierEvent, event=event)
+    return event
 
 
 def processing_budget(version, channel):
@@ -280,4 +282,35 @@ def dossier_settle_on_spot(*, dossier, clerk, note=""):
         dossier = dossier_transition(dossier=dossier, actor=clerk, transition=step, at=now,
                                      note=_("Giải quyết ngay tại bộ phận một cửa") if step == "finish" else note,
                                      **changes)
+    return dossier
+
+
+@transaction.atomic
+def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None):
+    """A citizen submits an online dossier (levels 3/4): it enters the state machine as
+    "Mới đăng ký" (national status 1), flagged priority, and waits for the counter's check.
+    The code is issued now, so the citizen can track it at once.
+
+    `files`: (component index or None, file object) pairs — fresh uploads or stored files
+    reused from the citizen's document wallet; each is checked by content again."""
+    if version.status != ProcedureVersion.Status.PUBLISHED or not version.accepts_online:
+        raise ValidationError(_("Thủ tục này không nhận hồ sơ trực tuyến."))
+    receiving = list(version.receiving_units.all())
+    if receiving and unit not in receiving:
+        raise ValidationError(_("Đơn vị đã chọn không tiếp nhận thủ tục này."))
+    submitted_at = submitted_at or timezone.now()
+    dossier = Dossier(
+        code=next_dossier_code(unit=unit, day=timezone.localtime(submitted_at).date()),
+        procedure=version.procedure, procedure_version=version, receiving_unit=unit, current_unit=unit,
+        channel=Channel.ONLINE, delivery=delivery, status=Status.SUBMITTED, submitted_at=submitted_at,
+        citizen=citizen, is_priority=True, **applicant,
+    )
+    dossier.full_clean(exclude=["code", "lookup_pin", "status"])
+    dossier.save()
+    saved = [DossierComponent.objects.create(dossier=dossier, order=i, **c) for i, c in enumerate(components)]
+    for index, upload in files:
+        dossier_file_add(dossier=dossier, upload=upload, actor=citizen,
+                         component=saved[index] if index is not None else None)
+    record_event(dossier=dossier, actor=citizen, transition="submit", from_status="", unit=unit,
+                 note=_("Nộp hồ sơ trực tuyến"), at=submitted_at)
     return dossier

@@ -4,3 +4,8 @@ from django.dispatch import Signal
 # `dossier` and `actor`. workflow/ instantiates the route on it (dependencies point from
 # workflow to dossiers, never back).
 dossier_received = Signal()
+
+# Sent inside the transaction of every DossierEvent written (every transition, forward,
+# assignment, apology...), with `event`. The notification outbox listens to it, so that a
+# notification row commits or rolls back together with its event.
+dossier_event_recorded = Signal()

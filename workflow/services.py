@@ -256,8 +256,12 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     if pause is not None:
         pause.resumed_at, pause.resumed_by, pause.due_after = now, actor, new_due
         pause.save(update_fields=["resumed_at", "resumed_by", "due_after"])
-    transition = "resume_after_supplement" if dossier.received_at else "resubmit"
-    return dossier_transition(dossier=dossier, actor=actor, transition=transition, unit=dossier.receiving_unit,
+    if dossier.received_at is None:
+        # Completed before reception: back to the counter's check, no clock yet.
+        return dossier_transition(dossier=dossier, actor=actor, transition="resubmit", unit=dossier.receiving_unit,
+                                  note=note or _("Đã bổ sung giấy tờ, chờ bộ phận một cửa kiểm tra"), at=now)
+    return dossier_transition(dossier=dossier, actor=actor, transition="resume_after_supplement",
+                              unit=dossier.receiving_unit,
                               note=note or _("Đã nhận giấy tờ bổ sung; hạn mới %(due)s")
                               % {"due": workdays.format_moment(new_due)}, due_at=new_due, at=now)
 
@@ -399,3 +403,55 @@ def payment_confirm(*, dossier, actor, note="", expected_status=None, at=None):
         _require(actor, (Role.CLERK, *PROCESS_ROLES), dossier.receiving_unit)
     return dossier_transition(dossier=dossier, actor=actor, transition="confirm_payment",
                               note=note or _("Đã thực hiện nghĩa vụ tài chính"), at=at)
+
+
+# --- the counter's check of online dossiers (Decree 61/2018 art. 15, same rules as paper) ---
+
+
+@transaction.atomic
+def online_accept(*, dossier, clerk, expected_status=None, at=None):
+    """The counter accepts an online dossier: it is received now, its due date computed and
+    its route opened, exactly as a paper reception."""
+    from dossiers.services import compute_due
+
+    dossier = _lock(dossier, expected_status)
+    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    if dossier.status != Status.SUBMITTED:
+        raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
+    now = at or timezone.now()
+    due = compute_due(version=dossier.procedure_version, received_at=now, unit=dossier.receiving_unit,
+                      channel=dossier.channel).due_at
+    dossier = dossier_transition(dossier=dossier, actor=clerk, transition="receive", unit=dossier.receiving_unit,
+                                 note=_("Tiếp nhận hồ sơ trực tuyến"), received_at=now, received_by=clerk,
+                                 due_at=due, at=now)
+    handoffs = instantiate_route(dossier)
+    _activate(handoffs[0], at=now, actor=clerk)
+    return dossier
+
+
+@transaction.atomic
+def online_request_completion(*, dossier, clerk, reason, missing_components, expected_status=None, at=None):
+    """Form 02 for an online dossier: every missing component, once; no clock is running."""
+    dossier = _lock(dossier, expected_status)
+    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    if dossier.status != Status.SUBMITTED:
+        raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
+    if not reason.strip() or not missing_components:
+        raise ValidationError(_("Hãy nêu giấy tờ cần bổ sung và lý do."))
+    listing = "; ".join(missing_components)
+    return dossier_transition(dossier=dossier, actor=clerk, transition="request_supplement",
+                              unit=dossier.receiving_unit, at=at,
+                              note=_("Cần bổ sung: %(list)s. %(reason)s") % {"list": listing, "reason": reason.strip()})
+
+
+@transaction.atomic
+def online_refuse(*, dossier, clerk, reason, expected_status=None, at=None):
+    """Form 03 for an online dossier: not eligible, with the reasons."""
+    dossier = _lock(dossier, expected_status)
+    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    if dossier.status != Status.SUBMITTED:
+        raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
+    if not reason.strip():
+        raise ValidationError(_("Hãy ghi rõ lý do từ chối tiếp nhận."))
+    return dossier_transition(dossier=dossier, actor=clerk, transition="refuse_reception",
+                              unit=dossier.receiving_unit, note=reason.strip(), at=at)

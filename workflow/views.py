@@ -82,6 +82,12 @@ def _new_due(request):
 
 
 ACTIONS = {
+    "online_accept": lambda r, d, e: services.online_accept(dossier=d, clerk=r.user, expected_status=e),
+    "online_completion": lambda r, d, e: services.online_request_completion(
+        dossier=d, clerk=r.user, reason=r.POST.get("note", ""), missing_components=_parse_components(r),
+        expected_status=e),
+    "online_refuse": lambda r, d, e: services.online_refuse(
+        dossier=d, clerk=r.user, reason=r.POST.get("note", ""), expected_status=e),
     "forward": lambda r, d, e: services.dossier_forward(
         dossier=d, actor=r.user, note=r.POST.get("note", ""), expected_status=e,
         expected_handoff=int(r.POST["handoff"]) if r.POST.get("handoff", "").isdigit() else None),
@@ -116,6 +122,9 @@ ACTIONS = {
 }
 
 SUCCESS = {
+    "online_accept": _("Đã tiếp nhận hồ sơ trực tuyến; người nộp được thông báo."),
+    "online_completion": _("Đã yêu cầu người nộp bổ sung hồ sơ trực tuyến."),
+    "online_refuse": _("Đã từ chối tiếp nhận hồ sơ trực tuyến."),
     "forward": _("Đã chuyển hồ sơ sang bước tiếp theo."),
     "approve": _("Đã phê duyệt kết quả; hồ sơ chuyển về bộ phận một cửa để trả."),
     "refuse": _("Đã từ chối giải quyết; văn bản trả lời chuyển về bộ phận một cửa."),

@@ -257,3 +257,58 @@ def test_payment_request_and_confirmation(org, clerk, officer_c1):
     assert dossier.status == Status.PAYMENT_REQUESTED and dossier.national_status == 6
     dossier = services.payment_confirm(dossier=dossier, actor=clerk)
     assert dossier.status == Status.PROCESSING
+
+
+def online_dossier(org, citizen, version=None):
+    from dossiers.services import dossier_submit_online
+    from procedures.models import ProcedureVersion
+
+    version = version or commune_version()
+    ProcedureVersion.objects.filter(pk=version.pk).update(online_level=4)
+    version.refresh_from_db()
+    return dossier_submit_online(
+        citizen=citizen, unit=org.c1, version=version,
+        applicant={"applicant_name": citizen.full_name, "applicant_phone": citizen.phone,
+                   "applicant_personal_id": citizen.personal_id},
+        components=[{"requirement": c, "name": c.name, "originals": 1} for c in version.components.all()],
+        delivery=Delivery.ONLINE,
+    )
+
+
+def test_online_dossier_is_accepted_like_a_paper_one(org, clerk, citizen):
+    dossier = online_dossier(org, citizen)
+    assert dossier.status == Status.SUBMITTED and dossier.is_priority and dossier.national_status == 1
+    assert dossier.received_at is None and not dossier.handoffs.exists()
+    dossier = services.online_accept(dossier=dossier, clerk=clerk)
+    assert dossier.status == Status.RECEIVED and dossier.due_at is not None and dossier.received_by == clerk
+    assert dossier.handoffs.get(order=0).state == "active"
+
+
+def test_online_dossier_completion_then_resubmission_goes_back_to_the_check(org, clerk, citizen):
+    dossier = online_dossier(org, citizen)
+    with pytest.raises(ValidationError):
+        services.online_request_completion(dossier=dossier, clerk=clerk, reason="", missing_components=[])
+    dossier = services.online_request_completion(dossier=dossier, clerk=clerk, reason="Ảnh chụp mờ",
+                                                 missing_components=["Tờ khai đăng ký khai sinh"])
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+    dossier = services.supplement_resume(dossier=dossier, actor=citizen)
+    assert dossier.status == Status.SUBMITTED
+
+
+def test_online_refusal_and_other_units_cannot_check(org, clerk, other_clerk, citizen):
+    dossier = online_dossier(org, citizen)
+    with pytest.raises(PermissionDenied):
+        services.online_accept(dossier=dossier, clerk=other_clerk)
+    dossier = services.online_refuse(dossier=dossier, clerk=clerk, reason="Không thuộc thẩm quyền")
+    assert dossier.status == Status.NOT_ACCEPTED and dossier.national_status == 3
+    with pytest.raises(ValidationError):
+        services.online_accept(dossier=dossier, clerk=clerk)
+
+
+def test_procedure_below_level_3_refuses_online_submission(org, citizen):
+    from dossiers.services import dossier_submit_online
+
+    version = commune_version()
+    with pytest.raises(ValidationError, match="không nhận hồ sơ trực tuyến"):
+        dossier_submit_online(citizen=citizen, unit=org.c1, version=version,
+                              applicant={"applicant_name": "A"}, components=[], delivery=Delivery.ONLINE)

@@ -28,6 +28,7 @@ def workflow_panel(context, dossier):
     apology = selectors.apology_of(dossier)
     consultations = selectors.consultations_of(dossier)
     can = {
+        "online_check": status == Status.SUBMITTED and at_counter,
         "forward": at_active and status in (Status.RECEIVED, Status.PROCESSING) and active.order != decision_order,
         "decide": status == Status.PROCESSING and active is not None and active.kind == Handoff.Kind.PROCESS
         and leader_here,
@@ -51,7 +52,8 @@ def workflow_panel(context, dossier):
         "route": route, "active": active, "can": can, "any_action": any(can.values()) or bool(answerable),
         "apology": apology, "consultations": consultations, "answerable": answerable,
         "pauses": list(dossier.pauses.select_related("requested_by", "resumed_by")),
-        "components": list(dossier.procedure_version.components.all()) if can["supplement"] else [],
+        "components": list(dossier.procedure_version.components.all())
+        if can["supplement"] or can["online_check"] else [],
         "consult_units": list(Unit.objects.active().exclude(pk=active.unit_id).order_by("path"))
         if can["consult"] else [],
         "failed_action": context.get("failed_action"), "posted": context.get("posted") or {},
