@@ -10,4 +10,5 @@ urlpatterns = [
     path("supervision/", views.overview, name="overview"),
     path("dossiers/<str:code>/act/<slug:action>/", views.act, name="act"),
     path("", include("workflow.report_urls")),
+    path("", include("workflow.supervision_urls")),
 ]
