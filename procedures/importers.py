@@ -11,6 +11,7 @@ import datetime
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -50,6 +51,7 @@ COLUMNS = [
 REQUIRED = ["ma_thu_tuc", "ten_thu_tuc", "ma_linh_vuc", "cap_thuc_hien", "noi_tiep_nhan", "muc_do",
             "don_vi_thoi_gian", "thoi_han", "hieu_luc_tu", "can_cu_phap_ly", "thanh_phan", "quy_trinh"]
 PROGRESS_EVERY = 50
+FIELD_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 logger = logging.getLogger(__name__)
 MAX_ROWS = 10000
 
@@ -251,7 +253,11 @@ def validate_row(number, raw, ctx):
             err(column, exc)
             return default
 
-    code = _text(raw.get("ma_thu_tuc"))
+    code_value = raw.get("ma_thu_tuc")
+    if isinstance(code_value, float):
+        # Excel turns 1.001190 into the number 1.00119: restore the six digits.
+        code_value = f"{code_value:.6f}"
+    code = _text(code_value)
     row = ParsedRow(row=number, code=code)
     if not code:
         err("ma_thu_tuc", _("Bắt buộc nhập."))
@@ -261,7 +267,9 @@ def validate_row(number, raw, ctx):
         err("ma_thu_tuc", _("Bạn không có quyền sửa thủ tục này."))
     name = get("ten_thu_tuc", lambda v: _text(v, 500), required=True, default="")
     field_code = get("ma_linh_vuc", lambda v: _text(v, 40), required=True, default="")
-    if field_code and field_code not in ctx.fields:
+    if field_code and field_code not in ctx.fields and not FIELD_CODE_RE.match(field_code):
+        err("ma_linh_vuc", _("Mã lĩnh vực chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: ho-tich)."))
+    elif field_code and field_code not in ctx.fields:
         field_name = get("ten_linh_vuc", lambda v: _text(v, 200), default="")
         if field_name:
             ctx.new_fields.setdefault(field_code, field_name)

@@ -226,3 +226,17 @@ def test_import_command_checks_and_imports(editor, setup, tmp_path):
     with pytest.raises(CommandError, match="1 lỗi"):
         call_command("import_catalogue", str(bad), user="editor", verbosity=0)
     assert Procedure.objects.count() == 3
+
+
+def test_excel_numbers_and_new_fields(client_for, editor, setup):
+    items = importdata.rows(2, **setup)
+    items[0]["ma_linh_vuc"], items[0]["ten_linh_vuc"] = "Đất đai", "Đất đai"
+    items[1]["ma_linh_vuc"], items[1]["ten_linh_vuc"] = "dat-dai", "Đất đai"
+    items[1]["ma_thu_tuc"] = 1.00119  # what Excel keeps of 1.001190
+    content = importdata.to_xlsx(items)
+    job = upload(client_for(editor), content, "so.xlsx")
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "ma_linh_vuc")]
+    items.pop(0)
+    job = upload(client_for(editor), importdata.to_xlsx(items), "so.xlsx")
+    assert job.status == ImportJob.Status.PREVIEW, job.errors
+    assert job.summary["rows"][0]["code"] == "1.001190"
