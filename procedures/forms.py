@@ -22,7 +22,7 @@ from .text import nfc
 class CatalogueFilterForm(forms.Form):
     """Public search and filters. Every field optional; invalid values are simply ignored."""
 
-    q = forms.CharField(label=_("Từ khóa"), required=False, max_length=200)
+    q = forms.CharField(label=_("Từ khóa"), required=False)
     field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Field.objects.all(), required=False,
                                    empty_label=_("Tất cả lĩnh vực"))
     level = forms.ModelChoiceField(label=_("Cấp thực hiện"), queryset=UnitLevel.objects.all(), required=False,
@@ -45,7 +45,7 @@ class CatalogueFilterForm(forms.Form):
         for name in self.errors:
             data.pop(name, None)
         return {
-            "query": nfc(data.get("q") or ""),
+            "query": nfc(data.get("q") or "")[:200],
             "field": data.get("field"),
             "level": data.get("level"),
             "unit": data.get("unit"),
