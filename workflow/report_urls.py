@@ -7,4 +7,5 @@ from . import views_reports
 urlpatterns = [
     path("dossiers/<str:code>/process-slip.pdf", views_reports.process_slip, name="process_slip"),
     path("dossiers/<str:code>/apology.pdf", views_reports.apology_pdf, name="apology_pdf"),
+    path("counter/book/", views_reports.tracking_book, name="tracking_book"),
 ]

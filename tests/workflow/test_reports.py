@@ -1,11 +1,16 @@
+import datetime
 import io
 import subprocess
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from dossiers.models import Status
 from tests.dossiers.factories import DossierFactory
+from tests.helpers import assert_queries_do_not_grow
 from tests.workflow.factories import ApologyFactory, ConsultationFactory, HandoffFactory, PauseFactory, at
 from workflow.models import Handoff
 
@@ -164,3 +169,183 @@ def test_apology_is_404_outside_the_users_scope(client_for, other_clerk, citizen
 def test_citizen_who_owns_the_dossier_gets_the_apology(client_for, citizen, apology):
     type(apology.dossier).objects.filter(pk=apology.dossier.pk).update(citizen=citizen)
     assert client_for(citizen).get(reverse("workflow:apology_pdf", args=[apology.dossier.code])).status_code == 200
+
+
+# --- Form 06 -------------------------------------------------------------------------------
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+NOVEMBER = {"date_from": "2026-11-01", "date_to": "2026-11-30"}
+
+
+def local(*args):
+    return datetime.datetime(*args, tzinfo=HANOI)
+
+
+@pytest.fixture
+def book(org):
+    """Dossiers of commune C1 in November 2026, and others that must stay out of its book."""
+    inside = [
+        DossierFactory(code="P01.20.01-261102-0001", receiving_unit=org.c1, applicant_name="Nguyễn Văn Ước",
+                       applicant_address="Thôn Đông, xã Mỹ Hà", applicant_phone="0912000111", sets_count=2,
+                       received_at=local(2026, 11, 2, 8, 5), due_at=local(2026, 11, 5, 17),
+                       returned_at=local(2026, 11, 4, 10), status=Status.RETURNED),
+        DossierFactory(code="P01.20.01-261115-0002", receiving_unit=org.c1, applicant_name="Đỗ Thị Ngát",
+                       organisation_name="Hợp tác xã Mỹ Hà", received_at=local(2026, 11, 15, 14, 0),
+                       status=Status.WITHDRAWN),
+        # The last minutes of 30 November in Hà Nội are still November (16:30 UTC).
+        DossierFactory(code="P01.20.01-261130-0003", receiving_unit=org.c1, applicant_name="Lương Thế Vinh",
+                       received_at=local(2026, 11, 30, 23, 30)),
+    ]
+    outside = [
+        DossierFactory(code="P01.20.01-261031-0009", receiving_unit=org.c1, applicant_name="Người Tháng Mười",
+                       received_at=local(2026, 10, 31, 16, 0)),
+        # 00:10 on 1 December in Hà Nội is still 30 November in UTC.
+        DossierFactory(code="P01.20.01-261201-0001", receiving_unit=org.c1, applicant_name="Người Tháng Chạp",
+                       received_at=local(2026, 12, 1, 0, 10)),
+        DossierFactory(code="P01.20.02-261110-0001", receiving_unit=org.c2, applicant_name="Người Xã Khác",
+                       received_at=local(2026, 11, 10, 9, 0)),
+    ]
+    return inside, outside
+
+
+def book_url(**params):
+    return reverse("workflow:tracking_book") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_book_pdf_has_the_units_dossiers_of_the_period_only(client_for, clerk, org, book):
+    inside, outside = book
+    response = client_for(clerk).get(book_url(unit=org.c1.code, format="pdf", **NOVEMBER))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = pdftotext(response.content)
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Từ ngày 01/11/2026 đến ngày 30/11/2026" in text
+    for dossier in inside:
+        assert dossier.code in text and dossier.applicant_name in text
+    for dossier in outside:
+        assert dossier.code not in text and dossier.applicant_name not in text
+    assert "Hợp tác xã Mỹ Hà" in text and "Thôn Đông, xã Mỹ Hà; 0912000111" in text
+    assert "Đã rút hồ sơ" in text  # the withdrawn dossier's note
+    assert "02/11/2026 08:05" in text and "04/11/2026 10:00" in text
+    assert "Trang 1/1" in text and "Tổng số: 3 hồ sơ" in text
+    assert page_size_mm(response.content) == (297, 210)
+
+
+def test_book_xlsx_has_the_same_rows_with_real_dates(client_for, clerk, org, book):
+    inside, outside = book
+    response = client_for(clerk).get(book_url(unit=org.c1.code, format="xlsx", **NOVEMBER))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="so-theo-doi-P01.20.01-20261101-20261130.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "SỔ THEO DÕI HỒ SƠ"
+    assert "Ủy ban nhân dân xã Mỹ Hà" in rows[1][0] and "01/11/2026" in rows[1][0]
+    assert rows[3][:4] == ("TT", "Mã hồ sơ", "Tên thủ tục hành chính", "Số lượng hồ sơ (bộ)")
+    assert sheet["B4"].font.b
+    body = rows[4:]
+    assert [r[1] for r in body] == [d.code for d in inside]
+    first = body[0]
+    assert first[0] == 1 and first[2] == "Đăng ký khai sinh" and first[3] == 2 and first[4] == "Nguyễn Văn Ước"
+    assert first[6] == datetime.datetime(2026, 11, 2, 8, 5)  # a real date, in Hà Nội time
+    assert first[8] == datetime.datetime(2026, 11, 4, 10, 0)
+    assert sheet["G5"].number_format == "dd/mm/yyyy hh:mm"
+    assert body[1][10] == "Đã rút hồ sơ"
+    assert sheet.column_dimensions["C"].width == 40
+    assert not {d.code for d in outside} & {r[1] for r in body}
+
+
+def test_book_page_defaults_to_the_current_month_and_the_clerks_unit(client_for, clerk, org):
+    response = client_for(clerk).get(reverse("workflow:tracking_book"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    today = datetime.date.today()
+    assert form.cleaned_data["date_from"] == today.replace(day=1)
+    assert form.cleaned_data["date_to"].month == today.month and (form.cleaned_data["date_to"]
+                                                                  + datetime.timedelta(days=1)).day == 1
+    assert form.cleaned_data["unit"] == org.c1
+
+
+def test_book_page_previews_the_rows(client_for, leader_c1, org, book):
+    body = client_for(leader_c1).get(book_url(unit=org.c1.code, **NOVEMBER)).content.decode()
+    assert "P01.20.01-261102-0001" in body and "Người Xã Khác" not in body
+    assert 'data-testid="book-pdf"' in body and 'data-testid="book-xlsx"' in body
+
+
+def test_unit_select_lists_only_the_users_units(client_for, clerk, supervisor_d1, org):
+    body = client_for(clerk).get(reverse("workflow:tracking_book")).content.decode()
+    assert f'value="{org.c1.code}"' in body and f'value="{org.c2.code}"' not in body
+    body = client_for(supervisor_d1).get(reverse("workflow:tracking_book")).content.decode()
+    assert f'value="{org.c1.code}"' in body and f'value="{org.c2.code}"' in body
+    assert f'value="{org.c3.code}"' not in body
+
+
+def test_clerk_cannot_pick_a_unit_they_do_not_belong_to(client_for, clerk, org, book):
+    for export in ("pdf", "xlsx", ""):
+        response = client_for(clerk).get(book_url(unit=org.c2.code, format=export, **NOVEMBER))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        body = response.content.decode()
+        assert "Bạn không được xem sổ theo dõi của đơn vị này." in body
+        assert "Người Xã Khác" not in body
+
+
+def test_district_supervisor_gets_the_book_of_a_commune_below(client_for, supervisor_d1, org, book):
+    response = client_for(supervisor_d1).get(book_url(unit=org.c2.code, format="pdf", **NOVEMBER))
+    assert response.status_code == 200
+    assert "Người Xã Khác" in pdftotext(response.content)
+
+
+def test_citizen_gets_403_on_the_book_page(client_for, citizen):
+    assert client_for(citizen).get(reverse("workflow:tracking_book")).status_code == 403
+
+
+def test_officer_gets_403_on_the_book_page(client_for, officer):
+    assert client_for(officer).get(reverse("workflow:tracking_book")).status_code == 403
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"date_from": "2026-13-45", "date_to": "2026-11-30"}, "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."),
+    ({"date_from": "hôm qua", "date_to": "2026-11-30"}, "Ngày không hợp lệ, hãy nhập theo dạng ngày/tháng/năm."),
+    ({"date_from": "0001-01-01", "date_to": "0001-01-31"}, "Hãy chọn ngày trong khoảng từ năm 2000 đến năm 2100."),
+    ({"date_from": "9999-12-01", "date_to": "9999-12-31"}, "Hãy chọn ngày trong khoảng từ năm 2000 đến năm 2100."),
+    ({"date_from": "2026-11-30", "date_to": "2026-11-01"}, "Ngày kết thúc phải sau hoặc trùng ngày bắt đầu."),
+    ({"date_from": "2025-01-01", "date_to": "2026-01-02"}, "Mỗi lần xuất sổ tối đa 366 ngày."),
+    ({"date_from": "", "date_to": "2026-11-30"}, "Hãy nhập ngày bắt đầu."),
+])
+def test_bad_periods_are_refused_with_a_vietnamese_message(client_for, clerk, org, params, message):
+    for export in ("pdf", "xlsx"):
+        response = client_for(clerk).get(book_url(unit=org.c1.code, format=export, **params))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+        assert message in response.content.decode()
+
+
+def test_a_leap_year_of_366_days_is_accepted_and_dd_mm_yyyy_is_understood(client_for, clerk, org, book):
+    response = client_for(clerk).get(book_url(unit=org.c1.code, date_from="01/01/2024", date_to="31/12/2024",
+                                              format="pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("export", ["", "pdf", "xlsx"])
+def test_book_query_count_does_not_grow_with_rows(client_for, clerk, org, export):
+    client = client_for(clerk)
+
+    def make_rows(n):
+        for _ in range(n):
+            DossierFactory(receiving_unit=org.c1, received_at=local(2026, 11, 12, 9, 0))
+
+    def fetch():
+        response = client.get(book_url(unit=org.c1.code, format=export, **NOVEMBER))
+        if export == "xlsx":
+            response.content_bytes = b"".join(response.streaming_content)
+        return response
+
+    assert_queries_do_not_grow(make_rows=make_rows, fetch=fetch)
+
+
+def test_too_long_a_book_for_a_pdf_asks_for_a_shorter_period(client_for, clerk, org, book, monkeypatch):
+    monkeypatch.setattr("workflow.reports.PDF_ROW_LIMIT", 2)
+    response = client_for(clerk).get(book_url(unit=org.c1.code, format="pdf", **NOVEMBER))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "Sổ có 3 hồ sơ, quá nhiều để in một lần (tối đa 2)" in response.content.decode()
+    # The spreadsheet has no such limit.
+    response = client_for(clerk).get(book_url(unit=org.c1.code, format="xlsx", **NOVEMBER))
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
