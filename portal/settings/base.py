@@ -204,3 +204,52 @@ LOGGING = {
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 PORTAL_NAME = env("PORTAL_NAME", default="") or _("Cổng dịch vụ công một cửa điện tử")
 DEMO_PASSWORD = "Demo@2026"
+
+# --- Notifications and the deadline sweep (workflow/notifications.py, sweep.py, tasks.py) ---
+# "Due soon": a number of working days before the due moment ("1d") or a share of the
+# step's budget already used ("75%").
+WORKFLOW_DUE_SOON = env("WORKFLOW_DUE_SOON", default="1d")
+# An unsent notification is picked up again by the resend task after this many seconds, and a
+# claim older than NOTIFY_CLAIM_TIMEOUT is considered abandoned (a killed worker).
+NOTIFY_RESEND_AFTER = env.int("NOTIFY_RESEND_AFTER", default=60)
+NOTIFY_CLAIM_TIMEOUT = env.int("NOTIFY_CLAIM_TIMEOUT", default=300)
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=6)
+NOTIFY_QUEUE = env("NOTIFY_QUEUE", default="") or None
+# The domain part of notification Message-IDs (the idempotency key providers may dedupe on).
+NOTIFY_MESSAGE_DOMAIN = env("NOTIFY_MESSAGE_DOMAIN", default="mot-cua.local")
+# The e-mail backend of notifications when it must differ from EMAIL_BACKEND (e.g. a file sink).
+NOTIFY_EMAIL_BACKEND = env("NOTIFY_EMAIL_BACKEND", default="")
+NOTIFY_EMAIL_FILE_PATH = env("NOTIFY_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+NOTIFY_SMS_PROVIDER = env("NOTIFY_SMS_PROVIDER", default="workflow.channels.LogSmsProvider")
+NOTIFY_SMS_LOG_PATH = env("NOTIFY_SMS_LOG_PATH", default="")
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BEAT_SCHEDULE.update({
+    "workflow-send-pending-notifications": {
+        "task": "workflow.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+    },
+    "workflow-deadline-sweep": {
+        "task": "workflow.tasks.deadline_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    "workflow-daily-digests": {
+        "task": "workflow.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "workflow-catalogue-watch": {
+        "task": "workflow.tasks.catalogue_watch",
+        "schedule": crontab(hour=6, minute=30),
+    },
+})
+
+# --- citizens (citizen portal) -----------------------------------------------------------------
+# Sign-in by personal ID number or e-mail, after Axes and before the username backend.
+AUTHENTICATION_BACKENDS.insert(1, "citizens.auth.PersonalIdOrEmailBackend")
+# HMAC secret of the in-portal sandbox payment provider; set a real one wherever it is enabled.
+PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-dev-secret-not-for-production")
+PAYMENT_PROVIDERS = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
+# Dotted path to a callable send(phone, text); empty = no SMS (e-mail only).
+SMS_GATEWAY = env("SMS_GATEWAY", default="")
+# National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.
+CITIZEN_IDENTITY_PROVIDERS = {}
+# --- end citizens ------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Celery tasks of the workflow: notification delivery, the deadline sweep, digests and the
+catalogue watch. Thin: each calls one function and is safe to run again at any time.
+
+Importing this module connects the outbox receiver (workflow.notifications)."""
+
+import logging
+
+from celery import shared_task
+
+from . import notifications
+
+logger = logging.getLogger("workflow.notifications")
+
+
+@shared_task(acks_late=True)
+def send_notification(pk):
+    """Send one outbox row. Queued after commit by the transaction that wrote it; re-queued
+    by send_pending_notifications. Safe to re-run: the row is claimed with a conditional
+    update and marked sent once."""
+    return notifications.deliver(pk)
+
+
+@shared_task(acks_late=True)
+def send_pending_notifications(min_age=None, limit=500):
+    """Deliver unsent rows: never queued (broker was down), abandoned by a killed worker, or
+    due after a backoff. Triggered by beat every minute and after bulk writes. Safe to
+    re-run and to run concurrently: every row is claimed before it is sent."""
+    sent = 0
+    for pk in notifications.pending_ids(min_age=min_age, limit=limit):
+        if notifications.deliver(pk) == "sent":
+            sent += 1
+    return sent
+
+
+@shared_task
+def deadline_sweep():
+    """Mark and announce deadline thresholds crossed since the last run. Triggered by beat
+    every five minutes; a re-run finds nothing new, and two concurrent runs never double
+    (see workflow.sweep)."""
+    from .sweep import sweep
+
+    return sweep()
+
+
+@shared_task
+def send_daily_digests():
+    """One digest per supervisor and leader per day. Triggered by beat each morning; the
+    DigestLog row claims (user, day), so a re-run sends nothing twice."""
+    from .digests import send_digests
+
+    return send_digests()
+
+
+@shared_task
+def catalogue_watch():
+    """Flag published procedures resting on an expired or replaced legal document to their
+    editors. Daily; each (version, document) pair is flagged once."""
+    from .digests import legal_basis_watch
+
+    return legal_basis_watch()
+
+
