@@ -102,16 +102,16 @@ def receipt_pdf(request, code):
 def track(request, code=None):
     """Public lookup (URL contract: /track/?code= and the QR target /d/<code>/): status, dates
     and the status history, with no personal data beyond a masked name."""
-    data = request.GET.copy() if "code" in request.GET else None
+    data = request.GET.copy()
     if code is not None:
-        data = data or request.GET.copy()
         data.setdefault("code", code)
-    form = LookupForm(data if data and data.get("secret") else None, initial={"code": (data or {}).get("code", "")})
+    # Bound only once the check digits are given: a bare code (QR scan) just pre-fills the form.
+    form = LookupForm(data if data.get("secret") else None, initial={"code": data.get("code", "")})
     dossier = None
     status = 200
     if getattr(request, "limited", False):
         messages.error(request, _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."))
-        form = LookupForm(initial={"code": (data or {}).get("code", "")})
+        form = LookupForm(initial={"code": data.get("code", "")})
         status = 429
     elif form.is_bound and form.is_valid():
         dossier = selectors.public_lookup(code=form.cleaned_data["code"], secret=form.cleaned_data["secret"])
@@ -121,7 +121,6 @@ def track(request, code=None):
     events = dossier.events.order_by("at", "pk") if dossier else []
     return render(request, "dossiers/track.html", {"form": form, "dossier": dossier, "events": events},
                   status=status)
-
 
 
 # --- Counter reception -------------------------------------------------------------------
