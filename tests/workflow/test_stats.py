@@ -1,0 +1,232 @@
+"""The counting rules of workflow.stats, checked figure by figure against hand-built dossiers
+that went through the real services (October 2026, no public holiday; 3 working days for the
+commune procedure, 10 for the three-level one)."""
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from dossiers.models import Delivery, DossierFile, Outcome
+from dossiers.services import dossier_submit_online
+from portal.models import Role, Unit
+from procedures.models import OnlineLevel
+from tests.factories import staff
+from tests.workflow.test_processing import commune_version, receive, three_level_version
+from workflow import services, stats
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+OCTOBER = stats.month_period(2026, 10)
+NOW = datetime.datetime(2026, 10, 20, 12, 0, tzinfo=HANOI)
+
+
+def at(day, hour, minute=0, month=10):
+    return datetime.datetime(2026, month, day, hour, minute, tzinfo=HANOI)
+
+
+def decide(dossier, *, clerk, officer, leader, when, outcome=Outcome.APPROVED, start=None):
+    start = start or dossier.received_at
+    services.dossier_forward(dossier=dossier, actor=clerk, at=start + datetime.timedelta(minutes=30))
+    services.dossier_forward(dossier=dossier, actor=officer, at=start + datetime.timedelta(minutes=60))
+    return services.dossier_decide(dossier=dossier, leader=leader, outcome=outcome, at=when,
+                                   note="Không đủ điều kiện" if outcome == Outcome.REFUSED else "")
+
+
+@pytest.fixture
+def october(org, clerk, officer_c1, leader_c1, officer, leader, citizen):
+    """The hand-built month. Letters are the dossiers of the module docstring's table."""
+    version = commune_version()
+    d = {}
+    who = dict(clerk=clerk, officer=officer_c1, leader=leader_c1)
+    d["A"] = decide(receive(clerk, org.c1, version, at(5, 8)), when=at(6, 10), **who)  # early
+    d["B"] = receive(clerk, org.c1, version, at(5, 8))
+    assert d["B"].due_at == at(8, 8)
+    d["B"] = decide(d["B"], when=at(8, 7, 30), **who)  # on the due day, before the due moment: on time
+    d["C"] = decide(receive(clerk, org.c1, version, at(5, 8)), when=at(9, 9), **who)  # late
+
+    # D: paused for a supplement from Mon 5 10:00 to Mon 12 08:00; finished Tue 13, after the
+    # original due date (Thu 8) but before the due date moved by the pause: early.
+    dossier = receive(clerk, org.c1, version, at(5, 8))
+    services.dossier_forward(dossier=dossier, actor=clerk, at=at(5, 8, 30))
+    services.supplement_request(dossier=dossier, actor=officer_c1, reason="Thiếu giấy chứng sinh",
+                                missing_components=["Giấy chứng sinh"], at=at(5, 10))
+    dossier = services.supplement_resume(dossier=dossier, actor=clerk, at=at(12, 8))
+    assert dossier.due_at == at(14, 16)
+    services.dossier_forward(dossier=dossier, actor=officer_c1, at=at(12, 9))
+    d["D"] = services.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED, at=at(13, 10))
+
+    # E: two supplementation requests, finished early by its dates: counts late (Decision 766).
+    dossier = receive(clerk, org.c1, version, at(5, 8))
+    services.dossier_forward(dossier=dossier, actor=clerk, at=at(5, 8, 30))
+    for hour in (9, 10):
+        services.supplement_request(dossier=dossier, actor=officer_c1, reason="Thiếu giấy tờ",
+                                    missing_components=["Giấy chứng sinh"], at=at(5, hour))
+        dossier = services.supplement_resume(dossier=dossier, actor=clerk, at=at(5, hour, 30))
+    services.dossier_forward(dossier=dossier, actor=officer_c1, at=at(5, 11))
+    d["E"] = services.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED, at=at(6, 10))
+
+    # F: commune → district office → province department → commune, returned Mon 12: early.
+    three, office = three_level_version(org)
+    district_officer = staff(Role.OFFICER, office, username="cv_huyen", full_name="Vi Văn Đức")
+    dossier = receive(clerk, org.c1, three, at(5, 8))
+    services.dossier_forward(dossier=dossier, actor=clerk, at=at(5, 9))
+    services.dossier_forward(dossier=dossier, actor=district_officer, at=at(9, 10))  # its 2 days: late
+    services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED, at=at(12, 10))
+    d["F"] = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", at=at(12, 11))
+
+    # G: online, accepted Mon 19: in progress within due on the 20th, with a scanned component.
+    version.online_level = OnlineLevel.LEVEL_4
+    version.save(update_fields=["online_level"])
+    applicant = {"applicant_name": "Đỗ Minh Khôi", "applicant_phone": "0912000222"}
+    dossier = dossier_submit_online(citizen=citizen, unit=org.c1, version=version, applicant=applicant,
+                                    components=[], delivery=Delivery.ONLINE, submitted_at=at(18, 20))
+    d["G"] = services.online_accept(dossier=dossier, clerk=clerk, at=at(19, 8))
+    DossierFile.objects.create(dossier=d["G"], kind=DossierFile.Kind.COMPONENT, file="x", original_name="to-khai.pdf",
+                               content_type="application/pdf", size=10, sha256="0" * 64)
+    # H: in progress, due Thu 8: late.
+    d["H"] = services.dossier_forward(dossier=receive(clerk, org.c1, version, at(5, 8)), actor=clerk, at=at(5, 9))
+    # I: withdrawn Tue 6.
+    d["I"] = services.dossier_withdraw(dossier=receive(clerk, org.c1, version, at(5, 8)), actor=clerk,
+                                       reason="Người nộp xin rút", at=at(6, 9))
+    # J: refused after appraisal Tue 6: a result (finished early) and a refusal.
+    d["J"] = decide(receive(clerk, org.c1, version, at(5, 8)), when=at(6, 10), outcome=Outcome.REFUSED, **who)
+    # K: received in September, finished Thu 1 October after its due moment: late, in October.
+    d["K"] = decide(receive(clerk, org.c1, version, at(28, 8, month=9)), when=at(1, 10), **who)
+    assert d["K"].due_at == at(1, 8)
+    # N: online, not accepted at the counter's check on Wed 7.
+    dossier = dossier_submit_online(citizen=citizen, unit=org.c1, version=version, applicant=applicant,
+                                    components=[], delivery=Delivery.ONLINE, submitted_at=at(6, 20))
+    d["N"] = services.online_refuse(dossier=dossier, clerk=clerk, reason="Không thuộc thẩm quyền", at=at(7, 9))
+    # L: another district's commune, in progress and late.
+    clerk_c3 = staff(Role.CLERK, org.c3, username="clerk_c3", full_name="Vũ Thị Mai")
+    d["L"] = receive(clerk_c3, org.c3, version, at(5, 8))
+    d["office"] = office
+    return d
+
+
+def all_units():
+    return list(Unit.objects.values_list("pk", flat=True))
+
+
+def test_every_figure_of_the_month_for_the_province(org, october):
+    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    row = stats.total(rows)
+    assert row["received"] == 11  # A–J and L; K was received in September, N never
+    assert (row["received_counter"], row["received_online"], row["received_postal"]) == (10, 1, 0)
+    assert row["finished"] == 8  # A B C D E F J K
+    assert (row["finished_early"], row["finished_on_time"], row["finished_late"]) == (4, 1, 3)
+    assert (row["in_progress"], row["in_progress_on_time"], row["in_progress_late"]) == (3, 1, 2)
+    assert row["supplement_requests"] == 3  # D once, E twice
+    assert row["refusals"] == 2  # J after appraisal, N at reception
+    assert row["withdrawals"] == 1
+    assert row["digitised"] == 1
+    assert stats.on_time_rate(row) == Decimal("54.5")  # (4 + 1 + 1) / (8 + 3)
+    assert stats.online_share(row) == Decimal("9.1")  # 1 / 11
+    assert stats.digitised_share(row) == Decimal("9.1")
+
+
+def test_inter_level_dossier_counts_once_overall_under_its_receiving_unit(org, october):
+    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    office, department = october["office"], org.department
+    assert set(rows) == {org.c1.pk, org.c3.pk}  # neither the office nor the department received anything
+    assert rows[org.c1.pk]["received"] == 10 and rows[org.c3.pk]["received"] == 1
+    by_procedure = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="procedure")
+    assert by_procedure[october["F"].procedure_id]["received"] == 1
+    assert by_procedure[october["F"].procedure_id]["finished_early"] == 1
+    # Per unit, for its own steps: the office was late on its step, the department early.
+    steps = stats.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    assert steps[office.pk]["steps_finished"] == 1 and steps[office.pk]["steps_late"] == 1
+    assert steps[department.pk]["steps_finished"] == 1 and steps[department.pk]["steps_early"] == 1
+    assert steps[department.pk]["steps_in_progress"] == 0
+    assert stats.step_on_time_rate(steps[office.pk]) == Decimal("0.0")
+
+
+def test_in_progress_step_is_late_for_the_unit_holding_it(org, october):
+    steps = stats.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    # The other district's commune still holds L's reception step, due Mon 5 at noon.
+    assert steps[org.c3.pk]["steps_in_progress"] == 1 and steps[org.c3.pk]["steps_in_progress_late"] == 1
+
+
+def test_paused_dossier_is_measured_against_its_moved_due_date(org, october):
+    dossier = october["D"]
+    assert dossier.finished_at > dossier.pauses.get().due_before  # after the original due date
+    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    assert stats.total(rows)["finished_early"] == 4  # D is among the early ones
+
+
+def test_district_supervisor_sees_only_the_district(org, october, supervisor_d1):
+    from portal.permissions import units_visible_to
+
+    unit_ids = list(units_visible_to(supervisor_d1, Role.SUPERVISOR, Role.LEADER).values_list("pk", flat=True))
+    row = stats.total(stats.dossier_figures(unit_ids=unit_ids, period=OCTOBER, now=NOW))
+    assert row["received"] == 10 and row["in_progress_late"] == 1
+
+
+def test_by_field_groups_the_procedures_of_the_field(org, october):
+    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="field")
+    assert len(rows) == 1 and next(iter(rows.values()))["received"] == 11
+
+
+def test_average_processing_time_in_working_days(org, clerk, officer_c1, leader_c1):
+    version = commune_version()
+    # Mon 08:00 → Tue 10:00: 7 h on Monday + 3 h on Tuesday = 10 h = 1.25 working days.
+    decide(receive(clerk, org.c1, version, at(5, 8)), clerk=clerk, officer=officer_c1, leader=leader_c1,
+           when=at(6, 10))
+    # Mon 08:00 → Mon 16:00: 7 h - 1 h = 6 h... 08:00–11:30 + 13:30–16:00 = 6 h = 0.75 day.
+    decide(receive(clerk, org.c1, version, at(5, 8)), clerk=clerk, officer=officer_c1, leader=leader_c1,
+           when=at(5, 16))
+    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    assert stats.average_days(row) == Decimal("1.00")
+
+
+def test_a_month_without_dossiers_has_no_rates(org):
+    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    assert row["received"] == 0 and stats.on_time_rate(row) is None and stats.average_days(row) is None
+
+
+def test_indicators_show_their_formulas(org, october):
+    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    online = stats.online_procedures(unit_ids=all_units(), period=OCTOBER)
+    assert online == {"offered": 1, "used": 1, "share": Decimal("100.0")}
+    indicators = {i["key"]: i for i in stats.indicators_766(row, online=online)}
+    assert indicators["on_time"]["value"] == Decimal("54.5")
+    assert "× 100" in indicators["on_time"]["formula"]
+    assert indicators["online_payment"]["value"] is None
+    assert indicators["satisfaction"]["value"] == Decimal("100") - Decimal("45.5")
+
+
+def test_dashboard_counts_and_overdue_steps(org, october):
+    counts = stats.dashboard_counts(unit_ids=all_units(), now=NOW)
+    assert counts["overdue"] == 2  # H and L
+    assert counts["status_processing"] == 1 and counts["status_received"] == 2  # H; G and L
+    by_unit, by_step = stats.overdue_steps(unit_ids=all_units(), now=NOW)
+    # The commune holds H's appraisal step and G's reception step (half a day from Mon 19 08:00).
+    assert {(r["unit__name"], r["n"]) for r in by_unit} == {(org.c1.name, 2), (org.c3.name, 1)}
+    assert {r["action"] for r in by_step} == {"Thẩm định, dự thảo", "Tiếp nhận"}
+
+
+def test_monthly_trend(org, october):
+    trend = stats.monthly_trend(unit_ids=all_units(), period=stats.Period("year", datetime.date(2026, 9, 1),
+                                                                          datetime.date(2026, 12, 31)), now=NOW)
+    assert [(t["label"], t["finished"], t["late"]) for t in trend] == [("09/2026", 0, 0), ("10/2026", 8, 3)]
+
+
+@pytest.mark.parametrize("params,label", [
+    ({}, "Tháng 11/2026"),
+    ({"period": "quarter", "year": "2026", "quarter": "2"}, "Quý 2/2026"),
+    ({"period": "year", "year": "2025"}, "Năm 2025"),
+    ({"period": "custom", "from": "2026-01-05", "to": "2026-02-10"}, "Từ 05/01/2026 đến 10/02/2026"),
+])
+def test_periods(params, label):
+    assert stats.parse_period(params, today=datetime.date(2026, 11, 22)).label == label
+
+
+@pytest.mark.parametrize("params", [
+    {"period": "week"}, {"period": "month", "month": "13"}, {"period": "year", "year": "abc"},
+    {"period": "custom", "from": "2026-02-10", "to": "2026-01-05"}, {"period": "custom", "from": "x"},
+    {"period": "year", "year": "99999"},
+])
+def test_bad_periods_raise_a_friendly_error(params):
+    with pytest.raises(stats.PeriodError):
+        stats.parse_period(params, today=datetime.date(2026, 11, 22))

@@ -1,0 +1,691 @@
+"""Supervision statistics: the counting rules, one documented function per figure and per
+indicator, computed by direct SQL counts (`workflow.aggregates` holds the pre-aggregated daily
+counters that answer the same questions fast on large databases; a test checks that both
+give identical numbers).
+
+Counting rules (DOMAIN §8, §11; Decision 766/QĐ-TTg):
+
+* **Once overall.** A dossier has ONE identity across levels: it counts once overall, under
+  its *receiving unit* (the counter that received it), its procedure and that procedure's
+  field. An inter-level dossier (commune → district → province) is never counted twice.
+* **Per unit, for its own steps.** Each unit is also measured on its own steps of every route,
+  from the hand-offs (`Handoff`, the rows of Form 05): a finished step is early / on time /
+  late as its `outcome` says; a step still in progress is late when its own due date passed.
+* **Period.** Times are local (Asia/Ho_Chi_Minh); a period is [first day 00:00, day after the
+  last day 00:00). *Received* = `received_at` in the period. *Finished* = `finished_at` in the
+  period and a result exists (status RESULT_READY or RETURNED; stopped dossiers are counted
+  apart). *In progress* = received before the period's end (or now, if earlier) and not yet
+  finished at that moment; withdrawn and not-accepted dossiers are not in progress.
+* **Early / on time / late** compare `finished_at` with `due_at` (Circular 01/2018 Form 05:
+  early = finished before the due *day*, on time = on the due day up to the due moment, late =
+  after it). A dossier with **two or more supplementation requests counts late** whatever its
+  dates (Decision 766). A dossier in progress is late when its due date is before the end of
+  the period, except while it waits for the applicant's supplement (the clock is stopped).
+* **Paused time is excluded** without any arithmetic here: when the applicant supplies the
+  missing components the due date is moved by the time the clock was stopped
+  (`workflow.services.supplement_resume`), so comparing with `due_at` is enough.
+* **Refusals** = dossiers refused after appraisal (`outcome = refused`, finished in the period)
+  + online dossiers not accepted at reception (status `not_accepted`, refused in the period,
+  from the event trail). **Withdrawals** = status `withdrawn`, withdrawn in the period.
+* **Supplementation requests** = supplementation pauses (`Pause`) requested in the period.
+* **Shares**: online = online channel / received; digitised = received dossiers with at least
+  one scanned component file / received; electronic result = finished dossiers with a result
+  file / finished. Online payment has no data in the portal yet (no payment records).
+* **Average processing time** = mean of `working_days_between(received_at, finished_at)` in
+  the receiving unit's calendar, over the dossiers finished in the period.
+* **On-time rate (Decision 766)** = (finished early or on time + in progress within due) /
+  (finished + in progress) × 100.
+
+Everything is scoped by a list of unit ids (the supervisor's subtree); callers get them from
+`portal.permissions.units_visible_to`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDay, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dossiers.models import Channel, Dossier, DossierEvent, DossierFile, Outcome, Status
+from portal import workdays
+from portal.models import Unit
+from procedures.models import OnlineLevel, Procedure, ProcedureVersion
+
+from .models import Handoff, Pause
+
+TZ = workdays.TZ
+FINISHED_STATES = (Status.RESULT_READY, Status.RETURNED)
+# States of a received dossier that is still being handled (the clock may be stopped).
+IN_PROGRESS_STATES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
+ENDED_WITHOUT_RESULT = (Status.WITHDRAWN, Status.NOT_ACCEPTED)
+# Decision 766: more than one supplementation request makes a dossier late.
+LATE_SUPPLEMENTS = 2
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+class PeriodError(ValueError):
+    """A period the page cannot use; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # month | quarter | year | custom
+    first: datetime.date
+    last: datetime.date  # inclusive
+
+    @property
+    def start(self):
+        return datetime.datetime.combine(self.first, datetime.time.min, tzinfo=TZ)
+
+    @property
+    def end(self):
+        """Exclusive end: the day after the last day, 00:00 local time."""
+        return datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
+
+    def cutoff(self, now=None):
+        """The moment 'in progress' is measured at: the period's end, or now if earlier."""
+        now = now or timezone.now()
+        return min(self.end, now)
+
+    @property
+    def label(self):
+        if self.kind == "month":
+            return _("Tháng %(month)s/%(year)s") % {"month": self.first.month, "year": self.first.year}
+        if self.kind == "quarter":
+            return _("Quý %(quarter)s/%(year)s") % {"quarter": (self.first.month - 1) // 3 + 1,
+                                                    "year": self.first.year}
+        if self.kind == "year":
+            return _("Năm %(year)s") % {"year": self.first.year}
+        return _("Từ %(first)s đến %(last)s") % {"first": self.first.strftime("%d/%m/%Y"),
+                                                  "last": self.last.strftime("%d/%m/%Y")}
+
+    def query(self):
+        """The GET parameters that select this period again."""
+        if self.kind == "custom":
+            return {"period": "custom", "from": self.first.isoformat(), "to": self.last.isoformat()}
+        values = {"period": self.kind, "year": self.first.year}
+        if self.kind == "month":
+            values["month"] = self.first.month
+        if self.kind == "quarter":
+            values["quarter"] = (self.first.month - 1) // 3 + 1
+        return values
+
+    def months(self):
+        """(year, month) of every month the period touches, for trend charts."""
+        year, month, result = self.first.year, self.first.month, []
+        while (year, month) <= (self.last.year, self.last.month):
+            result.append((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_CUSTOM_DAYS = 366 * 3
+
+
+def month_period(year, month):
+    return Period("month", datetime.date(year, month, 1),
+                  datetime.date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def parse_period(params, *, today=None):
+    """A Period from GET parameters (`period` = month | quarter | year | custom with `year`,
+    `month`, `quarter`, `from`, `to`); the current month when nothing is given. Raises
+    PeriodError with a Vietnamese message for anything else."""
+    today = today or timezone.localdate()
+    kind = params.get("period") or "month"
+
+    def number(name, default, low, high):
+        raw = params.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise PeriodError(_("Kỳ báo cáo không hợp lệ.")) from None
+        if not low <= value <= high:
+            raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
+        return value
+
+    if kind == "month":
+        return month_period(number("year", today.year, FIRST_YEAR, LAST_YEAR), number("month", today.month, 1, 12))
+    if kind == "quarter":
+        year = number("year", today.year, FIRST_YEAR, LAST_YEAR)
+        quarter = number("quarter", (today.month - 1) // 3 + 1, 1, 4)
+        last_month = quarter * 3
+        return Period("quarter", datetime.date(year, last_month - 2, 1),
+                      datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]))
+    if kind == "year":
+        year = number("year", today.year, FIRST_YEAR, LAST_YEAR)
+        return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    if kind == "custom":
+        try:
+            first = datetime.date.fromisoformat(params.get("from") or "")
+            last = datetime.date.fromisoformat(params.get("to") or "")
+        except ValueError:
+            raise PeriodError(_("Hãy nhập ngày bắt đầu và ngày kết thúc hợp lệ.")) from None
+        if not (FIRST_YEAR <= first.year <= LAST_YEAR and FIRST_YEAR <= last.year <= LAST_YEAR):
+            raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
+        if last < first:
+            raise PeriodError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+        if (last - first).days > MAX_CUSTOM_DAYS:
+            raise PeriodError(_("Kỳ báo cáo tối đa 3 năm."))
+        return Period("custom", first, last)
+    raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
+
+
+# --- the figures: one function per figure, each a COUNT filter on Dossier ---------------------
+# Each function returns the Q a dossier must satisfy to be counted; `dossier_figures` counts
+# them all in one grouped query.
+
+
+def in_period(field, period):
+    return Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+
+
+def received(period):
+    """Tiếp nhận: received in the period (counter, online or post)."""
+    return in_period("received_at", period)
+
+
+def received_by_channel(period, channel):
+    """Tiếp nhận qua một kênh (1 trực tiếp, 2 trực tuyến, 3 bưu chính)."""
+    return received(period) & Q(channel=channel)
+
+
+def finished(period):
+    """Đã giải quyết: a result (approval or refusal after appraisal) in the period."""
+    return in_period("finished_at", period) & Q(status__in=FINISHED_STATES)
+
+
+def late_by_supplements():
+    """Decision 766: two or more supplementation requests make a dossier late."""
+    return Q(supplement_count__gte=LATE_SUPPLEMENTS)
+
+
+def finished_late(period):
+    """Giải quyết quá hạn: finished after the due moment, or after 2+ supplement requests."""
+    return finished(period) & (Q(finished_at__gt=F("due_at")) | late_by_supplements())
+
+
+def finished_early(period):
+    """Giải quyết trước hạn: finished before the due day (Form 05) and not late by supplements."""
+    return (finished(period) & Q(finished_at__lt=TruncDay("due_at", tzinfo=TZ))
+            & ~late_by_supplements())
+
+
+def finished_on_time(period):
+    """Giải quyết đúng hạn: finished on the due day up to the due moment (or without a due
+    date: settled on the spot), and not late by supplements."""
+    on_due_day = Q(finished_at__gte=TruncDay("due_at", tzinfo=TZ), finished_at__lte=F("due_at"))
+    return finished(period) & (on_due_day | Q(due_at__isnull=True)) & ~late_by_supplements()
+
+
+def in_progress(period, now=None):
+    """Đang giải quyết: received before the cut-off (period end or now) and not finished,
+    stopped, withdrawn or refused at reception by then."""
+    cutoff = period.cutoff(now)
+    return (Q(received_at__lt=cutoff) & ~Q(status__in=ENDED_WITHOUT_RESULT)
+            & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
+
+
+def in_progress_late(period, now=None):
+    """Đang giải quyết quá hạn: due before the cut-off while the clock runs (a dossier waiting
+    for the applicant's supplement is not late), or 2+ supplement requests."""
+    return in_progress(period, now) & _late_at_cutoff(period, now)
+
+
+def in_progress_on_time(period, now=None):
+    """Đang giải quyết trong hạn: in progress and not late."""
+    return in_progress(period, now) & ~_late_at_cutoff(period, now)
+
+
+def _late_at_cutoff(period, now=None):
+    cutoff = period.cutoff(now)
+    return (Q(due_at__lt=cutoff) & ~Q(status=Status.SUPPLEMENT_REQUESTED)) | late_by_supplements()
+
+
+def stopped(period):
+    """Dừng xử lý: stopped by the unit in the period (national status 8)."""
+    return in_period("finished_at", period) & Q(status=Status.STOPPED)
+
+
+def _event_in_period(transition, period):
+    return Exists(DossierEvent.objects.filter(dossier=OuterRef("pk"), transition=transition,
+                                              at__gte=period.start, at__lt=period.end))
+
+
+def refused_after_appraisal(period):
+    """Từ chối giải quyết: a refusal with reasons after appraisal, in the period."""
+    return finished(period) & Q(outcome=Outcome.REFUSED)
+
+
+def not_accepted(period):
+    """Không được tiếp nhận: an online dossier refused at the counter's check in the period."""
+    return Q(status=Status.NOT_ACCEPTED) & Q(_event_in_period("refuse_reception", period))
+
+
+def refusals(period):
+    """Từ chối = refused after appraisal + not accepted at reception."""
+    return refused_after_appraisal(period) | not_accepted(period)
+
+
+def withdrawals(period):
+    """Rút hồ sơ: withdrawn by the applicant in the period (national status 7)."""
+    return Q(status=Status.WITHDRAWN) & Q(_event_in_period("withdraw", period))
+
+
+def digitised(period):
+    """Received in the period with at least one scanned or uploaded component file."""
+    files = DossierFile.objects.filter(dossier=OuterRef("pk"), kind=DossierFile.Kind.COMPONENT)
+    return received(period) & Q(Exists(files))
+
+
+def electronic_result(period):
+    """Finished in the period with an electronic result file."""
+    files = DossierFile.objects.filter(dossier=OuterRef("pk"), kind=DossierFile.Kind.RESULT)
+    return finished(period) & Q(Exists(files))
+
+
+# The figures of the tables, in column order: key -> (label, Q builder).
+def figure_filters(period, now=None):
+    return {
+        "received": received(period),
+        "received_counter": received_by_channel(period, Channel.COUNTER),
+        "received_online": received_by_channel(period, Channel.ONLINE),
+        "received_postal": received_by_channel(period, Channel.POSTAL),
+        "finished": finished(period),
+        "finished_early": finished_early(period),
+        "finished_on_time": finished_on_time(period),
+        "finished_late": finished_late(period),
+        "in_progress": in_progress(period, now),
+        "in_progress_on_time": in_progress_on_time(period, now),
+        "in_progress_late": in_progress_late(period, now),
+        "refusals": refusals(period),
+        "withdrawals": withdrawals(period),
+        "stopped": stopped(period),
+        "digitised": digitised(period),
+        "electronic_result": electronic_result(period),
+    }
+
+
+FIGURE_LABELS = {
+    "received": gettext_lazy("Tiếp nhận"),
+    "received_counter": gettext_lazy("Trực tiếp"),
+    "received_online": gettext_lazy("Trực tuyến"),
+    "received_postal": gettext_lazy("Bưu chính"),
+    "finished": gettext_lazy("Đã giải quyết"),
+    "finished_early": gettext_lazy("Trước hạn"),
+    "finished_on_time": gettext_lazy("Đúng hạn"),
+    "finished_late": gettext_lazy("Quá hạn"),
+    "in_progress": gettext_lazy("Đang giải quyết"),
+    "in_progress_on_time": gettext_lazy("Trong hạn"),
+    "in_progress_late": gettext_lazy("Quá hạn"),
+    "supplement_requests": gettext_lazy("Yêu cầu bổ sung"),
+    "refusals": gettext_lazy("Từ chối"),
+    "withdrawals": gettext_lazy("Rút hồ sơ"),
+    "stopped": gettext_lazy("Dừng xử lý"),
+    "digitised": gettext_lazy("Có thành phần số hóa"),
+    "electronic_result": gettext_lazy("Có kết quả điện tử"),
+    "average_days": gettext_lazy("Thời gian giải quyết trung bình (ngày làm việc)"),
+    "on_time_rate": gettext_lazy("Tỷ lệ đúng hạn (%)"),
+    "online_share": gettext_lazy("Tỷ lệ trực tuyến (%)"),
+}
+COUNT_KEYS = [
+    "received", "received_counter", "received_online", "received_postal", "finished", "finished_early",
+    "finished_on_time", "finished_late", "in_progress", "in_progress_on_time", "in_progress_late",
+    "supplement_requests", "refusals", "withdrawals", "stopped", "digitised", "electronic_result",
+]
+
+GROUP_FIELDS = {"unit": "receiving_unit", "field": "procedure__field", "procedure": "procedure"}
+
+
+def _base(unit_ids, period):
+    """Dossiers of the scope that can appear in any figure of the period: received before its
+    end, or refused at reception (never received)."""
+    return Dossier.objects.filter(receiving_unit__in=unit_ids).filter(
+        Q(received_at__lt=period.end) | Q(status=Status.NOT_ACCEPTED)
+    )
+
+
+def empty_row():
+    row = dict.fromkeys(COUNT_KEYS, 0)
+    row.update(days_sum=Decimal("0"), days_count=0)
+    return row
+
+
+def dossier_figures(*, unit_ids, period, group="unit", now=None, procedure_ids=None, field_ids=None):
+    """Counts per group ('unit' = receiving unit, 'field', 'procedure') for the dossiers of
+    the scope: {group key: {figure: count, 'days_sum', 'days_count'}}. Direct counts: one
+    grouped query for the dossier figures, one for the supplementation requests, one (plus a
+    calendar per unit) for the processing times."""
+    key = GROUP_FIELDS[group]
+    base = _base(unit_ids, period)
+    pauses = Pause.objects.filter(dossier__receiving_unit__in=unit_ids, requested_at__gte=period.start,
+                                  requested_at__lt=period.end)
+    if procedure_ids is not None:
+        base, pauses = base.filter(procedure__in=procedure_ids), pauses.filter(dossier__procedure__in=procedure_ids)
+    if field_ids is not None:
+        base = base.filter(procedure__field__in=field_ids)
+        pauses = pauses.filter(dossier__procedure__field__in=field_ids)
+    aggregates = {name: Count("pk", filter=q) for name, q in figure_filters(period, now).items()}
+    rows = defaultdict(empty_row)
+    for values in base.values(key).annotate(**aggregates).order_by():
+        row = rows[values.pop(key)]
+        for name, value in values.items():
+            row[name] += value
+    for values in pauses.values(f"dossier__{key}").annotate(n=Count("pk")).order_by():
+        rows[values[f"dossier__{key}"]]["supplement_requests"] += values["n"]
+    for group_key, days in processing_days(base.filter(finished(period)), key=key):
+        rows[group_key]["days_sum"] += days
+        rows[group_key]["days_count"] += 1
+    return {k: v for k, v in rows.items() if any(v[name] for name in COUNT_KEYS)}
+
+
+def processing_days(finished_dossiers, *, key="receiving_unit"):
+    """(group key, working days from reception to result) for each finished dossier, in its
+    receiving unit's calendar (one calendar per unit, memoised)."""
+    calendars = {}
+    rows = finished_dossiers.values_list(key, "receiving_unit", "received_at", "finished_at").order_by()
+    unit_ids = {row[1] for row in rows}
+    units = Unit.objects.in_bulk(unit_ids)
+    for group_key, unit_id, received_at, finished_at in rows:
+        if unit_id not in calendars:
+            calendars[unit_id] = workdays.calendar_for(units[unit_id])
+        yield group_key, calendars[unit_id].working_days_between(received_at, finished_at)
+
+
+def total(rows):
+    """The sum of every group's row: each dossier is in exactly one group."""
+    result = empty_row()
+    for row in rows.values():
+        for name, value in row.items():
+            result[name] += value
+    return result
+
+
+# --- per unit, for their own steps (hand-offs) -----------------------------------------------
+
+STEP_KEYS = ["steps_finished", "steps_early", "steps_on_time", "steps_late", "steps_in_progress",
+             "steps_in_progress_late"]
+
+
+def step_figures(*, unit_ids, period, now=None):
+    """Per unit: its own steps of every route, from the hand-offs (Form 05 rows). A step
+    finished in the period counts as its outcome says; a step in progress at the cut-off is
+    late when its own due date passed (not while the dossier waits for a supplement)."""
+    cutoff = period.cutoff(now)
+    done = Q(state=Handoff.State.DONE) & in_period("finished_at", period)
+    running = (Q(state__in=[Handoff.State.ACTIVE, Handoff.State.DONE]) & Q(started_at__lt=cutoff)
+               & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
+    late = Q(due_at__lt=cutoff) & ~Q(dossier__status=Status.SUPPLEMENT_REQUESTED, state=Handoff.State.ACTIVE)
+    rows = (
+        Handoff.objects.filter(unit__in=unit_ids)
+        .filter(Q(started_at__lt=cutoff))
+        .exclude(Q(finished_at__lt=period.start))
+        .values("unit")
+        .annotate(
+            steps_finished=Count("pk", filter=done),
+            steps_early=Count("pk", filter=done & Q(outcome="early")),
+            steps_on_time=Count("pk", filter=done & Q(outcome="on_time")),
+            steps_late=Count("pk", filter=done & Q(outcome="late")),
+            steps_in_progress=Count("pk", filter=running),
+            steps_in_progress_late=Count("pk", filter=running & late),
+        )
+        .order_by()
+    )
+    return {row.pop("unit"): row for row in rows if any(row[k] for k in STEP_KEYS)}
+
+
+# --- indicators: functions of one row ---------------------------------------------------------
+
+
+def _percent(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def on_time_rate(row):
+    """Decision 766: (finished early or on time + in progress within due) / (finished + in
+    progress) × 100."""
+    good = row["finished_early"] + row["finished_on_time"] + row["in_progress_on_time"]
+    return _percent(good, row["finished"] + row["in_progress"])
+
+
+def step_on_time_rate(row):
+    """The same rate over a unit's own steps."""
+    good = row["steps_early"] + row["steps_on_time"] + row["steps_in_progress"] - row["steps_in_progress_late"]
+    return _percent(good, row["steps_finished"] + row["steps_in_progress"])
+
+
+def online_share(row):
+    """Online dossiers / received × 100."""
+    return _percent(row["received_online"], row["received"])
+
+
+def digitised_share(row):
+    """Received dossiers with digitised components / received × 100."""
+    return _percent(row["digitised"], row["received"])
+
+
+def electronic_result_share(row):
+    """Finished dossiers with an electronic result / finished × 100."""
+    return _percent(row["electronic_result"], row["finished"])
+
+
+def late_share(row):
+    """(finished late + in progress late) / (finished + in progress) × 100."""
+    return _percent(row["finished_late"] + row["in_progress_late"], row["finished"] + row["in_progress"])
+
+
+def average_days(row):
+    """Mean working days from reception to result over the dossiers finished in the period."""
+    if not row["days_count"]:
+        return None
+    return (row["days_sum"] / row["days_count"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def online_payment_share(row):
+    """Fee-bearing dossiers paid online / fee-bearing dossiers: the portal records no payments
+    yet, so there is no figure (shown as 'no data')."""
+    return None
+
+
+def decorate(row):
+    """The row with its indicators, for templates and exports."""
+    return {**row, "on_time_rate": on_time_rate(row), "online_share": online_share(row),
+            "digitised_share": digitised_share(row), "electronic_result_share": electronic_result_share(row),
+            "average_days": average_days(row), "late_share": late_share(row)}
+
+
+def online_procedures(*, unit_ids, period):
+    """Decision 766: procedures offered online (level 3 or 4 in force at the period's end)
+    and, of those, the ones with at least one online dossier received in the scope."""
+    on = min(period.last, timezone.localdate())
+    offered = Procedure.objects.filter(Exists(
+        ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"), online_level__gte=OnlineLevel.LEVEL_3)
+    ))
+    used = offered.filter(Exists(Dossier.objects.filter(
+        procedure=OuterRef("pk"), receiving_unit__in=unit_ids, channel=Channel.ONLINE,
+        received_at__gte=period.start, received_at__lt=period.end)))
+    n_offered, n_used = offered.count(), used.count()
+    return {"offered": n_offered, "used": n_used, "share": _percent(n_used, n_offered)}
+
+
+def indicators_766(row, *, online):
+    """The Decision 766 indicators the portal can compute from its own data, each with the
+    formula the page shows. Values are percentages, or days for the processing time; None =
+    no data."""
+    return [
+        {"key": "on_time", "name": _("Tỷ lệ hồ sơ giải quyết đúng hạn"), "value": on_time_rate(row), "unit": "%",
+         "formula": _("(Đã giải quyết trước hạn và đúng hạn + Đang giải quyết trong hạn) ÷ (Đã giải quyết + "
+                      "Đang giải quyết) × 100; hồ sơ yêu cầu bổ sung từ 2 lần trở lên tính là quá hạn; thời "
+                      "gian tạm dừng chờ bổ sung không tính.")},
+        {"key": "average_days", "name": _("Thời gian giải quyết trung bình"), "value": average_days(row),
+         "unit": _("ngày làm việc"),
+         "formula": _("Tổng số ngày làm việc từ khi tiếp nhận đến khi có kết quả ÷ Số hồ sơ đã giải quyết trong kỳ.")},
+        {"key": "online_share", "name": _("Tỷ lệ hồ sơ trực tuyến"), "value": online_share(row), "unit": "%",
+         "formula": _("Hồ sơ nộp trực tuyến ÷ Hồ sơ tiếp nhận trong kỳ × 100.")},
+        {"key": "online_procedures", "name": _("Tỷ lệ thủ tục trực tuyến có phát sinh hồ sơ"),
+         "value": online["share"], "unit": "%",
+         "formula": _("Thủ tục cung cấp trực tuyến có ít nhất 1 hồ sơ trực tuyến (%(used)s) ÷ Thủ tục cung cấp "
+                      "trực tuyến (%(offered)s) × 100.") % online},
+        {"key": "digitised", "name": _("Tỷ lệ hồ sơ có số hóa thành phần"), "value": digitised_share(row),
+         "unit": "%", "formula": _("Hồ sơ tiếp nhận có tệp thành phần số hóa ÷ Hồ sơ tiếp nhận × 100.")},
+        {"key": "electronic_result", "name": _("Tỷ lệ hồ sơ có kết quả điện tử"),
+         "value": electronic_result_share(row), "unit": "%",
+         "formula": _("Hồ sơ đã giải quyết có tệp kết quả điện tử ÷ Hồ sơ đã giải quyết × 100.")},
+        {"key": "online_payment", "name": _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
+         "value": online_payment_share(row), "unit": "%",
+         "formula": _("Hồ sơ có phí, lệ phí được thanh toán trực tuyến ÷ Hồ sơ có phí, lệ phí × 100 "
+                      "(cổng chưa ghi nhận thanh toán: chưa có dữ liệu).")},
+        {"key": "satisfaction", "name": _("Mức độ hài lòng (phần thời gian)"),
+         "value": None if late_share(row) is None else Decimal("100") - late_share(row), "unit": "%",
+         "formula": _("100% − % hồ sơ quá hạn (chưa trừ % hồ sơ có phản ánh, kiến nghị: cổng chưa có dữ liệu "
+                      "phản ánh).")},
+    ]
+
+
+# --- ratings (citizens' evaluation, 1–5) ------------------------------------------------------
+
+RATING_LABELS = [gettext_lazy("Thất vọng"), gettext_lazy("Chưa tốt"), gettext_lazy("Chấp nhận"),
+                 gettext_lazy("Tốt"), gettext_lazy("Yêu thích")]
+
+
+def rating_model():
+    """The citizens' rating model (a 1–5 score per dossier) if the citizen portal has one."""
+    try:
+        config = apps.get_app_config("citizens")
+    except LookupError:
+        return None
+    for model in config.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if "dossier" in names and "score" in names:
+            return model
+    return None
+
+
+def ratings(*, unit_ids, period):
+    """Distribution (score -> count) and average of the ratings of the scope's dossiers given
+    in the period, or None when the portal has no rating data model."""
+    model = rating_model()
+    if model is None:
+        return None
+    qs = model.objects.filter(dossier__receiving_unit__in=unit_ids)
+    time_field = next((f for f in ("created_at", "rated_at", "at") if f in {x.name for x in model._meta.fields}),
+                      None)
+    if time_field:
+        qs = qs.filter(**{f"{time_field}__gte": period.start, f"{time_field}__lt": period.end})
+    counts = dict(qs.values_list("score").annotate(n=Count("pk")).order_by())
+    distribution = [(score, RATING_LABELS[score - 1], counts.get(score, 0)) for score in range(1, 6)]
+    n = sum(c for _s, _l, c in distribution)
+    average = (Decimal(sum(s * c for s, _l, c in distribution)) / n).quantize(Decimal("0.01")) if n else None
+    return {"distribution": distribution, "count": n, "average": average}
+
+
+# --- current state (dashboard) ----------------------------------------------------------------
+
+
+def supervised(unit_ids):
+    """Dossiers a supervisor of these units oversees: received by them or now at one of them."""
+    return Dossier.objects.filter(Q(receiving_unit__in=unit_ids) | Q(current_unit__in=unit_ids))
+
+
+RUNNING_STATES = (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED)
+
+
+def clock_running():
+    """Open, received dossiers whose clock runs (not waiting for the applicant's supplement)."""
+    return Q(status__in=RUNNING_STATES, due_at__isnull=False)
+
+
+def deadline_windows(now=None, *, unit=None):
+    """(end of today, end of the 'due soon' window: the end of the next two working days)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, TZ).date()
+    end_today = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
+    cal = workdays.calendar_for(unit)
+    day = today
+    for _i in range(2):
+        day = cal.next_working_day(day + datetime.timedelta(days=1))
+    end_soon = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
+    return end_today, end_soon
+
+
+def deadline_filter(state, now=None):
+    """The Q of a dashboard list: overdue, due_today, due_soon (clock running), or a status."""
+    now = now or timezone.now()
+    end_today, end_soon = deadline_windows(now)
+    if state == "overdue":
+        return clock_running() & Q(due_at__lt=now)
+    if state == "due_today":
+        return clock_running() & Q(due_at__gte=now, due_at__lt=end_today)
+    if state == "due_soon":
+        return clock_running() & Q(due_at__gte=end_today, due_at__lt=end_soon)
+    if state in Status.values:
+        return Q(status=state)
+    return None
+
+
+def dashboard_counts(*, unit_ids, now=None):
+    """Open dossiers of the scope by status, and the deadline counts: one query."""
+    now = now or timezone.now()
+    open_q = Q(status__in=[Status.SUBMITTED, *IN_PROGRESS_STATES])
+    aggregates = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in [Status.SUBMITTED, *IN_PROGRESS_STATES]}
+    for state in ("overdue", "due_today", "due_soon"):
+        aggregates[state] = Count("pk", filter=deadline_filter(state, now))
+    return supervised(unit_ids).filter(open_q).aggregate(**aggregates)
+
+
+def overdue_steps(*, unit_ids, now=None):
+    """Overdue steps (active hand-offs past their own due date while the dossier's clock runs:
+    not waiting for a supplement, no result yet) by unit and by step: the unit that causes a
+    delay shows even when another unit received the dossier."""
+    now = now or timezone.now()
+    qs = Handoff.objects.filter(unit__in=unit_ids, state=Handoff.State.ACTIVE, due_at__lt=now,
+                                dossier__status__in=RUNNING_STATES)
+    by_unit = list(qs.values("unit", "unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name"))
+    by_step = list(qs.values("unit", "unit__name", "action").annotate(n=Count("pk"))
+                   .order_by("-n", "unit__name", "action")[:20])
+    return by_unit, by_step
+
+
+def overdue_steps_filter(unit_id, now=None):
+    """Dossiers whose active step at `unit_id` is overdue."""
+    now = now or timezone.now()
+    steps = Handoff.objects.filter(dossier=OuterRef("pk"), unit=unit_id, state=Handoff.State.ACTIVE,
+                                   due_at__lt=now)
+    return Q(Exists(steps)) & Q(status__in=RUNNING_STATES)
+
+
+def monthly_trend(*, unit_ids, period, now=None):
+    """Per month of the period (up to now): finished, finished late, and the share finished
+    early or on time, for the trend chart. One query grouped by local month."""
+    now = now or timezone.now()
+    rows = {
+        (r["month"].year, r["month"].month): r
+        for r in Dossier.objects.filter(receiving_unit__in=unit_ids).filter(finished(period))
+        .annotate(month=TruncMonth("finished_at", tzinfo=TZ)).values("month")
+        .annotate(finished=Count("pk"), late=Count("pk", filter=Q(finished_at__gt=F("due_at")) | late_by_supplements()))
+        .order_by()
+    }
+    result = []
+    for year, month in period.months():
+        if month_period(year, month).start > now:
+            break
+        row = rows.get((year, month), {"finished": 0, "late": 0})
+        result.append({"label": f"{month:02d}/{year}", "finished": row["finished"], "late": row["late"],
+                       "rate": _percent(row["finished"] - row["late"], row["finished"])})
+    return result
