@@ -279,6 +279,12 @@ def write_tracking_book_xlsx(fileobj, *, unit, date_from, date_to, dossiers):
         for index, (_header, width, _kind) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A5"
+        # Printed like the PDF: A4 landscape (paper size 9), one page wide, header on every page.
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = "9"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.print_title_rows = "4:4"
 
         def cell(value, **style):
             c = WriteOnlyCell(sheet, value=value)

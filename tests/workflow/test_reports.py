@@ -125,6 +125,32 @@ def test_anonymous_is_sent_to_login_for_the_process_slip(client, routed):
 
 
 
+def test_process_slip_of_a_dossier_not_yet_routed(client_for, clerk, org):
+    dossier = DossierFactory(receiving_unit=org.c1)
+    text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[dossier.code])).content)
+    assert dossier.code in text and "Hồ sơ chưa được chuyển xử lý." in text
+
+
+def test_dossier_not_received_yet_has_no_process_slip(client_for, clerk, org):
+    dossier = DossierFactory(receiving_unit=org.c1, received_at=None, due_at=None, status=Status.SUBMITTED)
+    assert client_for(clerk).get(reverse("workflow:process_slip", args=[dossier.code])).status_code == 404
+
+
+def test_process_slip_query_count_does_not_grow_with_handoffs(client_for, clerk, org, routed):
+    client = client_for(clerk)
+    orders = iter(range(10, 100))
+
+    def make_rows(n):
+        for _ in range(n):
+            step = HandoffFactory(dossier=routed, order=next(orders), unit=org.department, state=Handoff.State.DONE,
+                                  assignee=clerk, received_by=clerk, handed_by=clerk, started_at=at(20, 9),
+                                  due_at=at(21, 17), finished_at=at(21, 9))
+            PauseFactory(dossier=routed, handoff=step, requested_by=clerk)
+
+    assert_queries_do_not_grow(make_rows=make_rows,
+                               fetch=lambda: client.get(reverse("workflow:process_slip", args=[routed.code])))
+
+
 # --- Form 04 -------------------------------------------------------------------------------
 
 
@@ -251,6 +277,7 @@ def test_book_xlsx_has_the_same_rows_with_real_dates(client_for, clerk, org, boo
     assert sheet["G5"].number_format == "dd/mm/yyyy hh:mm"
     assert body[1][10] == "Đã rút hồ sơ"
     assert sheet.column_dimensions["C"].width == 40
+    assert sheet.freeze_panes == "A5" and sheet.page_setup.orientation == "landscape"
     assert not {d.code for d in outside} & {r[1] for r in body}
 
 
