@@ -1,1 +1,484 @@
-"""Writes of the citizens app: one business action per function, each in one transaction."""
+"""Writes of the citizens app: one business action per function, each in one transaction.
+A dossier's state is only ever changed through dossiers.services / workflow.services."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from dossiers.models import Status
+from dossiers.services import dossier_submit_online
+from dossiers.uploads import inspect_upload
+from portal import workdays
+from portal.models import Role
+from portal.permissions import has_role
+from portal.validators import normalise_phone
+
+from .messaging import send_citizen_message
+from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+EMAIL_SALT = "citizens.verify-email"
+EMAIL_MAX_AGE = 3 * 24 * 3600
+PHONE_WINDOW = 30 * 60
+
+
+def absolute(path):
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + path
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+def _check_unique(*, personal_id, email, exclude_pk=None):
+    users = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    if personal_id and users.filter(personal_id=personal_id).exists():
+        raise ValidationError({"personal_id": _("Số định danh cá nhân này đã có tài khoản. Hãy đăng nhập hoặc "
+                                                "dùng chức năng quên mật khẩu.")})
+    if email and users.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Thư điện tử này đã được dùng cho một tài khoản khác.")})
+
+
+@transaction.atomic
+def citizen_register(*, full_name, personal_id, phone, email, password, request=None):
+    """Sign-up: the account is usable at once; the e-mail (and the phone, when an SMS gateway
+    is configured) is verified through a link or a code sent now."""
+    _check_unique(personal_id=personal_id, email=email)
+    user = User(username=personal_id, full_name=full_name.strip(), personal_id=personal_id,
+                phone=normalise_phone(phone), email=email.strip().lower())
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"personal_id": _("Số định danh cá nhân này đã có tài khoản.")}) from None
+    CitizenProfile.objects.create(user=user)
+    transaction.on_commit(lambda: verification_send(user=user))
+    return user
+
+
+def email_verification_token(user):
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_SALT)
+
+
+def phone_code(user, window=None):
+    window = int(timezone.now().timestamp() // PHONE_WINDOW) if window is None else window
+    digest = salted_hmac("citizens.verify-phone", f"{user.pk}:{user.phone}:{window}").hexdigest()
+    return f"{int(digest[:10], 16) % 10**6:06d}"
+
+
+def verification_send(*, user):
+    """Send the e-mail verification link and, if an SMS gateway is configured, the phone code."""
+    context = {"user": user, "link": absolute(reverse("citizens:verify_email",
+                                                      args=[email_verification_token(user)]))}
+    if user.email:
+        send_citizen_message(template="verify_email", context=context, email=user.email)
+    if user.phone and getattr(settings, "SMS_GATEWAY", ""):
+        send_citizen_message(template="verify_phone", context={"user": user, "code": phone_code(user)},
+                             phone=user.phone)
+
+
+@transaction.atomic
+def email_verify(*, token):
+    """Mark the e-mail verified if `token` is valid, fresh and still about the current address."""
+    try:
+        data = signing.loads(token, salt=EMAIL_SALT, max_age=EMAIL_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationError(_("Liên kết xác thực không hợp lệ hoặc đã hết hạn. Hãy yêu cầu gửi lại.")) from None
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        raise ValidationError(_("Liên kết xác thực không còn đúng với tài khoản. Hãy yêu cầu gửi lại."))
+    profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    if profile.email_verified_at is None:
+        profile.email_verified_at = timezone.now()
+        profile.save(update_fields=["email_verified_at"])
+    return user
+
+
+@transaction.atomic
+def phone_verify(*, user, code):
+    now_window = int(timezone.now().timestamp() // PHONE_WINDOW)
+    if not any(constant_time_compare(code.strip(), phone_code(user, w)) for w in (now_window, now_window - 1)):
+        raise ValidationError(_("Mã xác thực không đúng hoặc đã hết hạn."))
+    profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    profile.phone_verified_at = timezone.now()
+    profile.save(update_fields=["phone_verified_at"])
+    return profile
+
+
+def activation_path(user):
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("citizens:activate", args=[uid, default_token_generator.make_token(user)])
+
+
+@transaction.atomic
+def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email=""):
+    """Assisted submission: a clerk opens an account for a walk-in citizen, who receives a
+    one-time activation link (valid until used or PASSWORD_RESET_TIMEOUT) to set a password."""
+    if not has_role(clerk, Role.CLERK, unit=unit):
+        raise PermissionDenied
+    _check_unique(personal_id=personal_id, email=email)
+    user = User(username=personal_id, full_name=full_name.strip(), personal_id=personal_id,
+                phone=normalise_phone(phone), email=(email or "").strip().lower())
+    user.set_unusable_password()
+    user.save()
+    CitizenProfile.objects.create(user=user, created_by=clerk)
+    link = absolute(activation_path(user))
+    if user.email:
+        transaction.on_commit(lambda: send_citizen_message(
+            template="activation", context={"user": user, "link": link, "unit": unit}, email=user.email))
+    return user, link
+
+
+@transaction.atomic
+def citizen_activate(*, user, password):
+    """Set the first password; the activation link stops working at once (its token is
+    derived from the password hash)."""
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user, full_name, phone, email, birth_date=None, address=""):
+    _check_unique(personal_id=None, email=email, exclude_pk=user.pk)
+    email = (email or "").strip().lower()
+    profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    email_changed = email != user.email
+    user.full_name, user.phone, user.email = full_name.strip(), normalise_phone(phone), email
+    user.full_clean(exclude=["password", "username"])
+    user.save(update_fields=["full_name", "phone", "email"])
+    profile.birth_date, profile.address = birth_date, address.strip()
+    fields = ["birth_date", "address"]
+    if email_changed:
+        profile.email_verified_at = None
+        fields.append("email_verified_at")
+        transaction.on_commit(lambda: verification_send(user=user))
+    profile.save(update_fields=fields)
+    return user
+
+
+@transaction.atomic
+def citizen_from_identity(*, provider, claims):
+    """National sign-in: the account with the asserted ID number, created on first sign-in."""
+    user = User.objects.filter(personal_id=claims.personal_id).first()
+    if user is None:
+        user = User(username=claims.personal_id, personal_id=claims.personal_id, full_name=claims.full_name,
+                    phone=normalise_phone(claims.phone), email=(claims.email or "").lower())
+        user.set_unusable_password()
+        user.save()
+    profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    profile.identity_provider = provider
+    if claims.birth_date and not profile.birth_date:
+        profile.birth_date = claims.birth_date
+    profile.save()
+    return user
+
+
+def applicant_initial(user):
+    """The profile as applicant fields of a dossier (pre-fills every form)."""
+    profile = getattr(user, "citizen_profile", None)
+    return {
+        "applicant_name": user.full_name,
+        "applicant_personal_id": user.personal_id or "",
+        "applicant_phone": user.phone,
+        "applicant_email": user.email,
+        "applicant_birth_date": profile.birth_date.isoformat() if profile and profile.birth_date else "",
+        "applicant_address": profile.address if profile else "",
+    }
+
+
+# --- online submission -------------------------------------------------------------------------
+
+
+def _lock_draft(draft):
+    return OnlineDraft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk)
+
+
+def _require_open(draft):
+    if draft.state != OnlineDraft.State.OPEN:
+        raise ValidationError(_("Hồ sơ này đã được nộp, không sửa được nữa."), code="not_open")
+
+
+@transaction.atomic
+def draft_start(*, citizen, version):
+    """The citizen's open draft for this procedure version, or a new one pre-filled from the
+    profile (one open draft per procedure: coming back resumes it)."""
+    draft = OnlineDraft.objects.filter(citizen=citizen, version=version, state=OnlineDraft.State.OPEN).first()
+    if draft is None:
+        draft = OnlineDraft.objects.create(citizen=citizen, version=version,
+                                           data={"applicant": applicant_initial(citizen)})
+    return draft
+
+
+@transaction.atomic
+def draft_save(*, draft, step, data, unit=None, next_step=None):
+    """Save one step's answers (the draft survives a dropped connection)."""
+    draft = _lock_draft(draft)
+    _require_open(draft)
+    draft.data = {**draft.data, step: data}
+    fields = ["data", "step", "updated_at"]
+    if unit is not None:
+        draft.unit = unit
+        fields.append("unit")
+    draft.step = next_step or step
+    draft.save(update_fields=fields)
+    return draft
+
+
+@transaction.atomic
+def draft_file_add(*, draft, requirement, upload):
+    """Keep an upload for a component, checked by content (PDF/JPEG/PNG, size) right away."""
+    draft = _lock_draft(draft)
+    _require_open(draft)
+    if requirement is not None and requirement.version_id != draft.version_id:
+        raise PermissionDenied
+    allowed = requirement.accepted_type_list() if requirement is not None else []
+    content_type, size, sha256 = inspect_upload(upload)
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
+    if allowed and extension not in allowed and not (extension == "jpg" and "jpeg" in allowed):
+        raise ValidationError(_("Tệp “%(name)s”: thành phần này chỉ nhận %(types)s.")
+                              % {"name": upload.name, "types": ", ".join(t.upper() for t in allowed)})
+    item = DraftFile(draft=draft, requirement=requirement, original_name=(upload.name or "tep")[-255:],
+                     content_type=content_type, size=size, sha256=sha256)
+    item.file.save(item.original_name, upload, save=False)
+    item.save()
+    OnlineDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def draft_file_reuse(*, draft, requirement, source_file):
+    """One click: a file from the citizen's wallet becomes a file of this draft. `source_file`
+    must come from selectors.wallet_files(draft.citizen)."""
+    draft = _lock_draft(draft)
+    _require_open(draft)
+    if source_file.dossier.citizen_id != draft.citizen_id:
+        raise PermissionDenied
+    if requirement is not None and requirement.version_id != draft.version_id:
+        raise PermissionDenied
+    existing = draft.files.filter(requirement=requirement, source_file=source_file).first()
+    if existing:
+        return existing
+    return DraftFile.objects.create(
+        draft=draft, requirement=requirement, source=DraftFile.Source.WALLET, source_file=source_file,
+        file=source_file.file.name, original_name=source_file.original_name, content_type=source_file.content_type,
+        size=source_file.size, sha256=source_file.sha256,
+    )
+
+
+@transaction.atomic
+def draft_file_remove(*, draft, file_id):
+    draft = _lock_draft(draft)
+    _require_open(draft)
+    item = draft.files.filter(pk=file_id).first()
+    if item is None:
+        return
+    if item.source == DraftFile.Source.UPLOAD:
+        name = item.file.name
+        storage = item.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    item.delete()
+
+
+@transaction.atomic
+def draft_discard(*, draft):
+    draft = _lock_draft(draft)
+    _require_open(draft)
+    for item in draft.files.filter(source=DraftFile.Source.UPLOAD):
+        name, storage = item.file.name, item.file.storage
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+    draft.files.all().delete()
+    draft.state = OnlineDraft.State.DISCARDED
+    draft.save(update_fields=["state", "updated_at"])
+    return draft
+
+
+def draft_problems(draft):
+    """What still prevents submission, as Vietnamese sentences (empty when ready)."""
+    problems = []
+    applicant = draft.data.get("applicant") or {}
+    if not draft.data.get("applicant_done") or not applicant.get("applicant_name"):
+        problems.append(_("Chưa khai thông tin người nộp hồ sơ."))
+    if draft.unit_id is None:
+        problems.append(_("Chưa chọn nơi tiếp nhận hồ sơ."))
+    have = {f.requirement_id for f in draft.files.all()}
+    for requirement in draft.version.components.all():
+        if requirement.is_required and requirement.pk not in have:
+            problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": requirement.name})
+    if not (draft.data.get("delivery") or {}).get("delivery"):
+        problems.append(_("Chưa chọn hình thức nhận kết quả."))
+    return problems
+
+
+@transaction.atomic
+def draft_submit(*, draft, citizen, declaration):
+    """Submit the draft as an online dossier, exactly once: the draft row is locked, so a
+    double-click waits for the first request and then finds the draft already submitted and
+    returns the same dossier."""
+    draft = OnlineDraft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk,
+                                                                                         citizen=citizen)
+    if draft.state == OnlineDraft.State.SUBMITTED:
+        return draft.dossier, False
+    _require_open(draft)
+    if not declaration:
+        raise ValidationError(_("Vui lòng đánh dấu ô cam đoan trước khi nộp hồ sơ."))
+    problems = draft_problems(draft)
+    if problems:
+        raise ValidationError(problems)
+    applicant = {k: v for k, v in (draft.data.get("applicant") or {}).items() if k.startswith("applicant_")}
+    applicant["applicant_birth_date"] = applicant.get("applicant_birth_date") or None
+    requirements = list(draft.version.components.all())
+    components = [{"requirement": r, "name": r.name, "originals": r.originals, "certified_copies": r.certified_copies,
+                   "photocopies": r.photocopies} for r in requirements]
+    index_of = {r.pk: i for i, r in enumerate(requirements)}
+    handles, files = [], []
+    try:
+        for item in draft.files.all():
+            handle = item.file.storage.open(item.file.name, "rb")
+            handles.append(handle)
+            files.append((index_of.get(item.requirement_id), File(handle, name=item.original_name)))
+        dossier = dossier_submit_online(citizen=citizen, unit=draft.unit, version=draft.version, applicant=applicant,
+                                        components=components, files=files,
+                                        delivery=draft.data["delivery"]["delivery"])
+    finally:
+        for handle in handles:
+            handle.close()
+    uploaded = [(f.file.name, f.file.storage) for f in draft.files.filter(source=DraftFile.Source.UPLOAD)]
+    draft.state, draft.dossier = OnlineDraft.State.SUBMITTED, dossier
+    draft.save(update_fields=["state", "dossier", "updated_at"])
+    draft.files.all().delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name, storage in uploaded])
+    transaction.on_commit(lambda: _notify_submitted(dossier))
+    return dossier, True
+
+
+def _notify_submitted(dossier):
+    send_citizen_message(template="submitted", context={"dossier": dossier},
+                         email=dossier.applicant_email, phone=dossier.applicant_phone)
+
+
+# --- my dossiers ------------------------------------------------------------------------------
+
+
+def supplement_upload(*, dossier, citizen, uploads, note=""):
+    """The citizen supplies what the counter asked for: the clock resumes (or the dossier
+    goes back to the counter's check if it was never received). Every file is checked before
+    anything is saved, so a bad file leaves the dossier untouched."""
+    from workflow.services import supplement_resume
+
+    if dossier.citizen_id != citizen.pk:
+        raise PermissionDenied
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise ValidationError(_("Hồ sơ không chờ bổ sung giấy tờ."))
+    if not uploads:
+        raise ValidationError(_("Vui lòng chọn ít nhất một tệp giấy tờ bổ sung."))
+    errors = []
+    for upload in uploads:
+        try:
+            inspect_upload(upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return supplement_resume(dossier=dossier, actor=citizen, uploads=uploads, note=note,
+                             expected_status=Status.SUPPLEMENT_REQUESTED)
+
+
+def withdraw(*, dossier, citizen, reason):
+    from workflow.services import dossier_withdraw
+
+    if dossier.citizen_id != citizen.pk:
+        raise PermissionDenied
+    if not dossier.is_open:
+        raise ValidationError(_("Hồ sơ đã kết thúc, không thể rút."))
+    return dossier_withdraw(dossier=dossier, actor=citizen, reason=reason)
+
+
+# --- rating and feedback ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_create(*, dossier, citizen, score, aspects=(), comment=""):
+    """Once per dossier, after the result was returned, by the dossier's own citizen."""
+    if dossier.citizen_id != citizen.pk:
+        raise PermissionDenied
+    if dossier.status != Status.RETURNED:
+        raise ValidationError(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
+    if score not in Rating.Score.values:
+        raise ValidationError(_("Mức độ hài lòng không hợp lệ."))
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(dossier=dossier, citizen=citizen, score=score,
+                                         aspects=[a for a in aspects if a in Rating.Aspect.values],
+                                         comment=comment.strip())
+    except IntegrityError:
+        raise ValidationError(_("Bạn đã đánh giá hồ sơ này rồi. Mỗi hồ sơ chỉ đánh giá một lần.")) from None
+
+
+FEEDBACK_DAYS = 15
+
+
+@transaction.atomic
+def feedback_submit(*, sender, kind, sender_name, subject, body, sender_email="", sender_phone="",
+                    dossier_code="", unit=None, procedure=None):
+    """Phản ánh, kiến nghị from anyone: a tracking code and a due date of 15 working days."""
+    from dossiers.models import Dossier
+
+    now = timezone.now()
+    dossier_code = dossier_code.strip().upper()
+    if dossier_code and unit is None:
+        found = Dossier.objects.filter(code=dossier_code).select_related("receiving_unit").first()
+        if found is not None:
+            unit, procedure = found.receiving_unit, procedure or found.procedure
+    feedback = Feedback.objects.create(
+        kind=kind, sender=sender if getattr(sender, "is_authenticated", False) else None,
+        sender_name=sender_name.strip(), sender_email=sender_email.strip(), sender_phone=normalise_phone(sender_phone),
+        subject=subject.strip(), body=body.strip(), dossier_code=dossier_code, unit=unit, procedure=procedure,
+        created_at=now, due_at=workdays.add_working_days(now, FEEDBACK_DAYS, unit=unit),
+    )
+    if feedback.sender_email:
+        transaction.on_commit(lambda: send_citizen_message(template="feedback_received",
+                                                           context={"feedback": feedback},
+                                                           email=feedback.sender_email))
+    return feedback
+
+
+@transaction.atomic
+def feedback_answer(*, feedback, supervisor, answer):
+    from .selectors import feedback_for_supervisor
+
+    if not has_role(supervisor, Role.SUPERVISOR):
+        raise PermissionDenied
+    feedback = feedback_for_supervisor(supervisor).select_for_update(of=("self",)).filter(pk=feedback.pk).first()
+    if feedback is None:
+        raise PermissionDenied
+    if feedback.answered_at is not None:
+        raise ValidationError(_("Phản ánh này đã được trả lời."))
+    if not answer.strip():
+        raise ValidationError(_("Vui lòng nhập nội dung trả lời."))
+    feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), supervisor, timezone.now()
+    feedback.save(update_fields=["answer", "answered_by", "answered_at"])
+    if feedback.sender_email:
+        transaction.on_commit(lambda: send_citizen_message(template="feedback_answered",
+                                                           context={"feedback": feedback},
+                                                           email=feedback.sender_email))
+    return feedback
+
+
+

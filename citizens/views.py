@@ -1,8 +1,525 @@
+"""Citizen pages: thin views that parse input, check ownership through the scoped selectors
+(404 for anything not the citizen's own), call one service and render."""
+
+import mimetypes
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from dossiers.models import Delivery, DossierFile, Status
+from portal.models import Role
+from portal.permissions import role_required
+from portal.selectors import current_unit
+from procedures.models import OnlineLevel
+
+from . import identity, selectors, services
+from .forms import (
+    ActivationForm,
+    ApplicantForm,
+    AssistedAccountForm,
+    DeclarationForm,
+    DeliveryForm,
+    PhoneCodeForm,
+    ProfileForm,
+    RatingForm,
+    SignupForm,
+    SupplementForm,
+    WithdrawForm,
+)
+from .models import CitizenProfile, OnlineDraft, Rating
+
+User = get_user_model()
+BACKEND = "citizens.auth.PersonalIdOrEmailBackend"
+
+
+def _apply_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- accounts ----------------------------------------------------------------------------------
+
+
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("citizens:my_dossiers")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.add_error(None, _("Bạn đăng ký quá nhiều lần. Vui lòng thử lại sau."))
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"],
+                                             phone=data["phone"], email=data["email"], password=data["password1"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Đã tạo tài khoản. Chúng tôi đã gửi thư để xác thực địa chỉ thư điện tử "
+                                        "của bạn."))
+            next_url = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+                return redirect(next_url)
+            return redirect("citizens:my_dossiers")
+    return render(request, "citizens/signup.html", {"form": form, "providers": identity.configured_providers()})
+
+
+def verify_email(request, token):
+    try:
+        services.email_verify(token=token)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Đã xác thực địa chỉ thư điện tử. Cảm ơn bạn."))
+    return redirect("citizens:profile" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="5/h", block=False)
+def verification_resend(request):
+    if getattr(request, "limited", False):
+        messages.error(request, _("Bạn đã yêu cầu gửi lại quá nhiều lần. Vui lòng thử lại sau."))
+    else:
+        services.verification_send(user=request.user)
+        messages.success(request, _("Đã gửi lại thư xác thực."))
+    return redirect("citizens:profile")
+
+
+@login_required
+def verify_phone(request):
+    form = PhoneCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_verify(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(request, _("Đã xác thực số điện thoại."))
+            return redirect("citizens:profile")
+    return render(request, "citizens/verify_phone.html", {"form": form})
+
+
+def activate(request, uidb64, token):
+    """The one-time link a clerk hands to a walk-in citizen: set a password, then sign in."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "citizens/activate.html", {"invalid": True}, status=400)
+    form = ActivationForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.citizen_activate(user=user, password=form.cleaned_data["password1"])
+        login(request, user, backend=BACKEND)
+        messages.success(request, _("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng số định danh cá nhân và "
+                                    "mật khẩu vừa đặt."))
+        return redirect("citizens:my_dossiers")
+    return render(request, "citizens/activate.html", {"form": form, "account": user})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    account_profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    initial = {"full_name": user.full_name, "phone": user.phone, "email": user.email,
+               "birth_date": account_profile.birth_date, "address": account_profile.address}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin cá nhân. Thông tin này được điền sẵn vào các hồ sơ sau."))
+            return redirect("citizens:profile")
+    return render(request, "citizens/profile.html", {"form": form, "profile": account_profile})
+
+
+def identity_start(request, provider):
+    found = identity.get_provider(provider)
+    if found is None:
+        raise Http404
+    state = secrets.token_urlsafe(24)
+    request.session["citizens_idp_state"] = state
+    callback = request.build_absolute_uri(reverse("citizens:identity_callback", args=[provider]))
+    return redirect(found.authorization_url(request=request, state=state, callback_url=callback))
+
+
+def identity_callback(request, provider):
+    found = identity.get_provider(provider)
+    if found is None:
+        raise Http404
+    expected = request.session.pop("citizens_idp_state", None)
+    if not expected or request.GET.get("state") != expected:
+        messages.error(request, _("Phiên đăng nhập không hợp lệ. Vui lòng thử lại."))
+        return redirect("login")
+    callback = request.build_absolute_uri(reverse("citizens:identity_callback", args=[provider]))
+    try:
+        claims = found.complete(request=request, callback_url=callback)
+    except identity.IdentityError:
+        messages.error(request, _("Không xác thực được danh tính qua %(name)s.") % {"name": found.label})
+        return redirect("login")
+    user = services.citizen_from_identity(provider=provider, claims=claims)
+    login(request, user, backend=BACKEND)
+    return redirect("citizens:my_dossiers")
+
+
+@role_required(Role.CLERK)
+def assisted_account(request):
+    """Counter: open an account for a walk-in citizen and hand over the activation link."""
+    unit = current_unit(request=request)
+    form = AssistedAccountForm(request.POST or None)
+    created = link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, link = services.citizen_create_assisted(clerk=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied:
+            raise
+    return render(request, "citizens/assisted_account.html",
+                  {"form": form, "created": created, "link": link, "unit": unit})
+
+
+# --- online submission wizard --------------------------------------------------------------------
+
+
+STEPS = [OnlineDraft.Step.APPLICANT, OnlineDraft.Step.COMPONENTS, OnlineDraft.Step.DELIVERY, OnlineDraft.Step.REVIEW]
+
+
+def _delivery_choices(version):
+    # Level 3 ("một phần"): the result is collected in person; level 4 also online or by post.
+    if version.online_level >= OnlineLevel.LEVEL_4:
+        return [(Delivery.ONLINE, Delivery.ONLINE.label), (Delivery.POST, Delivery.POST.label),
+                (Delivery.COUNTER, Delivery.COUNTER.label)]
+    return [(Delivery.COUNTER, Delivery.COUNTER.label)]
+
+
+@login_required
+def submit_start(request, national_code):
+    """/procedures/<code>/submit/: resume the open draft for this procedure, or start one."""
+    version = selectors.online_version(national_code)
+    draft = services.draft_start(citizen=request.user, version=version)
+    return redirect("citizens:draft_step", pk=draft.pk, step=draft.step)
+
+
+def _wizard_context(request, draft, step, **extra):
+    index = STEPS.index(step)
+    return {"draft": draft, "version": draft.version, "step": step, "steps": STEPS, "step_index": index + 1,
+            "previous_step": STEPS[index - 1] if index else None, **extra}
+
+
+@login_required
+def draft_step(request, pk, step):
+    draft = selectors.my_draft(user=request.user, pk=pk)
+    if draft.state == OnlineDraft.State.SUBMITTED and draft.dossier_id:
+        return redirect("citizens:dossier", code=draft.dossier.code)
+    if draft.state != OnlineDraft.State.OPEN or step not in STEPS:
+        raise Http404
+    return {
+        OnlineDraft.Step.APPLICANT: _step_applicant,
+        OnlineDraft.Step.COMPONENTS: _step_components,
+        OnlineDraft.Step.DELIVERY: _step_delivery,
+        OnlineDraft.Step.REVIEW: _step_review,
+    }[step](request, draft)
+
+
+def _next(draft, step):
+    return STEPS[STEPS.index(step) + 1]
+
+
+def _step_applicant(request, draft):
+    step = OnlineDraft.Step.APPLICANT
+    units = selectors.receiving_units_for(draft.version)
+    initial = dict(draft.data.get("applicant") or {})
+    if draft.unit_id:
+        initial["unit"] = str(draft.unit_id)
+    elif len(units) == 1:
+        initial["unit"] = str(units[0].pk)
+    form = ApplicantForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
+        data = form.as_draft()
+        draft = services.draft_save(draft=draft, step="applicant", data=data, unit=unit, next_step=_next(draft, step))
+        services.draft_save(draft=draft, step="applicant_done", data=True, next_step=draft.step)
+        return redirect("citizens:draft_step", pk=draft.pk, step=draft.step)
+    return render(request, "citizens/wizard/applicant.html", _wizard_context(request, draft, step, form=form))
+
+
+def _step_components(request, draft):
+    step = OnlineDraft.Step.COMPONENTS
+    requirements = list(draft.version.components.all())
+    errors = {}
+    if request.method == "POST":
+        for file_id in request.POST.getlist("remove"):
+            if file_id.isdigit():
+                services.draft_file_remove(draft=draft, file_id=int(file_id))
+        reuse = request.POST.get("reuse", "")
+        if reuse:
+            requirement_pk, _sep, file_pk = reuse.partition(":")
+            requirement = next((r for r in requirements if str(r.pk) == requirement_pk), None)
+            source = selectors.wallet_file(user=request.user, pk=file_pk) if file_pk.isdigit() else None
+            if requirement is None or source is None:
+                raise Http404
+            services.draft_file_reuse(draft=draft, requirement=requirement, source_file=source)
+        for requirement in requirements:
+            for upload in request.FILES.getlist(f"files-{requirement.pk}"):
+                try:
+                    services.draft_file_add(draft=draft, requirement=requirement, upload=upload)
+                except ValidationError as error:
+                    errors.setdefault(requirement.pk, []).extend(error.messages)
+        if not errors and request.POST.get("action") == "next":
+            have = set(draft.files.values_list("requirement_id", flat=True))
+            missing = [r for r in requirements if r.is_required and r.pk not in have]
+            if not missing:
+                services.draft_save(draft=draft, step="components_done", data=True, next_step=_next(draft, step))
+                return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
+            for requirement in missing:
+                errors.setdefault(requirement.pk, []).append(_("Thành phần bắt buộc: hãy tải lên ít nhất một tệp."))
+        if not errors:
+            return redirect("citizens:draft_step", pk=draft.pk, step=step)
+    files = list(draft.files.all())
+    wallet = list(selectors.wallet_files(request.user)[:20])
+    rows = [{"requirement": r, "files": [f for f in files if f.requirement_id == r.pk],
+             "errors": errors.get(r.pk, []), "accept": ",".join(f".{t}" for t in r.accepted_type_list())}
+            for r in requirements]
+    status = 400 if errors else 200
+    return render(request, "citizens/wizard/components.html",
+                  _wizard_context(request, draft, step, rows=rows, wallet=wallet, has_errors=bool(errors)),
+                  status=status)
+
+
+def _step_delivery(request, draft):
+    step = OnlineDraft.Step.DELIVERY
+    choices = _delivery_choices(draft.version)
+    initial = draft.data.get("delivery") or {"delivery": choices[0][0]}
+    form = DeliveryForm(request.POST or None, initial=initial, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        services.draft_save(draft=draft, step="delivery", data=form.cleaned_data, next_step=_next(draft, step))
+        return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
+    from .payments.services import amount_due
+
+    return render(request, "citizens/wizard/delivery.html",
+                  _wizard_context(request, draft, step, form=form, amount=amount_due(draft.version)))
+
+
+def _step_review(request, draft, form=None, status=200):
+    from .payments.services import amount_due
+
+    step = OnlineDraft.Step.REVIEW
+    files = list(draft.files.all())
+    components = [{"requirement": r, "files": [f for f in files if f.requirement_id == r.pk]}
+                  for r in draft.version.components.all()]
+    delivery = (draft.data.get("delivery") or {}).get("delivery")
+    return render(request, "citizens/wizard/review.html", _wizard_context(
+        request, draft, step, form=form or DeclarationForm(), components=components,
+        applicant=draft.data.get("applicant") or {}, problems=services.draft_problems(draft),
+        delivery_label=Delivery(delivery).label if delivery in Delivery.values else "",
+        amount=amount_due(draft.version)), status=status)
+
+
+@login_required
+@require_POST
+def draft_submit(request, pk):
+    draft = selectors.my_draft(user=request.user, pk=pk)
+    if draft.state == OnlineDraft.State.SUBMITTED and draft.dossier_id:
+        return redirect("citizens:dossier", code=draft.dossier.code)
+    form = DeclarationForm(request.POST)
+    try:
+        dossier, created = services.draft_submit(draft=draft, citizen=request.user,
+                                                 declaration=form.is_valid() and form.cleaned_data["declaration"])
+    except ValidationError as error:
+        form.is_valid()
+        for message in error.messages:
+            if message not in form.non_field_errors() and message not in form.errors.get("declaration", []):
+                form.add_error(None, message)
+        return _step_review(request, selectors.my_draft(user=request.user, pk=pk), form=form, status=400)
+    if created:
+        messages.success(request, _("Đã nộp hồ sơ %(code)s. Bộ phận một cửa sẽ kiểm tra và thông báo kết quả "
+                                    "cho bạn.") % {"code": dossier.code})
+    return redirect("citizens:dossier", code=dossier.code)
+
+
+@login_required
+@require_POST
+def draft_discard(request, pk):
+    draft = selectors.my_draft(user=request.user, pk=pk)
+    try:
+        services.draft_discard(draft=draft)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.info(request, _("Đã hủy hồ sơ đang soạn."))
+    return redirect("citizens:my_dossiers")
+
+
+def _file_response(stored, *, name):
+    extension = mimetypes.guess_extension(stored.content_type) or ""
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def draft_file(request, pk, file_id):
+    draft = selectors.my_draft(user=request.user, pk=pk)
+    stored = draft.files.filter(pk=file_id).first()
+    if stored is None:
+        raise Http404
+    return _file_response(stored, name=f"nhap-{draft.pk}-{stored.pk}")
+
+
+# --- my dossiers ------------------------------------------------------------------------------
+
+
+NEXT_ACTION = {
+    Status.SUBMITTED: _("Chờ bộ phận một cửa kiểm tra"),
+    Status.RECEIVED: _("Đã tiếp nhận, đang chuyển xử lý"),
+    Status.PROCESSING: _("Đang xử lý, chờ kết quả"),
+    Status.SUPPLEMENT_REQUESTED: _("Cần bạn bổ sung giấy tờ"),
+    Status.PAYMENT_REQUESTED: _("Cần bạn nộp phí, lệ phí"),
+    Status.RESULT_READY: _("Đã có kết quả, chờ trả"),
+    Status.RETURNED: _("Đã trả kết quả"),
+    Status.NOT_ACCEPTED: _("Không được tiếp nhận: xem lý do"),
+    Status.WITHDRAWN: _("Đã rút hồ sơ"),
+    Status.STOPPED: _("Đã dừng xử lý: xem thông báo"),
+}
 
 
 @login_required
 def my_dossiers(request):
-    """A citizen's own dossiers."""
-    return render(request, "citizens/my_dossiers.html")
+    """A citizen's own dossiers, with open drafts to resume."""
+    dossiers = list(selectors.my_dossiers(request.user)[:100])
+    for dossier in dossiers:
+        dossier.next_action = NEXT_ACTION.get(dossier.status, "")
+        dossier.needs_me = dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) or (
+            dossier.status == Status.RETURNED and not dossier.has_rating)
+    return render(request, "citizens/my_dossiers.html",
+                  {"dossiers": dossiers, "drafts": selectors.my_drafts(request.user)})
+
+
+@login_required
+def dossier_detail(request, code):
+    from .payments.services import payment_options
+
+    dossier = selectors.my_dossier(user=request.user, code=code)
+    files = list(dossier.files.select_related("component"))
+    supplement_event = None
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        supplement_event = dossier.events.filter(to_status=Status.SUPPLEMENT_REQUESTED).order_by("-at", "-pk").first()
+    refusal_event = None
+    if dossier.status in (Status.NOT_ACCEPTED, Status.STOPPED):
+        refusal_event = dossier.events.filter(to_status=dossier.status).order_by("-at", "-pk").first()
+    rating = Rating.objects.filter(dossier=dossier).first()
+    context = {
+        "dossier": dossier,
+        "next_action": NEXT_ACTION.get(dossier.status, ""),
+        "events": dossier.events.select_related("unit").order_by("at", "pk"),
+        "component_files": [f for f in files if f.kind != DossierFile.Kind.RESULT],
+        "result_files": [f for f in files if f.kind == DossierFile.Kind.RESULT]
+        if dossier.status == Status.RETURNED else [],
+        "supplement_event": supplement_event,
+        "pause": dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
+        if supplement_event else None,
+        "refusal_event": refusal_event,
+        "supplement_form": SupplementForm(),
+        "withdraw_form": WithdrawForm(),
+        "rating": rating,
+        "rating_form": RatingForm() if dossier.status == Status.RETURNED and rating is None else None,
+        "payment": payment_options(dossier=dossier, user=request.user),
+    }
+    return render(request, "citizens/dossier_detail.html", context)
+
+
+@login_required
+def dossier_file(request, code, file_id):
+    """A file of the citizen's own dossier; results only once returned."""
+    dossier = selectors.my_dossier(user=request.user, code=code)
+    stored = dossier.files.filter(pk=file_id).first()
+    if stored is None or (stored.kind == DossierFile.Kind.RESULT and dossier.status != Status.RETURNED):
+        raise Http404
+    return _file_response(stored, name=f"{dossier.code}-{stored.pk}")
+
+
+@login_required
+@require_POST
+def supplement(request, code):
+    dossier = selectors.my_dossier(user=request.user, code=code)
+    form = SupplementForm(request.POST)
+    form.is_valid()
+    try:
+        services.supplement_upload(dossier=dossier, citizen=request.user, uploads=request.FILES.getlist("files"),
+                                   note=form.cleaned_data.get("note", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã gửi giấy tờ bổ sung. Hồ sơ được xử lý tiếp."))
+    return redirect("citizens:dossier", code=dossier.code)
+
+
+@login_required
+@require_POST
+def withdraw(request, code):
+    dossier = selectors.my_dossier(user=request.user, code=code)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng ghi lý do rút hồ sơ."))
+        return redirect("citizens:dossier", code=dossier.code)
+    try:
+        services.withdraw(dossier=dossier, citizen=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Đã rút hồ sơ."))
+    return redirect("citizens:dossier", code=dossier.code)
+
+
+@login_required
+@require_POST
+def rate(request, code):
+    dossier = selectors.my_dossier(user=request.user, code=code)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vui lòng chọn một mức độ hài lòng."))
+        return redirect("citizens:dossier", code=dossier.code)
+    try:
+        services.rating_create(dossier=dossier, citizen=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("citizens:dossier", code=dossier.code)
+
+
+@login_required
+def wallet(request):
+    return render(request, "citizens/wallet.html", {"files": selectors.wallet_files(request.user)[:200]})
+
+
+@login_required
+def wallet_download(request, pk):
+    stored = selectors.wallet_file(user=request.user, pk=pk)
+    return _file_response(stored, name=f"{stored.dossier.code}-{stored.pk}")
+
+
+
