@@ -207,7 +207,7 @@ def applicant_initial(user):
 
 
 def _lock_draft(draft):
-    return OnlineDraft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk)
+    return OnlineDraft.objects.select_for_update(of=("self",)).select_related("version", "unit").get(pk=draft.pk)
 
 
 def _require_open(draft):
@@ -231,12 +231,13 @@ def draft_save(*, draft, step, data, unit=None, next_step=None):
     """Save one step's answers (the draft survives a dropped connection)."""
     draft = _lock_draft(draft)
     _require_open(draft)
-    draft.data = {**draft.data, step: data}
+    draft.data = {**draft.data, step: data, f"{step}_done": True}
     fields = ["data", "step", "updated_at"]
     if unit is not None:
         draft.unit = unit
         fields.append("unit")
-    draft.step = next_step or step
+    if next_step:
+        draft.step = next_step
     draft.save(update_fields=fields)
     return draft
 
@@ -331,8 +332,8 @@ def draft_submit(*, draft, citizen, declaration):
     """Submit the draft as an online dossier, exactly once: the draft row is locked, so a
     double-click waits for the first request and then finds the draft already submitted and
     returns the same dossier."""
-    draft = OnlineDraft.objects.select_for_update().select_related("version", "unit").get(pk=draft.pk,
-                                                                                         citizen=citizen)
+    draft = (OnlineDraft.objects.select_for_update(of=("self",)).select_related("version", "unit")
+             .get(pk=draft.pk, citizen=citizen))
     if draft.state == OnlineDraft.State.SUBMITTED:
         return draft.dossier, False
     _require_open(draft)

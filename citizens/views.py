@@ -258,7 +258,6 @@ def _step_applicant(request, draft):
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
         data = form.as_draft()
         draft = services.draft_save(draft=draft, step="applicant", data=data, unit=unit, next_step=_next(draft, step))
-        services.draft_save(draft=draft, step="applicant_done", data=True, next_step=draft.step)
         return redirect("citizens:draft_step", pk=draft.pk, step=draft.step)
     return render(request, "citizens/wizard/applicant.html", _wizard_context(request, draft, step, form=form))
 
@@ -289,7 +288,7 @@ def _step_components(request, draft):
             have = set(draft.files.values_list("requirement_id", flat=True))
             missing = [r for r in requirements if r.is_required and r.pk not in have]
             if not missing:
-                services.draft_save(draft=draft, step="components_done", data=True, next_step=_next(draft, step))
+                services.draft_save(draft=draft, step="components", data=True, next_step=_next(draft, step))
                 return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
             for requirement in missing:
                 errors.setdefault(requirement.pk, []).append(_("Thành phần bắt buộc: hãy tải lên ít nhất một tệp."))

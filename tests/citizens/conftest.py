@@ -65,7 +65,6 @@ def submitted(citizen, version, org, *, delivery=Delivery.ONLINE, files=True):
     applicant = services.applicant_initial(citizen)
     applicant["applicant_address"] = "Thôn 1, xã Mỹ Hà"
     services.draft_save(draft=draft, step="applicant", data=applicant, unit=org.c1)
-    services.draft_save(draft=draft, step="applicant_done", data=True)
     if files:
         for requirement in version.components.all():
             services.draft_file_add(draft=draft, requirement=requirement, upload=pdf())

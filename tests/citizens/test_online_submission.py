@@ -1,0 +1,204 @@
+import threading
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from citizens import services
+from citizens.models import DraftFile, OnlineDraft
+from dossiers.models import Channel, Dossier, Status
+from procedures.models import ProcedureVersion
+
+from .conftest import fake_pdf, pdf, png, submitted
+
+
+def _applicant(client, draft, **changes):
+    data = {"applicant_name": "Nguyễn Văn An", "applicant_personal_id": "001090012345",
+            "applicant_phone": "0912345678", "applicant_email": "an@example.vn",
+            "applicant_address": "Thôn 1, xã Mỹ Hà", "unit": str(draft.unit_id or "")}
+    data.update(changes)
+    return client.post(reverse("citizens:draft_step", args=[draft.pk, "applicant"]), data)
+
+
+def test_the_wizard_from_the_procedure_page_to_a_submitted_dossier(client_for, citizen, version, org):
+    client = client_for(citizen)
+    response = client.get(reverse("citizens:submit", args=[version.procedure.national_code]))
+    draft = OnlineDraft.objects.get(citizen=citizen)
+    assert response.url == reverse("citizens:draft_step", args=[draft.pk, "applicant"])
+    page = client.get(response.url).content.decode()
+    assert citizen.full_name in page and citizen.personal_id in page  # pre-filled from the profile
+    response = _applicant(client, draft, unit=str(org.c1.pk))
+    assert response.url.endswith("/components/")
+    first, second = version.components.all()
+    response = client.post(response.url, {f"files-{first.pk}": pdf(), f"files-{second.pk}": png(), "action": "next"})
+    assert response.status_code == 302 and response.url.endswith("/delivery/")
+    response = client.post(response.url, {"delivery": "online"})
+    assert response.url.endswith("/review/")
+    review = client.get(response.url).content.decode()
+    assert "to-khai.pdf" in review and "giay-chung-sinh.png" in review
+    response = client.post(reverse("citizens:draft_submit", args=[draft.pk]), {"declaration": "on"})
+    dossier = Dossier.objects.get(citizen=citizen)
+    assert response.url == reverse("citizens:dossier", args=[dossier.code])
+    assert dossier.status == Status.SUBMITTED and dossier.channel == Channel.ONLINE and dossier.is_priority
+    assert dossier.receiving_unit == org.c1 and dossier.applicant_address == "Thôn 1, xã Mỹ Hà"
+    assert sorted(dossier.files.values_list("original_name", flat=True)) == ["giay-chung-sinh.png", "to-khai.pdf"]
+    assert set(dossier.files.values_list("component__name", flat=True)) == {"Tờ khai đăng ký khai sinh",
+                                                                           "Giấy chứng sinh"}
+    draft.refresh_from_db()
+    assert draft.state == OnlineDraft.State.SUBMITTED and draft.dossier == dossier and not draft.files.exists()
+    assert dossier.code in client.get(reverse("citizens:my_dossiers")).content.decode()
+
+
+def test_missing_applicant_fields_and_a_wrong_id_number_keep_what_was_typed(client_for, citizen, version, org):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    response = _applicant(client, draft, applicant_personal_id="0010900", applicant_address="", unit=str(org.c1.pk))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "12 chữ số" in content and "Vui lòng nhập địa chỉ" in content
+    assert 'value="0010900"' in content and 'value="an@example.vn"' in content
+
+
+def test_a_bad_file_is_refused_by_content_and_the_good_one_is_kept(client_for, citizen, version, org, settings):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    first, second = version.components.all()
+    url = reverse("citizens:draft_step", args=[draft.pk, "components"])
+    response = client.post(url, {f"files-{first.pk}": pdf(), f"files-{second.pk}": fake_pdf(), "action": "next"})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "không phải PDF, JPEG hoặc PNG" in content and "to-khai.pdf" in content
+    assert list(draft.files.values_list("original_name", flat=True)) == ["to-khai.pdf"]
+    settings.UPLOAD_MAX_BYTES = 10
+    response = client.post(url, {f"files-{second.pk}": pdf("lon.pdf"), "action": "next"})
+    assert "vượt quá giới hạn" in response.content.decode()
+    assert draft.files.count() == 1
+
+
+def test_next_without_a_required_component_says_which(client_for, citizen, version):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    response = client.post(reverse("citizens:draft_step", args=[draft.pk, "components"]), {"action": "next"})
+    assert response.status_code == 400
+    assert "Thành phần bắt buộc" in response.content.decode()
+
+
+def test_submit_without_declaration_or_files_explains_and_creates_nothing(client_for, citizen, version, org):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    response = client.post(reverse("citizens:draft_submit", args=[draft.pk]), {})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "cam đoan" in content and "Chưa có tệp cho thành phần" in content
+    assert not Dossier.objects.exists()
+
+
+def test_double_submit_creates_one_dossier(client_for, citizen, version, org):
+    client = client_for(citizen)
+    dossier = submitted(citizen, version, org)
+    draft = OnlineDraft.objects.get(dossier=dossier)
+    response = client.post(reverse("citizens:draft_submit", args=[draft.pk]), {"declaration": "on"})
+    assert response.url == reverse("citizens:dossier", args=[dossier.code])
+    assert services.draft_submit(draft=draft, citizen=citizen, declaration=True) == (dossier, False)
+    assert Dossier.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_submits_create_one_dossier(org):
+    from tests.factories import CitizenFactory
+
+    from .conftest import online_version
+
+    version = online_version(org)
+    citizen = CitizenFactory(username="concurrent")
+    draft = services.draft_start(citizen=citizen, version=version)
+    services.draft_save(draft=draft, step="applicant", data={**services.applicant_initial(citizen),
+                                                             "applicant_address": "Thôn 1"}, unit=org.c1)
+    for requirement in version.components.all():
+        services.draft_file_add(draft=draft, requirement=requirement, upload=pdf())
+    services.draft_save(draft=draft, step="delivery", data={"delivery": "online"})
+    results, barrier = [], threading.Barrier(2)
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(services.draft_submit(draft=draft, citizen=citizen, declaration=True))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Dossier.objects.count() == 1
+    assert sorted(created for _dossier, created in results) == [False, True]
+
+
+def test_a_procedure_without_online_service_has_no_wizard(client_for, citizen, version):
+    ProcedureVersion.objects.filter(pk=version.pk).update(online_level=2)
+    url = reverse("citizens:submit", args=[version.procedure.national_code])
+    assert client_for(citizen).get(url).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_login(client, version):
+    response = client.get(reverse("citizens:submit", args=[version.procedure.national_code]))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_drafts_and_their_files_are_the_owners_only(client_for, citizen, other_citizen, version):
+    draft = services.draft_start(citizen=citizen, version=version)
+    item = services.draft_file_add(draft=draft, requirement=version.components.first(), upload=pdf())
+    client = client_for(other_citizen)
+    assert client.get(reverse("citizens:draft_step", args=[draft.pk, "applicant"])).status_code == 404
+    assert client.get(reverse("citizens:draft_file", args=[draft.pk, item.pk])).status_code == 404
+    assert client.post(reverse("citizens:draft_submit", args=[draft.pk]), {"declaration": "on"}).status_code == 404
+    assert client.post(reverse("citizens:draft_discard", args=[draft.pk])).status_code == 404
+    client = client_for(citizen)
+    assert client.get(reverse("citizens:draft_file", args=[draft.pk, item.pk])).status_code == 200
+
+
+def test_a_draft_resumes_where_it_was_left(client_for, citizen, version, org):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    _applicant(client, draft, unit=str(org.c1.pk))
+    services.draft_file_add(draft=draft, requirement=version.components.first(), upload=pdf())
+    page = client.get(reverse("citizens:my_dossiers")).content.decode()
+    assert reverse("citizens:draft_step", args=[draft.pk, "components"]) in page
+    response = client.get(reverse("citizens:submit", args=[version.procedure.national_code]))
+    assert response.url == reverse("citizens:draft_step", args=[draft.pk, "components"])
+    assert "to-khai.pdf" in client.get(response.url).content.decode()
+
+
+def test_level_3_offers_only_counter_delivery(client_for, citizen, version):
+    ProcedureVersion.objects.filter(pk=version.pk).update(online_level=3)
+    draft = services.draft_start(citizen=citizen, version=version)
+    client = client_for(citizen)
+    response = client.post(reverse("citizens:draft_step", args=[draft.pk, "delivery"]), {"delivery": "online"})
+    assert response.status_code == 200 and "Nhận tại bộ phận một cửa" in response.content.decode()
+
+
+@override_settings(UPLOAD_MAX_BYTES=20 * 1024 * 1024)
+def test_wallet_file_is_reused_with_one_click(client_for, citizen, version, org):
+    first_dossier = submitted(citizen, version, org)
+    source = first_dossier.files.first()
+    client = client_for(citizen)
+    wallet = client.get(reverse("citizens:wallet")).content.decode()
+    assert source.original_name in wallet and first_dossier.code in wallet
+    draft = services.draft_start(citizen=citizen, version=version)
+    requirement = version.components.first()
+    client.post(reverse("citizens:draft_step", args=[draft.pk, "components"]),
+                {"reuse": f"{requirement.pk}:{source.pk}", "action": "upload"})
+    reused = draft.files.get()
+    assert reused.source == DraftFile.Source.WALLET and reused.source_file == source
+
+
+def test_someone_elses_file_cannot_be_reused(client_for, citizen, other_citizen, version, org):
+    theirs = submitted(other_citizen, version, org).files.first()
+    draft = services.draft_start(citizen=citizen, version=version)
+    requirement = version.components.first()
+    response = client_for(citizen).post(reverse("citizens:draft_step", args=[draft.pk, "components"]),
+                                        {"reuse": f"{requirement.pk}:{theirs.pk}", "action": "upload"})
+    assert response.status_code == 404 and not draft.files.exists()
+    assert client_for(citizen).get(reverse("citizens:wallet_file", args=[theirs.pk])).status_code == 404
