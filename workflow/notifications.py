@@ -238,7 +238,8 @@ def write_outbox(sender, event, **kwargs):
 def outbox_add(rows, *, bulk=False):
     """Save notification rows in the current transaction and queue their sending after commit.
 
-    In-app rows are the channel themselves: rendered and marked sent at once. With `bulk`
+    In-app rows are the channel themselves: marked sent at once and rendered when shown (in
+    the reader's language, and without slowing the sweep's bulk writes). With `bulk`
     (the sweep, digests), rows with a dedupe key already present are skipped, and one resend
     task is queued instead of one task per row.
     """
@@ -248,7 +249,6 @@ def outbox_add(rows, *, bulk=False):
     for row in rows:
         row.created_at = now
         if row.channel == IN_APP:
-            row.subject, row.body, _html = render(row)
             row.sent_at = now
     if bulk:
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -400,6 +400,15 @@ def pending_ids(*, min_age=None, limit=500, now=None):
 
 def inbox_of(user):
     return Notification.objects.filter(recipient=user, channel=IN_APP)
+
+
+def for_display(rows):
+    """Fill subject and body of in-app rows, rendered in the active language."""
+    language = translation.get_language() or "vi"
+    for row in rows:
+        row.language = language
+        row.subject, row.body, _html = render(row)
+    return rows
 
 
 def unread_count(user):

@@ -79,7 +79,8 @@ def test_a_citizen_account_gets_the_bell_and_respects_channel_preferences(
     rows = Notification.objects.filter(dossier=dossier, kind="supplement_requested")
     assert sorted(rows.values_list("channel", flat=True)) == [EMAIL, IN_APP]
     bell = rows.get(channel=IN_APP)
-    assert bell.recipient == citizen and bell.sent_at and dossier.code in bell.subject
+    assert bell.recipient == citizen and bell.sent_at
+    assert dossier.code in notifications.for_display([bell])[0].subject
     assert notifications.unread_count(citizen) == 1
     assert notifications.mark_read(user=citizen, pk=bell.pk) == 1
     assert notifications.unread_count(citizen) == 0

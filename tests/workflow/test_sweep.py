@@ -1,0 +1,135 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from dossiers.models import Status
+from portal.models import Membership
+from tests.dossiers.factories import DossierFactory
+from tests.workflow.factories import ApologyFactory, ConsultationFactory, HandoffFactory, at
+from workflow.models import DeadlineMark, Handoff, Notification
+from workflow.sweep import sweep
+
+# Monday 23 November 2026, 10:00 in Hà Nội: a working day.
+NOW = at(23, 10)
+
+
+def dossier_with_step(unit, *, step_due, dossier_due=None, assignee=None, status=Status.PROCESSING, **fields):
+    dossier = DossierFactory(receiving_unit=unit, status=status, received_at=at(18, 9),
+                             due_at=dossier_due or at(27, 17))
+    handoff = HandoffFactory(dossier=dossier, unit=unit, order=1, state=Handoff.State.ACTIVE, started_at=at(18, 9),
+                             due_at=step_due, assignee=assignee, **fields)
+    return dossier, handoff
+
+
+def received(kind):
+    return set(Notification.objects.filter(kind=kind).values_list("recipient__username", "channel"))
+
+
+def test_an_overdue_step_notifies_its_unit_and_escalates_to_leader_and_supervisors_once(
+        org, officer_c1, leader_c1, supervisor_d1, supervisor, other_clerk):
+    dossier, handoff = dossier_with_step(org.c1, step_due=at(23, 9))
+    counts = sweep(now=NOW)
+    assert counts["overdue"] == 1
+    handoff.refresh_from_db()
+    assert handoff.notified == ["overdue"]
+    assert received("overdue") == {("officer_c1", "in_app"), ("leader_c1", "in_app")}
+    assert received("escalated") == {(name, channel) for name in ("leader_c1", "supervisor_d1", "supervisor")
+                                     for channel in ("in_app", "email")}
+    row = Notification.objects.filter(kind="escalated").first()
+    assert row.context["codes"] == [dossier.code] and row.context["count"] == 1
+    total = Notification.objects.count()
+    again = sweep(now=NOW)
+    assert again["overdue"] == 0 and Notification.objects.count() == total
+
+
+def test_each_threshold_is_announced_once_as_time_passes(org, officer_c1):
+    _dossier, handoff = dossier_with_step(org.c1, step_due=at(24, 9), assignee=officer_c1)
+    assert sweep(now=NOW)["due_soon"] == 1
+    assert sweep(now=at(23, 16))["due_soon"] == 0
+    assert sweep(now=at(24, 8))["due_today"] == 1
+    assert sweep(now=at(24, 10))["overdue"] == 1
+    handoff.refresh_from_db()
+    assert handoff.notified == ["due_soon", "due_today", "overdue"]
+    assert list(Notification.objects.filter(recipient=officer_c1).order_by("pk").values_list("kind", flat=True)) \
+        == ["due_soon", "due_today", "overdue"]
+
+
+def test_a_share_of_the_budget_can_define_due_soon(org, officer_c1, settings):
+    settings.WORKFLOW_DUE_SOON = "75%"
+    # Started Wednesday 18th, due Friday 27th: 75% of the way is about Wednesday 25th.
+    dossier_with_step(org.c1, step_due=at(27, 9), assignee=officer_c1)
+    assert sweep(now=NOW)["due_soon"] == 0
+    assert sweep(now=at(25, 12))["due_soon"] == 1
+
+
+def test_a_dossier_waiting_for_supplementation_is_not_overdue(org, officer_c1):
+    dossier_with_step(org.c1, step_due=at(23, 9), status=Status.SUPPLEMENT_REQUESTED, dossier_due=at(23, 8))
+    counts = sweep(now=NOW)
+    assert counts["overdue"] == 0 and counts["dossier_overdue"] == 0
+
+
+def test_a_dossier_past_its_appointment_is_escalated_once_per_due_date(org, leader_c1, supervisor_d1):
+    dossier, _handoff = dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(23, 9))
+    assert sweep(now=NOW)["dossier_overdue"] == 1
+    assert received("dossier_overdue") >= {("leader_c1", "email"), ("supervisor_d1", "in_app")}
+    assert sweep(now=NOW)["dossier_overdue"] == 0
+    # The appointment moved (an apology) and passed again: a new crossing.
+    type(dossier).objects.filter(pk=dossier.pk).update(due_at=at(23, 9, 30))
+    assert sweep(now=NOW)["dossier_overdue"] == 1
+    assert DeadlineMark.objects.filter(dossier=dossier, threshold="overdue").count() == 2
+
+
+def test_units_are_reminded_that_an_apology_is_due_unless_one_exists(org, officer_c1, leader_c1):
+    late, _ = dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(24, 9))
+    excused, _ = dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(24, 9))
+    ApologyFactory(dossier=excused, drafted_by=officer_c1)
+    assert sweep(now=NOW)["dossier_apology_due"] == 1
+    row = Notification.objects.get(kind="apology_due", recipient=leader_c1)
+    assert row.context["codes"] == [late.code]
+    assert sweep(now=NOW)["dossier_apology_due"] == 0
+
+
+def test_a_late_consultation_is_escalated_to_the_head_of_the_counter(org, clerk, officer, officer_c1):
+    Membership.objects.filter(user=clerk).update(is_head=True)
+    dossier, _ = dossier_with_step(org.c1, step_due=at(27, 9))
+    consultation = ConsultationFactory(dossier=dossier, unit=org.department, requested_by=officer_c1,
+                                       due_at=at(23, 9))
+    ConsultationFactory(dossier=dossier, unit=org.c2, requested_by=officer_c1, due_at=at(25, 9))
+    assert sweep(now=NOW)["consultation_late"] == 1
+    assert received("consultation_late") == {("clerk", "in_app"), ("clerk", "email")}
+    consultation.refresh_from_db()
+    assert consultation.notified == ["late"]
+    assert sweep(now=NOW)["consultation_late"] == 0
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_never_double(org, officer_c1, leader_c1, supervisor_d1):
+    for _ in range(30):
+        dossier_with_step(org.c1, step_due=at(23, 9), dossier_due=at(23, 8))
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(sweep(now=NOW))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sum(r["overdue"] for r in results) == 30
+    assert sum(r["dossier_overdue"] for r in results) == 30
+    assert Handoff.objects.filter(notified=["overdue"]).count() == 30
+    assert DeadlineMark.objects.filter(threshold="overdue").count() == 30
+    # The escalation codes of both passes together name each dossier exactly once.
+    rows = Notification.objects.filter(kind="escalated", recipient=leader_c1, channel="in_app")
+    codes = [code for row in rows for code in row.context["codes"]]
+    assert sum(row.context["count"] for row in rows) == 30 and len(codes) == len(set(codes))
