@@ -71,6 +71,7 @@ def test_detail_shows_steps_components_fees_legal_basis_and_submit_button(client
                  'data-testid="submit-online"', org.c1.name):
         assert text in content, text
     assert version.pk
+    assert f'href="{reverse("citizens:submit", args=["1.001193"])}"' in content
 
 
 def test_detail_has_no_submit_button_below_level_3(client, org):
