@@ -1,0 +1,53 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from citizens import services
+from citizens.models import Feedback
+from portal import workdays
+
+
+def test_anyone_sends_feedback_and_gets_a_tracking_code_and_a_due_date(client, db):
+    response = client.post(reverse("citizens:feedback_new"), {
+        "kind": "complaint", "sender_name": "Phạm Văn Tú", "sender_email": "tu@example.vn",
+        "subject": "Chờ lâu", "body": "Tôi phải chờ hơn một giờ tại quầy."})
+    feedback = Feedback.objects.get()
+    assert response.url == reverse("citizens:feedback_detail", args=[feedback.tracking_code])
+    assert feedback.due_at == workdays.add_working_days(feedback.created_at, 15)
+    page = client.get(response.url).content.decode()
+    assert feedback.tracking_code in page and "tu@example.vn" not in page
+
+
+def test_feedback_without_contact_or_subject_explains(client, db):
+    response = client.post(reverse("citizens:feedback_new"), {"kind": "proposal", "sender_name": "A", "body": "x"})
+    content = response.content.decode()
+    assert "Để lại thư điện tử hoặc số điện thoại" in content and "Vui lòng nhập tiêu đề" in content
+    assert not Feedback.objects.exists()
+
+
+def test_a_supervisor_answers_and_the_sender_sees_it(client_for, client, supervisor, clerk, org):
+    feedback = services.feedback_submit(sender=None, kind="proposal", sender_name="Lý Thị Hạnh",
+                                        sender_phone="0912000999", subject="Mở cửa thứ Bảy",
+                                        body="Đề nghị làm việc sáng thứ Bảy.", unit=org.c1)
+    assert client_for(clerk).get(reverse("citizens:feedback_manage")).status_code == 403
+    staff = client_for(supervisor)
+    assert feedback.tracking_code in staff.get(reverse("citizens:feedback_manage")).content.decode()
+    staff.post(reverse("citizens:feedback_answer", args=[feedback.tracking_code]),
+               {"answer": "Đã bố trí từ tháng sau."})
+    feedback.refresh_from_db()
+    assert feedback.answered_by == supervisor and feedback.answered_on_time
+    staff.logout()
+    assert "Đã bố trí từ tháng sau." in client.get(
+        reverse("citizens:feedback_detail", args=[feedback.tracking_code])).content.decode()
+
+
+def test_a_supervisor_of_another_district_cannot_answer(supervisor_d1, org):
+    feedback = services.feedback_submit(sender=None, kind="complaint", sender_name="A", sender_phone="0912000999",
+                                        subject="x", body="y", unit=org.c3)
+    with pytest.raises(PermissionDenied):
+        services.feedback_answer(feedback=feedback, supervisor=supervisor_d1, answer="z")
+
+
+def test_the_guide_lists_the_steps(client, version):
+    page = client.get(reverse("citizens:guide", args=[version.procedure.national_code])).content.decode()
+    assert "Giấy chứng sinh" in page and "Nộp hồ sơ trực tuyến" in page
