@@ -133,6 +133,7 @@ def payment_record_counter(*, clerk, dossier, amount, note=""):
         raise ValidationError(_("Hồ sơ này đã được thanh toán."))
     payment = Payment.objects.create(
         dossier=dossier, payer=dossier.citizen, amount=amount, method=Payment.Method.COUNTER, recorded_by=clerk,
-        description=(note.strip() or _("Phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code})[:300],
+        description=" — ".join(filter(None, [_("Phí, lệ phí hồ sơ %(code)s") % {"code": dossier.code},
+                                             note.strip()]))[:300],
     )
-    return _settle(payment, transaction_id=note.strip()[:64], actor=clerk)
+    return _settle(payment, actor=clerk)
