@@ -30,7 +30,10 @@ Counting rules (DOMAIN §8, §11; Decision 766/QĐ-TTg):
 * **Supplementation requests** = supplementation pauses (`Pause`) requested in the period.
 * **Shares**: online = online channel / received; digitised = received dossiers with at least
   one scanned component file / received; electronic result = finished dossiers with a result
-  file / finished. Online payment has no data in the portal yet (no payment records).
+  file / finished; online payment = dossiers whose fees were paid online in the period / dossiers
+  whose fees were paid in the period (citizens.Payment).
+* **Ratings** come from citizens.Rating (1–5 per dossier), given in the period. **Satisfaction**
+  (Decision 766) = 100 − (% late + % complaints), complaints from citizens.Feedback.
 * **Average processing time** = mean of `working_days_between(received_at, finished_at)` in
   the receiving unit's calendar, over the dossiers finished in the period.
 * **On-time rate (Decision 766)** = (finished early or on time + in progress within due) /
@@ -298,7 +301,25 @@ def electronic_result(period):
     return finished(period) & Q(Exists(files))
 
 
-# The figures of the tables, in column order: key -> (label, Q builder).
+def _payments():
+    return apps.get_model("citizens", "Payment")
+
+
+def paid(period):
+    """Fee-bearing dossiers whose fees were paid in the period (online or at the counter)."""
+    payments = _payments().objects.filter(dossier=OuterRef("pk"), state="paid", paid_at__gte=period.start,
+                                          paid_at__lt=period.end)
+    return Q(Exists(payments))
+
+
+def paid_online(period):
+    """Fee-bearing dossiers whose fees were paid online in the period (Decision 766)."""
+    payments = _payments().objects.filter(dossier=OuterRef("pk"), state="paid", method="online",
+                                          paid_at__gte=period.start, paid_at__lt=period.end)
+    return Q(Exists(payments))
+
+
+# The figures of the tables, in column order: key -> Q.
 def figure_filters(period, now=None):
     return {
         "received": received(period),
@@ -317,6 +338,8 @@ def figure_filters(period, now=None):
         "stopped": stopped(period),
         "digitised": digitised(period),
         "electronic_result": electronic_result(period),
+        "paid": paid(period),
+        "paid_online": paid_online(period),
     }
 
 
@@ -338,6 +361,8 @@ FIGURE_LABELS = {
     "stopped": gettext_lazy("Dừng xử lý"),
     "digitised": gettext_lazy("Có thành phần số hóa"),
     "electronic_result": gettext_lazy("Có kết quả điện tử"),
+    "paid": gettext_lazy("Đã nộp phí, lệ phí"),
+    "paid_online": gettext_lazy("Nộp phí trực tuyến"),
     "average_days": gettext_lazy("Thời gian giải quyết trung bình (ngày làm việc)"),
     "on_time_rate": gettext_lazy("Tỷ lệ đúng hạn (%)"),
     "online_share": gettext_lazy("Tỷ lệ trực tuyến (%)"),
@@ -345,7 +370,8 @@ FIGURE_LABELS = {
 COUNT_KEYS = [
     "received", "received_counter", "received_online", "received_postal", "finished", "finished_early",
     "finished_on_time", "finished_late", "in_progress", "in_progress_on_time", "in_progress_late",
-    "supplement_requests", "refusals", "withdrawals", "stopped", "digitised", "electronic_result",
+    "supplement_requests", "refusals", "withdrawals", "stopped", "digitised", "electronic_result", "paid",
+    "paid_online",
 ]
 
 GROUP_FIELDS = {"unit": "receiving_unit", "field": "procedure__field", "procedure": "procedure"}
@@ -395,15 +421,46 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, procedure_ids=N
 
 def processing_days(finished_dossiers, *, key="receiving_unit"):
     """(group key, working days from reception to result) for each finished dossier, in its
-    receiving unit's calendar (one calendar per unit, memoised)."""
-    calendars = {}
-    rows = finished_dossiers.values_list(key, "receiving_unit", "received_at", "finished_at").order_by()
-    unit_ids = {row[1] for row in rows}
-    units = Unit.objects.in_bulk(unit_ids)
+    receiving unit's calendar."""
+    rows = list(finished_dossiers.values_list(key, "receiving_unit", "received_at", "finished_at").order_by())
+    calendars = calendars_for({row[1] for row in rows})
     for group_key, unit_id, received_at, finished_at in rows:
-        if unit_id not in calendars:
-            calendars[unit_id] = workdays.calendar_for(units[unit_id])
         yield group_key, calendars[unit_id].working_days_between(received_at, finished_at)
+
+
+def calendars_for(unit_ids):
+    """{unit id: WorkingCalendar} built like `portal.workdays.calendar_for(unit)` (the unit's
+    schedule or the default one; calendar exceptions global, then of ancestors, then of the
+    unit, the nearest winning) but in four queries whatever the number of units."""
+    from portal.models import CalendarException, WorkPeriod, WorkSchedule
+
+    units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "schedule_id"))
+    default = WorkSchedule.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    schedule_ids = {schedule for _pk, _path, schedule in units if schedule} | ({default} if default else set())
+    cutoffs = dict(WorkSchedule.objects.filter(pk__in=schedule_ids).values_list("pk", "forwarding_cutoff"))
+    periods = defaultdict(lambda: defaultdict(list))
+    for schedule, weekday, start, end in WorkPeriod.objects.filter(schedule__in=schedule_ids).values_list(
+            "schedule", "weekday", "start", "end"):
+        periods[schedule][weekday].append((start, end))
+    exceptions = list(CalendarException.objects.values_list("date", "unit_id", "is_working_day", "reason"))
+    result = {}
+    for pk, path, schedule in units:
+        schedule = schedule or default
+        chain = [int(p) for p in path.strip("/").split("/") if p] or [pk]
+        rank = {unit_pk: position for position, unit_pk in enumerate(chain)}
+        best = {}
+        for day, unit_id, is_working_day, reason in exceptions:
+            if unit_id is not None and unit_id not in rank:
+                continue
+            position = -1 if unit_id is None else rank[unit_id]
+            if day not in best or position > best[day][0]:
+                best[day] = (position, is_working_day, reason)
+        result[pk] = workdays.WorkingCalendar(
+            periods=dict(periods[schedule]) if periods.get(schedule) else workdays.DEFAULT_PERIODS,
+            forwarding_cutoff=cutoffs.get(schedule, workdays.DEFAULT_FORWARDING_CUTOFF),
+            exceptions={day: (working, reason) for day, (_p, working, reason) in best.items()},
+        )
+    return result
 
 
 def total(rows):
@@ -424,12 +481,15 @@ STEP_KEYS = ["steps_finished", "steps_early", "steps_on_time", "steps_late", "st
 def step_figures(*, unit_ids, period, now=None):
     """Per unit: its own steps of every route, from the hand-offs (Form 05 rows). A step
     finished in the period counts as its outcome says; a step in progress at the cut-off is
-    late when its own due date passed (not while the dossier waits for a supplement)."""
+    late when its own due date passed (not while the dossier waits for the applicant)."""
     cutoff = period.cutoff(now)
     done = Q(state=Handoff.State.DONE) & in_period("finished_at", period)
     running = (Q(state__in=[Handoff.State.ACTIVE, Handoff.State.DONE]) & Q(started_at__lt=cutoff)
                & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
-    late = Q(due_at__lt=cutoff) & ~Q(dossier__status=Status.SUPPLEMENT_REQUESTED, state=Handoff.State.ACTIVE)
+    # An active step is not the unit's delay while the dossier waits for the applicant (a
+    # supplement, or the collection of a result that is ready).
+    late = Q(due_at__lt=cutoff) & ~Q(state=Handoff.State.ACTIVE, dossier__status__in=[
+        Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY])
     rows = (
         Handoff.objects.filter(unit__in=unit_ids)
         .filter(Q(started_at__lt=cutoff))
@@ -498,16 +558,16 @@ def average_days(row):
 
 
 def online_payment_share(row):
-    """Fee-bearing dossiers paid online / fee-bearing dossiers: the portal records no payments
-    yet, so there is no figure (shown as 'no data')."""
-    return None
+    """Dossiers whose fees were paid online / dossiers whose fees were paid, in the period."""
+    return _percent(row["paid_online"], row["paid"])
 
 
 def decorate(row):
     """The row with its indicators, for templates and exports."""
     return {**row, "on_time_rate": on_time_rate(row), "online_share": online_share(row),
             "digitised_share": digitised_share(row), "electronic_result_share": electronic_result_share(row),
-            "average_days": average_days(row), "late_share": late_share(row)}
+            "average_days": average_days(row), "late_share": late_share(row),
+            "online_payment_share": online_payment_share(row)}
 
 
 def online_procedures(*, unit_ids, period):
@@ -524,7 +584,35 @@ def online_procedures(*, unit_ids, period):
     return {"offered": n_offered, "used": n_used, "share": _percent(n_used, n_offered)}
 
 
-def indicators_766(row, *, online):
+def feedback_figures(*, unit_ids, period, now=None):
+    """Feedback (phản ánh, kiến nghị) about the scope's units: complaints received in the
+    period, and feedback due in the period answered by its due date (Decision 766)."""
+    now = now or timezone.now()
+    try:
+        model = apps.get_model("citizens", "Feedback")
+    except LookupError:
+        return {"complaints": 0, "due": 0, "answered_on_time": 0, "on_time_share": None}
+    qs = model.objects.filter(unit__in=unit_ids)
+    result = qs.aggregate(
+        complaints=Count("pk", filter=Q(kind="complaint", created_at__gte=period.start, created_at__lt=period.end)),
+        due=Count("pk", filter=Q(due_at__gte=period.start, due_at__lt=min(period.end, now))),
+        answered_on_time=Count("pk", filter=Q(due_at__gte=period.start, due_at__lt=min(period.end, now),
+                                              answered_at__lte=F("due_at"))),
+    )
+    result["on_time_share"] = _percent(result["answered_on_time"], result["due"])
+    return result
+
+
+def satisfaction(row, feedback):
+    """Decision 766: 100% − (% late + % with complaints), both over the period's dossiers."""
+    late = late_share(row)
+    if late is None:
+        return None
+    complaints = _percent(feedback["complaints"], row["received"]) or Decimal("0")
+    return max(Decimal("100") - late - complaints, Decimal("0"))
+
+
+def indicators_766(row, *, online, feedback):
     """The Decision 766 indicators the portal can compute from its own data, each with the
     formula the page shows. Values are percentages, or days for the processing time; None =
     no data."""
@@ -549,12 +637,13 @@ def indicators_766(row, *, online):
          "formula": _("Hồ sơ đã giải quyết có tệp kết quả điện tử ÷ Hồ sơ đã giải quyết × 100.")},
         {"key": "online_payment", "name": _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
          "value": online_payment_share(row), "unit": "%",
-         "formula": _("Hồ sơ có phí, lệ phí được thanh toán trực tuyến ÷ Hồ sơ có phí, lệ phí × 100 "
-                      "(cổng chưa ghi nhận thanh toán: chưa có dữ liệu).")},
-        {"key": "satisfaction", "name": _("Mức độ hài lòng (phần thời gian)"),
-         "value": None if late_share(row) is None else Decimal("100") - late_share(row), "unit": "%",
-         "formula": _("100% − % hồ sơ quá hạn (chưa trừ % hồ sơ có phản ánh, kiến nghị: cổng chưa có dữ liệu "
-                      "phản ánh).")},
+         "formula": _("Hồ sơ nộp phí, lệ phí trực tuyến ÷ Hồ sơ đã nộp phí, lệ phí trong kỳ × 100.")},
+        {"key": "feedback", "name": _("Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn"),
+         "value": feedback["on_time_share"], "unit": "%",
+         "formula": _("Phản ánh, kiến nghị đến hạn trong kỳ đã trả lời đúng hạn ÷ Phản ánh, kiến nghị đến hạn "
+                      "trong kỳ × 100.")},
+        {"key": "satisfaction", "name": _("Mức độ hài lòng"), "value": satisfaction(row, feedback), "unit": "%",
+         "formula": _("100% − (% hồ sơ quá hạn + % hồ sơ bị phản ánh): số phản ánh trong kỳ ÷ Hồ sơ tiếp nhận.")},
     ]
 
 
@@ -565,16 +654,11 @@ RATING_LABELS = [gettext_lazy("Thất vọng"), gettext_lazy("Chưa tốt"), get
 
 
 def rating_model():
-    """The citizens' rating model (a 1–5 score per dossier) if the citizen portal has one."""
+    """The citizens' rating (citizens.Rating: a 1–5 score per dossier), if installed."""
     try:
-        config = apps.get_app_config("citizens")
+        return apps.get_model("citizens", "Rating")
     except LookupError:
         return None
-    for model in config.get_models():
-        names = {f.name for f in model._meta.get_fields()}
-        if "dossier" in names and "score" in names:
-            return model
-    return None
 
 
 def ratings(*, unit_ids, period):
@@ -583,11 +667,8 @@ def ratings(*, unit_ids, period):
     model = rating_model()
     if model is None:
         return None
-    qs = model.objects.filter(dossier__receiving_unit__in=unit_ids)
-    time_field = next((f for f in ("created_at", "rated_at", "at") if f in {x.name for x in model._meta.fields}),
-                      None)
-    if time_field:
-        qs = qs.filter(**{f"{time_field}__gte": period.start, f"{time_field}__lt": period.end})
+    qs = model.objects.filter(dossier__receiving_unit__in=unit_ids, created_at__gte=period.start,
+                              created_at__lt=period.end)
     counts = dict(qs.values_list("score").annotate(n=Count("pk")).order_by())
     distribution = [(score, RATING_LABELS[score - 1], counts.get(score, 0)) for score in range(1, 6)]
     n = sum(c for _s, _l, c in distribution)

@@ -189,10 +189,12 @@ def test_indicators_show_their_formulas(org, october):
     row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
     online = stats.online_procedures(unit_ids=all_units(), period=OCTOBER)
     assert online == {"offered": 1, "used": 1, "share": Decimal("100.0")}
-    indicators = {i["key"]: i for i in stats.indicators_766(row, online=online)}
+    feedback = stats.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    indicators = {i["key"]: i for i in stats.indicators_766(row, online=online, feedback=feedback)}
     assert indicators["on_time"]["value"] == Decimal("54.5")
     assert "× 100" in indicators["on_time"]["formula"]
-    assert indicators["online_payment"]["value"] is None
+    assert indicators["online_payment"]["value"] is None  # no fee paid in the month
+    assert indicators["feedback"]["value"] is None
     assert indicators["satisfaction"]["value"] == Decimal("100") - Decimal("45.5")
 
 
@@ -230,3 +232,32 @@ def test_periods(params, label):
 def test_bad_periods_raise_a_friendly_error(params):
     with pytest.raises(stats.PeriodError):
         stats.parse_period(params, today=datetime.date(2026, 11, 22))
+
+
+def test_ratings_payments_and_feedback(org, october, citizen):
+    from citizens.models import Feedback, Payment, Rating
+
+    for letter, score in (("A", 5), ("B", 4), ("C", 1)):
+        Rating.objects.create(dossier=october[letter], citizen=citizen, score=score, created_at=at(15, 9))
+    Rating.objects.create(dossier=october["K"], citizen=citizen, score=2, created_at=at(30, 9, month=9))  # September
+    Payment.objects.create(dossier=october["A"], amount=8000, description="Lệ phí", method="online", state="paid",
+                           paid_at=at(6, 9))
+    Payment.objects.create(dossier=october["B"], amount=8000, description="Lệ phí", method="counter", state="paid",
+                           paid_at=at(6, 9))
+    Payment.objects.create(dossier=october["C"], amount=8000, description="Lệ phí", method="online",
+                           state="pending")
+    Feedback.objects.create(unit=org.c1, sender_name="Lê Văn Tám", subject="Chậm", body="Chậm trả kết quả",
+                            created_at=at(9, 9), due_at=at(14, 17), answered_at=at(12, 9))
+    Feedback.objects.create(unit=org.c1, kind="proposal", sender_name="Lê Văn Tám", subject="Đề nghị",
+                            body="Thêm quầy", created_at=at(9, 9), due_at=at(15, 17))
+
+    result = stats.ratings(unit_ids=all_units(), period=OCTOBER)
+    assert [c for _s, _l, c in result["distribution"]] == [1, 0, 0, 1, 1]
+    assert result["average"] == Decimal("3.33") and result["count"] == 3
+    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    assert (row["paid"], row["paid_online"]) == (2, 1)
+    assert stats.online_payment_share(row) == Decimal("50.0")
+    feedback = stats.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    assert feedback == {"complaints": 1, "due": 2, "answered_on_time": 1, "on_time_share": Decimal("50.0")}
+    # 100 − (45.5 % late + 1 complaint / 11 received = 9.1 %)
+    assert stats.satisfaction(row, feedback) == Decimal("45.4")
