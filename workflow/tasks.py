@@ -12,7 +12,8 @@ from . import notifications
 logger = logging.getLogger("workflow.notifications")
 
 
-@shared_task(acks_late=True)
+# ignore_result: queuing must not wait on the result backend while Redis is down.
+@shared_task(acks_late=True, ignore_result=True)
 def send_notification(pk):
     """Send one outbox row. Queued after commit by the transaction that wrote it; re-queued
     by send_pending_notifications. Safe to re-run: the row is claimed with a conditional
