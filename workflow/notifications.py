@@ -291,20 +291,30 @@ def enqueue_pending():
 # --- rendering ---------------------------------------------------------------------------------
 
 
+def link_path(notification):
+    """Where the notification leads: the dossier's page for staff, its public page for the
+    applicant, the catalogue's legal-basis report for editors."""
+    code = (notification.context or {}).get("code")
+    try:
+        if notification.kind == Kind.LEGAL_BASIS:
+            return reverse("procedures:legal_report")
+        if not code:
+            return ""
+        if notification.recipient_id is None or notification.kind in APPLICANT_KINDS.values():
+            return reverse("dossiers:qr", args=[code])
+        return reverse("dossiers:detail", args=[code])
+    except NoReverseMatch:
+        return ""
+
+
 def _template_context(notification):
     context = dict(notification.context or {})
     for key, value in list(context.items()):
         if key.endswith("_at") and isinstance(value, str):
             context[key] = parse_datetime(value)
     base = settings.PUBLIC_BASE_URL.rstrip("/")
-    code = context.get("code")
-    if code:
-        try:
-            path = reverse("dossiers:qr", args=[code]) if notification.recipient_id is None or \
-                notification.kind in APPLICANT_KINDS.values() else reverse("dossiers:detail", args=[code])
-        except NoReverseMatch:
-            path = ""
-        context["link"] = f"{base}{path}"
+    path = link_path(notification)
+    context["link"] = f"{base}{path}" if path else ""
     context.update(portal_name=settings.PORTAL_NAME, recipient=notification.recipient,
                    base_url=base)
     return context
@@ -356,8 +366,9 @@ def deliver(pk):
         if notification.channel == EMAIL:
             channels.send_email(to=notification.address, subject=subject, text=text, html=html, key=key)
         elif notification.channel == SMS:
-            channels.send_sms(to=notification.address, text=f"{subject}. {notification.context.get('link', '')}"
-                              .strip(" ."), key=key)
+            path = link_path(notification)
+            link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}{path}" if path and settings.PUBLIC_BASE_URL else ""
+            channels.send_sms(to=notification.address, text=f"{subject} {link}".strip(), key=key)
     except channels.PermanentFailure as exc:
         return _failed(notification, token, exc, permanent=True)
     except Exception as exc:  # noqa: BLE001  (any provider error is retried with backoff)
@@ -408,6 +419,7 @@ def for_display(rows):
     for row in rows:
         row.language = language
         row.subject, row.body, _html = render(row)
+        row.link = link_path(row)
     return rows
 
 

@@ -160,3 +160,93 @@ def test_english_speakers_get_english_templates_rendered_in_their_language(org, 
     subject, text, html = notifications.render(row)
     assert "P01-261120-0001" in subject and "17:00 23/11/2026" in text
     assert "<html lang=\"en\">" in html
+
+
+# --- the bell, preferences and failures pages ----------------------------------------------------
+# workflow/notify_urls.py is included from workflow/urls.py; until then this module serves as
+# the URLconf of the page tests, with the notification URLs added to the workflow namespace.
+
+
+def _urlpatterns():
+    from django.urls import include, path
+
+    import workflow.urls
+    from portal.urls import urlpatterns as portal_patterns
+
+    names = {p.name for p in workflow.urls.urlpatterns if hasattr(p, "name")}
+    extra = [] if "notifications" in names else [path("", include("workflow.notify_urls"))]
+    patterns = [p for p in portal_patterns if getattr(p, "app_name", None) != "workflow"]
+    return patterns + [path("", include((workflow.urls.urlpatterns + extra, "workflow")))]
+
+
+urlpatterns = _urlpatterns()
+pages = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def bell_settings(settings):
+    processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
+    if "workflow.context_processors.notifications" not in processors:
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
+            **settings.TEMPLATES[0]["OPTIONS"],
+            "context_processors": [*processors, "workflow.context_processors.notifications"]}}]
+    return settings
+
+
+@pages
+def test_the_bell_shows_the_unread_count_and_the_list_marks_read(org, clerk, citizen, client_for, bell_settings):
+    from django.template import RequestContext, Template
+    from django.test import RequestFactory
+
+    dossier = receive(clerk, org.c1, citizen=citizen, email="", phone="")
+    notifications.outbox_add(notifications.applicant_rows(dossier, kind="result_ready",
+                                                          context=notifications.dossier_context(dossier)))
+    request = RequestFactory().get("/")
+    request.user = citizen
+    bell = Template('{% include "_bell.html" %}').render(RequestContext(request, {"user": citizen}))
+    assert 'data-testid="notification-unread">1<' in bell
+    client = client_for(citizen)
+    page = client.get("/notifications/").content.decode()
+    assert f"Hồ sơ {dossier.code} đã có kết quả" in page and f"/d/{dossier.code}/" in page
+    row = Notification.objects.get(recipient=citizen, channel=IN_APP)
+    response = client.post(f"/notifications/{row.pk}/read/", {"next": "/notifications/"})
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+    assert notifications.unread_count(citizen) == 0
+    other = client_for(clerk).post(f"/notifications/{row.pk}/read/")
+    assert other.status_code == 404
+
+
+@pages
+def test_a_citizen_turns_sms_off_and_gets_no_more_sms(org, clerk, citizen, client_for):
+    client = client_for(citizen)
+    assert client.get("/notifications/preferences/").status_code == 200
+    response = client.post("/notifications/preferences/", {"in_app": "on", "email": "on", "language": "en"})
+    assert response.status_code == 302
+    preference = NotificationPreference.objects.get(user=citizen)
+    assert not preference.sms and preference.email and preference.language == "en"
+    dossier = receive(clerk, org.c1, citizen=citizen)
+    services.supplement_request(dossier=dossier, actor=clerk, reason="Thiếu giấy chứng sinh",
+                                missing_components=["Giấy chứng sinh"])
+    rows = Notification.objects.filter(dossier=dossier, kind="supplement_requested")
+    channels = set(rows.values_list("channel", "language"))
+    assert channels == {(IN_APP, "en"), (EMAIL, "en")}
+
+
+@pages
+def test_supervisors_see_permanent_failures_of_their_units_and_can_retry(
+        org, clerk, supervisor_d1, officer_c1, client_for, django_capture_on_commit_callbacks):
+    dossier = receive(clerk, org.c1, phone="")
+    elsewhere = receive(clerk, org.c1, phone="")
+    Notification.objects.filter(dossier__in=[dossier, elsewhere]).update(
+        failed_permanently=True, attempts=6, last_error="SMTPRecipientsRefused: 550 no such user")
+    type(elsewhere).objects.filter(pk=elsewhere.pk).update(receiving_unit=org.c3, current_unit=org.c3)
+    page = client_for(supervisor_d1).get("/notifications/failures/").content.decode()
+    assert dossier.code in page and "550 no such user" in page and elsewhere.code not in page
+    assert client_for(officer_c1).get("/notifications/failures/").status_code == 403
+    row = Notification.objects.get(dossier=dossier)
+    client = client_for(supervisor_d1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/notifications/failures/{row.pk}/retry/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.sent_at and not row.failed_permanently and len(mail.outbox) == 1
