@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -391,16 +392,16 @@ def draft_file(request, pk, file_id):
 
 
 NEXT_ACTION = {
-    Status.SUBMITTED: _("Chờ bộ phận một cửa kiểm tra"),
-    Status.RECEIVED: _("Đã tiếp nhận, đang chuyển xử lý"),
-    Status.PROCESSING: _("Đang xử lý, chờ kết quả"),
-    Status.SUPPLEMENT_REQUESTED: _("Cần bạn bổ sung giấy tờ"),
-    Status.PAYMENT_REQUESTED: _("Cần bạn nộp phí, lệ phí"),
-    Status.RESULT_READY: _("Đã có kết quả, chờ trả"),
-    Status.RETURNED: _("Đã trả kết quả"),
-    Status.NOT_ACCEPTED: _("Không được tiếp nhận: xem lý do"),
-    Status.WITHDRAWN: _("Đã rút hồ sơ"),
-    Status.STOPPED: _("Đã dừng xử lý: xem thông báo"),
+    Status.SUBMITTED: gettext_lazy("Chờ bộ phận một cửa kiểm tra"),
+    Status.RECEIVED: gettext_lazy("Đã tiếp nhận, đang chuyển xử lý"),
+    Status.PROCESSING: gettext_lazy("Đang xử lý, chờ kết quả"),
+    Status.SUPPLEMENT_REQUESTED: gettext_lazy("Cần bạn bổ sung giấy tờ"),
+    Status.PAYMENT_REQUESTED: gettext_lazy("Cần bạn nộp phí, lệ phí"),
+    Status.RESULT_READY: gettext_lazy("Đã có kết quả, chờ trả"),
+    Status.RETURNED: gettext_lazy("Đã trả kết quả: xem kết quả và đánh giá dịch vụ"),
+    Status.NOT_ACCEPTED: gettext_lazy("Không được tiếp nhận: xem lý do"),
+    Status.WITHDRAWN: gettext_lazy("Đã rút hồ sơ"),
+    Status.STOPPED: gettext_lazy("Đã dừng xử lý: xem thông báo"),
 }
 
 

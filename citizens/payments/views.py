@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -51,14 +52,17 @@ def sandbox_pay(request, reference):
 
 
 MESSAGES = {
-    PaymentCallback.Outcome.APPLIED: (messages.SUCCESS, _("Đã thanh toán thành công. Biên lai có trong trang hồ sơ.")),
-    PaymentCallback.Outcome.DUPLICATE: (messages.INFO, _("Giao dịch này đã được ghi nhận trước đó; không thu thêm.")),
-    PaymentCallback.Outcome.FAILED: (messages.WARNING, _("Giao dịch đã hủy hoặc không thành công. Bạn có thể thanh "
-                                                         "toán lại.")),
-    PaymentCallback.Outcome.BAD_SIGNATURE: (messages.ERROR, _("Thông báo thanh toán không hợp lệ; không có gì thay "
-                                                              "đổi.")),
-    PaymentCallback.Outcome.MISMATCH: (messages.ERROR, _("Thông báo thanh toán không khớp số tiền hoặc mã giao dịch; "
-                                                         "không có gì thay đổi.")),
+    PaymentCallback.Outcome.APPLIED: (
+        messages.SUCCESS, gettext_lazy("Đã thanh toán thành công. Biên lai có trong trang hồ sơ.")),
+    PaymentCallback.Outcome.DUPLICATE: (
+        messages.INFO, gettext_lazy("Giao dịch này đã được ghi nhận trước đó; không thu thêm.")),
+    PaymentCallback.Outcome.FAILED: (
+        messages.WARNING, gettext_lazy("Giao dịch đã hủy hoặc không thành công. Bạn có thể thanh toán lại.")),
+    PaymentCallback.Outcome.BAD_SIGNATURE: (
+        messages.ERROR, gettext_lazy("Thông báo thanh toán không hợp lệ; không có gì thay đổi.")),
+    PaymentCallback.Outcome.MISMATCH: (
+        messages.ERROR,
+        gettext_lazy("Thông báo thanh toán không khớp số tiền hoặc mã giao dịch; không có gì thay đổi.")),
 }
 
 
