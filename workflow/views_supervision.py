@@ -412,33 +412,32 @@ def _fmt(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def bar_chart_svg(items, *, width=640, bar_height=18, color="#0d6efd"):
+def bar_chart_svg(items, *, width=640, bar_height=22, color="#0d6efd"):
     """A horizontal bar chart as inline SVG (WeasyPrint runs no JavaScript): one labelled bar
     per (label, value), the value printed at the end of the bar."""
     items = [(str(label), float(value or 0)) for label, value in items]
     if not items:
         return mark_safe(format_html('<p class="muted">{}</p>', _("Không có số liệu.")))
-    label_width, gap = 230, 6
+    label_width, gap = 250, 6
     top = max(v for _l, v in items) or 1
     scale = (width - label_width - 60) / top
     height = len(items) * (bar_height + gap) + gap
     bars = format_html_join("", (
-        '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" font-size="14" text-anchor="end">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="10">{}</text>'
+        '<text x="{}" y="{}" font-size="14">{}</text>'
     ), (
         (label_width - 6, gap + i * (bar_height + gap) + bar_height * 0.7, label[:40],
          label_width, gap + i * (bar_height + gap), round(v * scale, 1), bar_height, color,
          label_width + round(v * scale, 1) + 4, gap + i * (bar_height + gap) + bar_height * 0.7, _fmt(v))
         for i, (label, v) in enumerate(items)
     ))
-    return format_html('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" '
-                       'role="img">{}</svg>', width, height, width, height, bars)
+    return _svg(width, height, bars)
 
 
 def line_chart_svg(points, *, width=640, height=200, maximum=100, suffix=""):
     """A line chart as inline SVG: months on the x axis, values (or gaps for None) on y."""
-    left, right, top, bottom = 40, 10, 10, 30
+    left, right, top, bottom = 48, 28, 18, 34
     if not points:
         return mark_safe(format_html('<p class="muted">{}</p>', _("Không có số liệu.")))
     step = (width - left - right) / max(len(points) - 1, 1)
@@ -447,19 +446,35 @@ def line_chart_svg(points, *, width=640, height=200, maximum=100, suffix=""):
         return round(top + (height - top - bottom) * (1 - float(value) / maximum), 1)
 
     grid = format_html_join("", '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ccc" stroke-width="0.5"/>'
-                                '<text x="{}" y="{}" font-size="9" text-anchor="end">{}{}</text>',
+                                '<text x="{}" y="{}" font-size="13" text-anchor="end">{}{}</text>',
                             ((left, width - right, y(v), y(v), left - 4, y(v) + 3, v, suffix) for v in (0, 50, 100)))
     coords = [(round(left + i * step, 1), None if v is None else y(v)) for i, (_l, v) in enumerate(points)]
     path = " ".join(f"{x},{yy}" for x, yy in coords if yy is not None)
     dots = format_html_join("", '<circle cx="{}" cy="{}" r="3" fill="#198754"/>'
-                                '<text x="{}" y="{}" font-size="9" text-anchor="middle">{}</text>',
+                                '<text x="{}" y="{}" font-size="13" text-anchor="middle">{}</text>',
                             ((x, yy, x, yy - 6, _fmt(float(v))) for (x, yy), (_l, v) in zip(coords, points, strict=True)
                              if yy is not None))
-    labels = format_html_join("", '<text x="{}" y="{}" font-size="9" text-anchor="middle">{}</text>',
-                              ((x, height - 12, label) for (x, _y), (label, _v) in zip(coords, points, strict=True)))
+    labels = format_html_join("", '<text x="{}" y="{}" font-size="13" text-anchor="middle">{}</text>',
+                              ((x, height - 12, _short_month(label))
+                               for (x, _y), (label, _v) in zip(coords, points, strict=True)))
     line = format_html('<polyline points="{}" fill="none" stroke="#198754" stroke-width="2"/>', path) if path else ""
-    return format_html('<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" '
-                       'role="img">{}{}{}{}</svg>', width, height, width, height, grid, line, dots, labels)
+    return _svg(width, height, format_html("{}{}{}{}", grid, line, dots, labels))
+
+
+def _short_month(label):
+    """'10/2026' -> '10/26', so twelve months fit under the chart."""
+    month, _sep, year = label.partition("/")
+    return f"{month}/{year[-2:]}" if len(year) == 4 else label
+
+
+PDF_CHART_WIDTH_MM = 128  # half of an A4 landscape page between its margins
+
+
+def _svg(width, height, body):
+    """The chart scaled to the PDF column: drawn in a `width`×`height` box of user units."""
+    return format_html('<svg xmlns="http://www.w3.org/2000/svg" width="{}mm" height="{}mm" viewBox="0 0 {} {}" '
+                       'font-family="Be Vietnam Pro" role="img">{}</svg>', PDF_CHART_WIDTH_MM,
+                       round(PDF_CHART_WIDTH_MM * height / width, 1), width, height, body)
 
 
 # --- public disclosure (no login) ---------------------------------------------------------------
