@@ -43,6 +43,7 @@ def feedback_lookup(request):
     return redirect("citizens:feedback_new")
 
 
+@ratelimit(key="ip", rate="30/m", block=True)
 def feedback_detail(request, code):
     """Anyone holding the tracking code sees the feedback and its answer (the code is random,
     like the dossier PIN); no contact details are shown."""

@@ -10,3 +10,20 @@ def vnd(amount):
         return f"{int(amount):,}".replace(",", ".")
     except (TypeError, ValueError):
         return amount
+
+
+@register.inclusion_tag("citizens/_staff_payment.html", takes_context=True)
+def dossier_payment(context, dossier):
+    """For the staff dossier page: the fee payment of `dossier` (online or at the counter) and,
+    for clerks of a level-4 procedure with a fee, the link to record a counter payment."""
+    from portal.models import Role
+    from portal.permissions import has_role
+
+    from ..models import Payment
+    from ..payments.services import amount_due
+
+    request = context.get("request")
+    paid = Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).first()
+    due = amount_due(dossier.procedure_version)
+    is_clerk = bool(request and has_role(request.user, Role.CLERK, unit=dossier.receiving_unit))
+    return {"dossier": dossier, "paid": paid, "due": due, "can_record": is_clerk and due > 0 and paid is None}

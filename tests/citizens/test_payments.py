@@ -130,3 +130,17 @@ def test_no_payment_button_for_free_or_level_3_procedures(client_for, citizen, v
     assert not pay.payable_now(dossier)
     assert client_for(citizen).post(reverse("citizens:pay", args=[dossier.code])).status_code == 302
     assert not Payment.objects.exists()
+
+
+def test_staff_payment_tag_shows_the_payment_and_the_counter_link(rf, clerk, citizen, fee_version, org):
+    from django.template import Context, Template
+
+    dossier = submitted(citizen, fee_version, org)
+    request = rf.get("/")
+    request.user = clerk
+    template = Template("{% load citizen_tags %}{% dossier_payment dossier %}")
+    html = template.render(Context({"dossier": dossier, "request": request}))
+    assert reverse("citizens:counter_payment", args=[dossier.code]) in html and "8.000" in html
+    pay.payment_record_counter(clerk=clerk, dossier=dossier, amount=8000)
+    html = template.render(Context({"dossier": dossier, "request": request}))
+    assert "Đã nộp phí, lệ phí" in html
