@@ -133,3 +133,70 @@ def test_two_sweeps_at_the_same_moment_never_double(org, officer_c1, leader_c1, 
     rows = Notification.objects.filter(kind="escalated", recipient=leader_c1, channel="in_app")
     codes = [code for row in rows for code in row.context["codes"]]
     assert sum(row.context["count"] for row in rows) == 30 and len(codes) == len(set(codes))
+
+
+# --- digests, catalogue watch, the in-process scheduler ----------------------------------------
+
+
+def test_each_leader_and_supervisor_gets_one_digest_a_day_with_their_units_figures(
+        org, leader_c1, supervisor_d1, officer_c1):
+    from workflow.digests import send_digests
+
+    dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(23, 9))   # overdue
+    dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(23, 16))  # due today
+    dossier_with_step(org.c3, step_due=at(27, 9), dossier_due=at(23, 9))   # another district
+    assert send_digests(now=NOW) == 2
+    assert send_digests(now=NOW) == 0
+    row = Notification.objects.get(kind="digest", recipient=leader_c1, channel="in_app")
+    [figures] = row.context["units"]
+    assert figures["name"] == org.c1.name and figures["overdue"] == 1 and figures["due_today"] == 1
+    assert figures["apology_pending"] == 2
+    [district] = Notification.objects.get(kind="digest", recipient=supervisor_d1, channel="email").context["units"]
+    assert district["overdue"] == 1  # c3 is not under d1
+    assert not Notification.objects.filter(kind="digest", recipient=officer_c1).exists()
+    assert send_digests(now=at(24, 7)) == 2  # the next day
+
+
+def test_the_catalogue_watch_flags_expired_or_replaced_legal_bases_to_editors_once(org, editor):
+    import datetime
+
+    from procedures.models import LegalDocument
+    from tests.dossiers.factories import published_version
+    from workflow.digests import legal_basis_watch
+
+    version = published_version(code="1.000894", name="Đăng ký kết hôn")
+    old = LegalDocument.objects.create(number="123/2015/NĐ-CP", title="Nghị định hướng dẫn Luật Hộ tịch")
+    new = LegalDocument.objects.create(number="87/2020/NĐ-CP", title="Nghị định thay thế")
+    law = LegalDocument.objects.create(number="60/2014/QH13", title="Luật Hộ tịch")
+    version.legal_documents.set([old, law])
+    assert legal_basis_watch() == 0
+    LegalDocument.objects.filter(pk=old.pk).update(replaced_by=new)
+    assert legal_basis_watch() == 1
+    row = Notification.objects.get(kind="legal_basis", recipient=editor, channel="in_app")
+    assert row.context["items"][0]["document"] == "123/2015/NĐ-CP" and row.context["items"][0]["replaced_by"]
+    assert legal_basis_watch() == 0
+    LegalDocument.objects.filter(pk=law.pk).update(expired_on=datetime.date(2025, 1, 1))
+    assert legal_basis_watch() == 1
+    assert Notification.objects.filter(kind="legal_basis", recipient=editor, channel="in_app").count() == 2
+
+
+def test_run_periodic_runs_the_beat_schedule_in_process(org, officer_c1, leader_c1, capsys):
+    from django.core.management import call_command
+
+    _dossier, handoff = dossier_with_step(org.c1, step_due=at(1, 9))
+    call_command("run_periodic", "--once", "--task", "workflow.tasks.deadline_sweep")
+    handoff.refresh_from_db()
+    assert handoff.notified == ["overdue"]
+    assert "workflow-deadline-sweep" in capsys.readouterr().out
+    assert Notification.objects.filter(kind="overdue", recipient=officer_c1).count() == 1
+
+
+def test_every_scheduled_task_of_the_workflow_is_registered():
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    names = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"].startswith("workflow")]
+    assert {"workflow.tasks.deadline_sweep", "workflow.tasks.send_pending_notifications",
+            "workflow.tasks.send_daily_digests", "workflow.tasks.catalogue_watch"} <= set(names)
+    for name in names:
+        assert import_string(name).name == name
