@@ -483,3 +483,19 @@ def feedback_answer(*, feedback, supervisor, answer):
 
 
 
+
+
+def drafts_purge(*, older_than):
+    """Delete drafts untouched since `older_than` (and discarded ones), with their uploaded
+    files; files reused from the wallet belong to their dossiers and are kept. Returns how
+    many drafts were deleted."""
+    stale = OnlineDraft.objects.filter(state__in=[OnlineDraft.State.OPEN, OnlineDraft.State.DISCARDED],
+                                       updated_at__lt=older_than)
+    count = 0
+    for draft in stale.iterator():
+        with transaction.atomic():
+            for item in draft.files.filter(source=DraftFile.Source.UPLOAD):
+                item.file.storage.delete(item.file.name)
+            draft.delete()
+            count += 1
+    return count

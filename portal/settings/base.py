@@ -253,3 +253,11 @@ SMS_GATEWAY = env("SMS_GATEWAY", default="")
 # National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.
 CITIZEN_IDENTITY_PROVIDERS = {}
 # --- end citizens ------------------------------------------------------------------------------
+
+# --- citizens: daily purge of abandoned online drafts (citizens/tasks.py) ------------------------
+CITIZEN_DRAFT_KEEP_DAYS = env.int("CITIZEN_DRAFT_KEEP_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["citizens-purge-stale-drafts"] = {
+    "task": "citizens.tasks.purge_stale_drafts",
+    "schedule": crontab(hour=2, minute=30),
+}
+# --- end citizens ------------------------------------------------------------------------------

@@ -202,3 +202,22 @@ def test_someone_elses_file_cannot_be_reused(client_for, citizen, other_citizen,
                                         {"reuse": f"{requirement.pk}:{theirs.pk}", "action": "upload"})
     assert response.status_code == 404 and not draft.files.exists()
     assert client_for(citizen).get(reverse("citizens:wallet_file", args=[theirs.pk])).status_code == 404
+
+
+def test_stale_drafts_are_purged_but_wallet_files_and_submitted_drafts_stay(citizen, version, org):
+    import datetime
+
+    from django.utils import timezone
+
+    from citizens.tasks import purge_stale_drafts
+
+    dossier = submitted(citizen, version, org)
+    draft = services.draft_start(citizen=citizen, version=version)
+    upload = services.draft_file_add(draft=draft, requirement=version.components.first(), upload=pdf())
+    services.draft_file_reuse(draft=draft, requirement=version.components.last(), source_file=dossier.files.first())
+    OnlineDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - datetime.timedelta(days=120))
+    storage, name = upload.file.storage, upload.file.name
+    assert purge_stale_drafts() == 1
+    assert not OnlineDraft.objects.filter(pk=draft.pk).exists() and not storage.exists(name)
+    assert OnlineDraft.objects.filter(dossier=dossier).exists()
+    assert storage.exists(dossier.files.first().file.name)
