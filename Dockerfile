@@ -39,13 +39,6 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Stopgap: static/vendor ships only bootstrap-icons.woff2, but the vendored CSS also names the
-# .woff fallback and the hashed-name storage refuses a missing reference. Browsers load the
-# woff2; drop this step once static/vendor/update.sh vendors the .woff too.
-RUN test -f static/vendor/bootstrap-icons/fonts/bootstrap-icons.woff \
- || { echo "warning: bootstrap-icons.woff missing from static/vendor, adding an empty stand-in" >&2; \
-      touch static/vendor/bootstrap-icons/fonts/bootstrap-icons.woff; }
-
 # Translations and static files are built into the image. Production settings refuse to load
 # without SECRET_KEY and ALLOWED_HOSTS, so this one step gets throw-away values that are not
 # kept in the image (they exist only in this RUN's environment).
