@@ -348,7 +348,8 @@ PROCEDURES = [
     # --- Đất đai -------------------------------------------------------------------------------
     dict(code="1.004227", field="dat-dai", name="Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng "
          "nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu", level="district",
-         receiving="commune", implementing=["H56.20", "H56.30"], time_unit="working_days", time="20", online=3,
+         receiving="commune", implementing=["H56.20", "H56.30", "H56.20.70", "H56.30.70", "H56.12"],
+         time_unit="working_days", time="20", online=3,
          # The three-level route: commune counter → district office → province department → back.
          route=[("counter", "Bộ phận Một cửa cấp xã tiếp nhận, niêm yết công khai, chuyển hồ sơ", "3"),
                 ("district-office", "Chi nhánh Văn phòng đăng ký đất đai kiểm tra hồ sơ, trích đo, xác định "

@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    "procedures-retire-superseded-versions": {
+        "task": "procedures.retire_superseded_versions",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "dossiers-purge-staged-uploads": {
         "task": "dossiers.tasks.purge_staged_uploads",
         "schedule": crontab(hour=2, minute=30),
