@@ -378,10 +378,15 @@ GROUP_FIELDS = {"unit": "receiving_unit", "field": "procedure__field", "procedur
 
 
 def _base(unit_ids, period):
-    """Dossiers of the scope that can appear in any figure of the period: received before its
-    end, or refused at reception (never received)."""
+    """Dossiers of the scope that can appear in some figure of the period, selected through
+    indexes: received in it, finished since its start (in it, or in progress at its end),
+    open now, withdrawn or refused at reception, or paid in it."""
+    payments = _payments().objects.filter(state="paid", paid_at__gte=period.start, paid_at__lt=period.end)
     return Dossier.objects.filter(receiving_unit__in=unit_ids).filter(
-        Q(received_at__lt=period.end) | Q(status=Status.NOT_ACCEPTED)
+        in_period("received_at", period)
+        | Q(finished_at__gte=period.start)
+        | Q(status__in=[*IN_PROGRESS_STATES, *ENDED_WITHOUT_RESULT])
+        | Q(pk__in=payments.values("dossier"))
     )
 
 

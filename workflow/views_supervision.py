@@ -24,7 +24,7 @@ from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required, units_visible_to
 from procedures.models import Field, Procedure
 
-from . import stats
+from . import aggregates, stats
 
 ROLES = (Role.SUPERVISOR, Role.LEADER)
 PAGE_SIZE = 25
@@ -146,20 +146,22 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
     """Everything the statistics page, its exports and the monthly report show."""
     now = now or timezone.now()
     field_ids = [field.pk] if field else None
-    rows = stats.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now, field_ids=field_ids)
+    rows = aggregates.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now,
+                                      field_ids=field_ids)
     names = _names(group, list(rows))
     table = sorted(({"key": k, "name": names.get(k, "—"), **stats.decorate(v)} for k, v in rows.items()),
                    key=lambda r: r["name"])
     total = stats.total(rows)
     unit_names = {u.pk: u.name for u in units}
     steps = sorted(({"key": k, "name": unit_names.get(k, "—"), **v, "rate": stats.step_on_time_rate(v)}
-                    for k, v in stats.step_figures(unit_ids=unit_ids, period=period, now=now).items()),
+                    for k, v in aggregates.step_figures(unit_ids=unit_ids, period=period, now=now).items()),
                    key=lambda r: r["name"])
     online = stats.online_procedures(unit_ids=unit_ids, period=period)
     feedback = stats.feedback_figures(unit_ids=unit_ids, period=period, now=now)
     last = period.last
     first_month = (last.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
-    trend = stats.monthly_trend(unit_ids=unit_ids, period=stats.Period("custom", first_month, last), now=now)
+    trend = aggregates.monthly_trend(unit_ids=unit_ids, period=stats.Period("custom", first_month, last),
+                                     now=now)
     ratings = stats.ratings(unit_ids=unit_ids, period=period)
     if ratings is not None and not ratings["count"]:
         ratings = None  # shown as "no rating data"
@@ -486,7 +488,7 @@ def disclosure_rows(*, period, group, now=None):
     """Per unit (receiving unit) or per field: received, finished on time (early or on time),
     finished late. Only names of units and fields, never anything about applicants."""
     unit_ids = list(Unit.objects.values_list("pk", flat=True))
-    rows = stats.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now)
+    rows = aggregates.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now)
     names = _names(group, list(rows))
     result = sorted(({"name": names.get(k, "—"), "received": r["received"],
                       "on_time": r["finished_early"] + r["finished_on_time"], "late": r["finished_late"]}

@@ -261,3 +261,44 @@ def test_ratings_payments_and_feedback(org, october, citizen):
     assert feedback == {"complaints": 1, "due": 2, "answered_on_time": 1, "on_time_share": Decimal("50.0")}
     # 100 − (45.5 % late + 1 complaint / 11 received = 9.1 %)
     assert stats.satisfaction(row, feedback) == Decimal("45.4")
+
+
+# --- the pre-aggregated daily counters give the numbers of the direct count -------------------
+
+
+@pytest.mark.parametrize("period", [
+    OCTOBER,
+    stats.Period("custom", datetime.date(2026, 9, 28), datetime.date(2026, 10, 8)),
+    stats.Period("year", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+])
+def test_daily_counters_equal_the_direct_count(org, october, citizen, period, time_machine):
+    from citizens.models import Payment
+    from workflow import aggregates
+
+    Payment.objects.create(dossier=october["A"], amount=8000, description="Lệ phí", method="online", state="paid",
+                           paid_at=at(6, 9))
+    time_machine.move_to(NOW, tick=False)
+    # Counters up to the 15th; the days after it are counted directly.
+    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
+    assert aggregates.complete_until() == datetime.date(2026, 10, 15)
+    for group in ("unit", "field", "procedure"):
+        direct = stats.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
+        counted = aggregates.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
+        assert counted == direct, group
+    assert (aggregates.step_figures(unit_ids=all_units(), period=period, now=NOW)
+            == stats.step_figures(unit_ids=all_units(), period=period, now=NOW))
+    assert (aggregates.monthly_trend(unit_ids=all_units(), period=period, now=NOW)
+            == stats.monthly_trend(unit_ids=all_units(), period=period, now=NOW))
+
+
+def test_refreshing_twice_changes_nothing(org, october):
+    from workflow import aggregates
+    from workflow.models import DailyCounter
+
+    aggregates.refresh_all(until=datetime.date(2026, 10, 31))
+    first = list(DailyCounter.objects.order_by("day", "unit", "procedure").values())
+    aggregates.refresh_all(until=datetime.date(2026, 10, 31))
+    again = list(DailyCounter.objects.order_by("day", "unit", "procedure").values())
+    assert [{k: v for k, v in r.items() if k != "id"} for r in first] == [
+        {k: v for k, v in r.items() if k != "id"} for r in again]
+    assert sum(r["received"] for r in again) == 12  # A–J, K (September) and L

@@ -1,0 +1,253 @@
+"""Pre-aggregated daily counters of the supervision statistics.
+
+Every *event* figure of workflow.stats counts dossiers by one moment (received_at, finished_at,
+the refusal or withdrawal event, the payment, the supplementation pause): grouping those
+moments by local day partitions the dossiers, so a period's figure is the sum of its days'
+counters. `refresh_range` rebuilds the counters of a range of days with the same Q functions
+as the direct count (stats.figure_filters), so the numbers are identical by construction, and a
+test compares them.
+
+What is not pre-aggregated, and why:
+* days after `CounterRefresh.complete_until` (normally today): counted directly, cheap through
+  the indexes on received_at / finished_at;
+* "in progress" figures: they depend on the moment they are measured at, so they are counted
+  directly (open dossiers through the (status, due_at) index).
+
+Who refreshes: `refresh_recent` (a Celery task run every few minutes by the beat schedule)
+rebuilds yesterday and the days before it up to `RECENT_DAYS` back, because a component or
+result file can still be added to a dossier after the day it was received or finished;
+`manage.py refresh_counters --from ... --to ...` back-fills history. Re-running either is safe:
+each day is deleted and rebuilt in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from celery import shared_task
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Count, Min, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from dossiers.models import DossierEvent, Status
+
+from . import stats
+from .models import CounterRefresh, DailyCounter, DailyStepCounter, Handoff, Pause
+
+TZ = stats.TZ
+RECENT_DAYS = 7
+EVENT_KEYS = [k for k in stats.COUNT_KEYS if not k.startswith("in_progress")]
+STEP_DONE_KEYS = ["steps_finished", "steps_early", "steps_on_time", "steps_late"]
+STATE = "daily"
+
+
+def _day(field):
+    return TruncDate(field, tzinfo=TZ)
+
+
+def compute_range(first, last):
+    """{(day, unit id, procedure id): counters} for the local days first..last, and
+    {(day, unit id): step counters}. A handful of grouped queries for the whole range."""
+    period = stats.Period("custom", first, last)
+    rows = defaultdict(lambda: {**dict.fromkeys(EVENT_KEYS, 0), "days_sum": Decimal("0"), "days_count": 0})
+    scope = stats.Dossier.objects.all()
+
+    def add(queryset, day_field, keys, prefix=""):
+        group = [f"{prefix}receiving_unit", f"{prefix}procedure"]
+        for values in queryset.annotate(d=_day(day_field)).values("d", *group).annotate(**keys).order_by():
+            row = rows[(values["d"], values[group[0]], values[group[1]])]
+            for name in keys:
+                row[name] += values[name]
+
+    filters = stats.figure_filters(period)
+    received_keys = ["received", "received_counter", "received_online", "received_postal", "digitised"]
+    add(scope.filter(stats.received(period)), "received_at",
+        {k: Count("pk", filter=filters[k]) for k in received_keys})
+    finished_keys = ["finished", "finished_early", "finished_on_time", "finished_late", "stopped", "electronic_result"]
+    finished_q = stats.in_period("finished_at", period)
+    refused = stats.refused_after_appraisal(period)
+    add(scope.filter(finished_q), "finished_at",
+        {**{k: Count("pk", filter=filters[k]) for k in finished_keys}, "refusals": Count("pk", filter=refused)})
+    # Refused at reception and withdrawn: by the day of their event.
+    events = DossierEvent.objects.filter(at__gte=period.start, at__lt=period.end).filter(
+        Q(transition="refuse_reception", dossier__status=Status.NOT_ACCEPTED)
+        | Q(transition="withdraw", dossier__status=Status.WITHDRAWN))
+    add(events, "at", {"refusals": Count("dossier", filter=Q(transition="refuse_reception"), distinct=True),
+                       "withdrawals": Count("dossier", filter=Q(transition="withdraw"), distinct=True)},
+        prefix="dossier__")
+    payments = apps.get_model("citizens", "Payment").objects.filter(state="paid", paid_at__gte=period.start,
+                                                                     paid_at__lt=period.end)
+    add(payments, "paid_at", {"paid": Count("dossier", distinct=True),
+                              "paid_online": Count("dossier", filter=Q(method="online"), distinct=True)},
+        prefix="dossier__")
+    pauses = Pause.objects.filter(requested_at__gte=period.start, requested_at__lt=period.end)
+    add(pauses, "requested_at", {"supplement_requests": Count("pk")}, prefix="dossier__")
+    finished = list(scope.filter(stats.finished(period)).values_list(
+        "receiving_unit", "procedure", "received_at", "finished_at").order_by())
+    calendars = stats.calendars_for({r[0] for r in finished})
+    for unit_id, procedure_id, received_at, finished_at in finished:
+        row = rows[(timezone.localtime(finished_at, TZ).date(), unit_id, procedure_id)]
+        row["days_sum"] += calendars[unit_id].working_days_between(received_at, finished_at)
+        row["days_count"] += 1
+
+    steps = {}
+    done = Handoff.objects.filter(state=Handoff.State.DONE, finished_at__gte=period.start, finished_at__lt=period.end)
+    for values in done.annotate(d=_day("finished_at")).values("d", "unit").annotate(
+            steps_finished=Count("pk"), steps_early=Count("pk", filter=Q(outcome="early")),
+            steps_on_time=Count("pk", filter=Q(outcome="on_time")),
+            steps_late=Count("pk", filter=Q(outcome="late"))).order_by():
+        steps[(values.pop("d"), values.pop("unit"))] = values
+    return rows, steps
+
+
+@transaction.atomic
+def refresh_range(first, last, *, from_beginning=False):
+    """Rebuild the counters of the local days first..last (delete, then insert). Idempotent;
+    concurrent runs serialise on the CounterRefresh row. The readers use counters up to
+    `complete_until` only: it moves to `last` when the days before `first` were already
+    complete, or when `from_beginning` says no dossier has anything before `first`."""
+    CounterRefresh.objects.get_or_create(name=STATE)
+    state = CounterRefresh.objects.select_for_update().get(name=STATE)
+    rows, steps = compute_range(first, last)
+    DailyCounter.objects.filter(day__range=(first, last)).delete()
+    DailyStepCounter.objects.filter(day__range=(first, last)).delete()
+    DailyCounter.objects.bulk_create(
+        [DailyCounter(day=day, unit_id=unit_id, procedure_id=procedure_id, **values)
+         for (day, unit_id, procedure_id), values in rows.items()], batch_size=2000)
+    DailyStepCounter.objects.bulk_create(
+        [DailyStepCounter(day=day, unit_id=unit_id, **values) for (day, unit_id), values in steps.items()],
+        batch_size=2000)
+    contiguous = state.complete_until is not None and first <= state.complete_until + datetime.timedelta(days=1)
+    if from_beginning or contiguous:
+        state.complete_until = max(last, state.complete_until or last)
+    state.refreshed_at = timezone.now()
+    state.save(update_fields=["complete_until", "refreshed_at"])
+    return len(rows), len(steps)
+
+
+def refresh_all(*, until=None):
+    """Back-fill: every day from the first dossier's up to `until` (yesterday by default)."""
+    until = until or timezone.localdate() - datetime.timedelta(days=1)
+    bounds = stats.Dossier.objects.aggregate(submitted=Min("submitted_at"), received=Min("received_at"))
+    earliest = min((v for v in bounds.values() if v is not None), default=None)
+    first = timezone.localtime(earliest, TZ).date() if earliest else until
+    first = min(first, until)
+    return refresh_range(first, until, from_beginning=True)
+
+
+@shared_task(ignore_result=True)
+def refresh_recent(days=RECENT_DAYS):
+    """Run by the beat schedule every few minutes: rebuild the last `days` complete days (up to
+    yesterday). Safe to re-run or to run twice at once (see refresh_range)."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    refresh_range(yesterday - datetime.timedelta(days=days - 1), yesterday)
+
+
+def complete_until():
+    return CounterRefresh.objects.filter(name=STATE).values_list("complete_until", flat=True).first()
+
+
+# --- reading: counters for the complete days, direct counts for the rest -------------------
+
+
+def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
+    """The same result as stats.dossier_figures, from the counters where they are complete."""
+    until = complete_until()
+    if until is None or until < period.first:
+        return stats.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now, field_ids=field_ids)
+    key = {"unit": "unit", "field": "procedure__field", "procedure": "procedure"}[group]
+    counted = min(until, period.last)
+    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
+    if field_ids is not None:
+        counters = counters.filter(procedure__field__in=field_ids)
+    rows = defaultdict(stats.empty_row)
+    sums = {name: Sum(name) for name in [*EVENT_KEYS, "days_sum", "days_count"]}
+    for values in counters.values(key).annotate(**sums).order_by():
+        row = rows[values.pop(key)]
+        for name, value in values.items():
+            row[name] += value or 0
+    if counted < period.last:
+        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
+        direct = stats.dossier_figures(unit_ids=unit_ids, period=rest, group=group, now=now, field_ids=field_ids)
+        for group_key, values in direct.items():
+            for name, value in values.items():
+                if not name.startswith("in_progress"):
+                    rows[group_key][name] += value
+    for group_key, values in in_progress_figures(unit_ids=unit_ids, period=period, group=group, now=now,
+                                                 field_ids=field_ids).items():
+        rows[group_key].update(values)
+    return {k: v for k, v in rows.items() if any(v[name] for name in stats.COUNT_KEYS)}
+
+
+def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
+    """The three 'in progress' counts at the period's cut-off, counted directly."""
+    cutoff = period.cutoff(now)
+    key = stats.GROUP_FIELDS[group]
+    candidates = stats.Q(status__in=stats.IN_PROGRESS_STATES) | stats.Q(finished_at__gte=cutoff)
+    qs = stats.Dossier.objects.filter(receiving_unit__in=unit_ids).filter(candidates)
+    if field_ids is not None:
+        qs = qs.filter(procedure__field__in=field_ids)
+    qs = qs.filter(stats.in_progress(period, now))
+    return {
+        values.pop(key): values
+        for values in qs.values(key).annotate(
+            in_progress=Count("pk"), in_progress_on_time=Count("pk", filter=stats.in_progress_on_time(period, now)),
+            in_progress_late=Count("pk", filter=stats.in_progress_late(period, now))).order_by()
+    }
+
+
+def step_figures(*, unit_ids, period, now=None):
+    """The same result as stats.step_figures: finished steps from the counters (complete
+    days), the rest and the running steps directly."""
+    until = complete_until()
+    if until is None or until < period.first:
+        return stats.step_figures(unit_ids=unit_ids, period=period, now=now)
+    counted = min(until, period.last)
+    rows = defaultdict(lambda: dict.fromkeys(stats.STEP_KEYS, 0))
+    for values in DailyStepCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids).values(
+            "unit").annotate(**{k: Sum(k) for k in STEP_DONE_KEYS}).order_by():
+        row = rows[values.pop("unit")]
+        for name, value in values.items():
+            row[name] += value or 0
+    rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last) if counted < period.last else None
+    direct = stats.step_figures(unit_ids=unit_ids, period=rest or period, now=now)
+    for unit_id, values in direct.items():
+        for name in ("steps_in_progress", "steps_in_progress_late"):
+            rows[unit_id][name] += values[name]
+        if rest is not None:
+            for name in STEP_DONE_KEYS:
+                rows[unit_id][name] += values[name]
+    return {k: v for k, v in rows.items() if any(v[name] for name in stats.STEP_KEYS)}
+
+
+def monthly_trend(*, unit_ids, period, now=None):
+    """The same result as stats.monthly_trend, from the counters where they are complete."""
+    until = complete_until()
+    if until is None or until < period.first:
+        return stats.monthly_trend(unit_ids=unit_ids, period=period, now=now)
+    counted = min(until, period.last)
+    totals = defaultdict(lambda: {"finished": 0, "late": 0})
+    for values in (DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
+                   .annotate(m=TruncMonth("day")).values("m").annotate(f=Sum("finished"), late=Sum("finished_late"))
+                   .order_by()):
+        totals[(values["m"].year, values["m"].month)]["finished"] += values["f"] or 0
+        totals[(values["m"].year, values["m"].month)]["late"] += values["late"] or 0
+    if counted < period.last:
+        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
+        for item in stats.monthly_trend(unit_ids=unit_ids, period=rest, now=now):
+            month, year = (int(x) for x in item["label"].split("/"))
+            totals[(year, month)]["finished"] += item["finished"]
+            totals[(year, month)]["late"] += item["late"]
+    now = now or timezone.now()
+    result = []
+    for year, month in period.months():
+        if stats.month_period(year, month).start > now:
+            break
+        row = totals[(year, month)]
+        result.append({"label": f"{month:02d}/{year}", "finished": row["finished"], "late": row["late"],
+                       "rate": stats._percent(row["finished"] - row["late"], row["finished"])})
+    return result
