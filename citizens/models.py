@@ -262,5 +262,9 @@ class Feedback(models.Model):
         return self.answered_at is not None
 
     @property
+    def is_overdue(self):
+        return self.answered_at is None and timezone.now() > self.due_at
+
+    @property
     def answered_on_time(self):
         return bool(self.answered_at and self.answered_at <= self.due_at)

@@ -51,3 +51,14 @@ def test_a_supervisor_of_another_district_cannot_answer(supervisor_d1, org):
 def test_the_guide_lists_the_steps(client, version):
     page = client.get(reverse("citizens:guide", args=[version.procedure.national_code])).content.decode()
     assert "Giấy chứng sinh" in page and "Nộp hồ sơ trực tuyến" in page
+
+
+def test_unanswered_feedback_past_its_due_date_is_flagged(client_for, supervisor, org):
+    import datetime
+
+    from django.utils import timezone
+
+    feedback = services.feedback_submit(sender=None, kind="complaint", sender_name="A", sender_phone="0912000999",
+                                        subject="Quá hạn", body="y", unit=org.c1)
+    Feedback.objects.filter(pk=feedback.pk).update(due_at=timezone.now() - datetime.timedelta(days=1))
+    assert "quá hạn" in client_for(supervisor).get(reverse("citizens:feedback_manage")).content.decode()
