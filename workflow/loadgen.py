@@ -76,11 +76,9 @@ class Writer:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                for row in self.rows:
-                    buffer.write("\t".join(_copy_value(v) for v in row))
-                    buffer.write("\n")
-                buffer.seek(0)
+                get = _COPY_FORMAT.get
+                buffer = io.StringIO("\n".join(["\t".join([(get(type(v)) or _copy_other)(v) for v in row])
+                                               for row in self.rows]) + "\n")
                 cursor.cursor.copy_expert(f'COPY "{self.table}" ({self.quoted}) FROM STDIN', buffer)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
@@ -90,19 +88,33 @@ class Writer:
         self.rows = []
 
 
-def _copy_value(value):
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    text = str(value)
+def _copy_text(text):
     if "\\" in text or "\t" in text or "\n" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
     return text
+
+
+def _copy_other(value):
+    """Subclasses (TextChoices and IntegerChoices members) and anything else."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(int(value))
+    return _copy_text(str(value))
+
+
+# COPY text format per Python type (a dict lookup per value: the hot loop of the generator).
+_COPY_FORMAT = {
+    str: _copy_text,
+    int: str,
+    float: repr,
+    Decimal: str,
+    bool: lambda v: "t" if v else "f",
+    type(None): lambda v: "\\N",
+    datetime.datetime: datetime.datetime.isoformat,
+    datetime.date: datetime.date.isoformat,
+    datetime.time: datetime.time.isoformat,
+}
 
 
 def _sql_value(value):
