@@ -36,8 +36,9 @@ EMAIL_MAX_AGE = 3 * 24 * 3600
 PHONE_WINDOW = 30 * 60
 
 
-def absolute(path):
-    base = getattr(settings, "PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000"
+def absolute(path, *, base_url=""):
+    """Links in e-mails and on printed slips: PUBLIC_BASE_URL when set, else the request's host."""
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or base_url or "http://127.0.0.1:8000"
     return base.rstrip("/") + path
 
 
@@ -54,7 +55,7 @@ def _check_unique(*, personal_id, email, exclude_pk=None):
 
 
 @transaction.atomic
-def citizen_register(*, full_name, personal_id, phone, email, password, request=None):
+def citizen_register(*, full_name, personal_id, phone, email, password, base_url=""):
     """Sign-up: the account is usable at once; the e-mail (and the phone, when an SMS gateway
     is configured) is verified through a link or a code sent now."""
     _check_unique(personal_id=personal_id, email=email)
@@ -67,7 +68,7 @@ def citizen_register(*, full_name, personal_id, phone, email, password, request=
     except IntegrityError:
         raise ValidationError({"personal_id": _("Số định danh cá nhân này đã có tài khoản.")}) from None
     CitizenProfile.objects.create(user=user)
-    transaction.on_commit(lambda: verification_send(user=user))
+    transaction.on_commit(lambda: verification_send(user=user, base_url=base_url))
     return user
 
 
@@ -81,10 +82,10 @@ def phone_code(user, window=None):
     return f"{int(digest[:10], 16) % 10**6:06d}"
 
 
-def verification_send(*, user):
+def verification_send(*, user, base_url=""):
     """Send the e-mail verification link and, if an SMS gateway is configured, the phone code."""
-    context = {"user": user, "link": absolute(reverse("citizens:verify_email",
-                                                      args=[email_verification_token(user)]))}
+    context = {"user": user, "link": absolute(reverse("citizens:verify_email", args=[email_verification_token(user)]),
+                                              base_url=base_url)}
     if user.email:
         send_citizen_message(template="verify_email", context=context, email=user.email)
     if user.phone and getattr(settings, "SMS_GATEWAY", ""):
@@ -126,7 +127,7 @@ def activation_path(user):
 
 
 @transaction.atomic
-def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email=""):
+def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email="", base_url=""):
     """Assisted submission: a clerk opens an account for a walk-in citizen, who receives a
     one-time activation link (valid until used or PASSWORD_RESET_TIMEOUT) to set a password."""
     if not has_role(clerk, Role.CLERK, unit=unit):
@@ -137,7 +138,7 @@ def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email
     user.set_unusable_password()
     user.save()
     CitizenProfile.objects.create(user=user, created_by=clerk)
-    link = absolute(activation_path(user))
+    link = absolute(activation_path(user), base_url=base_url)
     if user.email:
         transaction.on_commit(lambda: send_citizen_message(
             template="activation", context={"user": user, "link": link, "unit": unit}, email=user.email))
@@ -155,7 +156,7 @@ def citizen_activate(*, user, password):
 
 
 @transaction.atomic
-def profile_update(*, user, full_name, phone, email, birth_date=None, address=""):
+def profile_update(*, user, full_name, phone, email, birth_date=None, address="", base_url=""):
     _check_unique(personal_id=None, email=email, exclude_pk=user.pk)
     email = (email or "").strip().lower()
     profile, _created = CitizenProfile.objects.get_or_create(user=user)
@@ -168,7 +169,7 @@ def profile_update(*, user, full_name, phone, email, birth_date=None, address=""
     if email_changed:
         profile.email_verified_at = None
         fields.append("email_verified_at")
-        transaction.on_commit(lambda: verification_send(user=user))
+        transaction.on_commit(lambda: verification_send(user=user, base_url=base_url))
     profile.save(update_fields=fields)
     return user
 

@@ -67,7 +67,8 @@ def signup(request):
         data = form.cleaned_data
         try:
             user = services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"],
-                                             phone=data["phone"], email=data["email"], password=data["password1"])
+                                             phone=data["phone"], email=data["email"], password=data["password1"],
+                                             base_url=request.build_absolute_uri("/"))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -98,7 +99,7 @@ def verification_resend(request):
     if getattr(request, "limited", False):
         messages.error(request, _("Bạn đã yêu cầu gửi lại quá nhiều lần. Vui lòng thử lại sau."))
     else:
-        services.verification_send(user=request.user)
+        services.verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
         messages.success(request, _("Đã gửi lại thư xác thực."))
     return redirect("citizens:profile")
 
@@ -144,7 +145,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=user, **form.cleaned_data)
+            services.profile_update(user=user, base_url=request.build_absolute_uri("/"), **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -190,7 +191,9 @@ def assisted_account(request):
     created = link = None
     if request.method == "POST" and form.is_valid():
         try:
-            created, link = services.citizen_create_assisted(clerk=request.user, unit=unit, **form.cleaned_data)
+            created, link = services.citizen_create_assisted(clerk=request.user, unit=unit,
+                                                             base_url=request.build_absolute_uri("/"),
+                                                             **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied:
