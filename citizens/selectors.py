@@ -114,3 +114,17 @@ def returned_awaiting_rating(user):
 
 
 
+
+
+def wallet_list(user, *, limit=200):
+    """The wallet as shown: one row per distinct content (a document reused in several
+    dossiers is stored once per dossier but listed once, newest first)."""
+    rows, seen = [], set()
+    for item in wallet_files(user)[: limit * 3]:
+        if item.sha256 in seen:
+            continue
+        seen.add(item.sha256)
+        rows.append(item)
+        if len(rows) == limit:
+            break
+    return rows

@@ -299,7 +299,7 @@ def _step_components(request, draft):
         if not errors:
             return redirect("citizens:draft_step", pk=draft.pk, step=step)
     files = list(draft.files.all())
-    wallet = list(selectors.wallet_files(request.user)[:20])
+    wallet = selectors.wallet_list(request.user, limit=20)
     rows = [{"requirement": r, "files": [f for f in files if f.requirement_id == r.pk],
              "errors": errors.get(r.pk, []), "accept": ",".join(f".{t}" for t in r.accepted_type_list())}
             for r in requirements]
@@ -516,7 +516,7 @@ def rate(request, code):
 
 @login_required
 def wallet(request):
-    return render(request, "citizens/wallet.html", {"files": selectors.wallet_files(request.user)[:200]})
+    return render(request, "citizens/wallet.html", {"files": selectors.wallet_list(request.user)})
 
 
 @login_required

@@ -128,3 +128,11 @@ def test_result_files_of_others_never_reach_the_wallet(client_for, citizen, othe
     submitted(other_citizen, version, org)
     assert not client_for(citizen).get(reverse("citizens:wallet")).context["files"]
     assert DossierFile.objects.exists()
+
+
+def test_the_wallet_lists_a_reused_document_once(client_for, citizen, version, org):
+    first = submitted(citizen, version, org)
+    second = submitted(citizen, version, org)
+    assert first.files.count() == second.files.count() == 2  # stored once per dossier
+    files = client_for(citizen).get(reverse("citizens:wallet")).context["files"]
+    assert len(files) == 1  # every upload had the same content: listed once
