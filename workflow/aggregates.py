@@ -23,11 +23,13 @@ each day is deleted and rebuilt in one transaction.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 
 from celery import shared_task
 from django.apps import apps
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -148,7 +150,29 @@ def refresh_recent(days=RECENT_DAYS):
 
 
 def complete_until():
-    return CounterRefresh.objects.filter(name=STATE).values_list("complete_until", flat=True).first()
+    return _state()[0]
+
+
+def _state():
+    """(complete_until, refreshed_at) of the counters, or (None, None) before any refresh."""
+    return CounterRefresh.objects.filter(name=STATE).values_list("complete_until", "refreshed_at").first() or (
+        None, None)
+
+
+CACHE_TTL = 3600
+
+
+def _counter_sums(name, queryset_fn, *key_parts):
+    """The rows summed from the counters, cached until the next refresh: counters only change
+    when refresh_range runs, and refreshed_at is part of the key."""
+    until, refreshed_at = _state()
+    digest = hashlib.sha1(repr((name, until, refreshed_at, key_parts)).encode()).hexdigest()
+    key = f"workflow:counters:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(queryset_fn())
+        cache.set(key, rows, CACHE_TTL)
+    return rows
 
 
 # --- reading: counters for the complete days, direct counts for the rest -------------------
@@ -166,7 +190,9 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None)
         counters = counters.filter(procedure__field__in=field_ids)
     rows = defaultdict(stats.empty_row)
     sums = {name: Sum(name) for name in [*EVENT_KEYS, "days_sum", "days_count"]}
-    for values in counters.values(key).annotate(**sums).order_by():
+    summed = _counter_sums("figures", lambda: counters.values(key).annotate(**sums).order_by(),
+                           sorted(unit_ids), period.first, counted, key, field_ids)
+    for values in (dict(v) for v in summed):
         row = rows[values.pop(key)]
         for name, value in values.items():
             row[name] += value or 0
@@ -208,8 +234,10 @@ def step_figures(*, unit_ids, period, now=None):
         return stats.step_figures(unit_ids=unit_ids, period=period, now=now)
     counted = min(until, period.last)
     rows = defaultdict(lambda: dict.fromkeys(stats.STEP_KEYS, 0))
-    for values in DailyStepCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids).values(
-            "unit").annotate(**{k: Sum(k) for k in STEP_DONE_KEYS}).order_by():
+    counters = DailyStepCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
+    summed = _counter_sums("steps", lambda: counters.values("unit").annotate(
+        **{k: Sum(k) for k in STEP_DONE_KEYS}).order_by(), sorted(unit_ids), period.first, counted)
+    for values in (dict(v) for v in summed):
         row = rows[values.pop("unit")]
         for name, value in values.items():
             row[name] += value or 0
@@ -231,9 +259,10 @@ def monthly_trend(*, unit_ids, period, now=None):
         return stats.monthly_trend(unit_ids=unit_ids, period=period, now=now)
     counted = min(until, period.last)
     totals = defaultdict(lambda: {"finished": 0, "late": 0})
-    for values in (DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
-                   .annotate(m=TruncMonth("day")).values("m").annotate(f=Sum("finished"), late=Sum("finished_late"))
-                   .order_by()):
+    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
+    summed = _counter_sums("trend", lambda: counters.annotate(m=TruncMonth("day")).values("m").annotate(
+        f=Sum("finished"), late=Sum("finished_late")).order_by(), sorted(unit_ids), period.first, counted)
+    for values in summed:
         totals[(values["m"].year, values["m"].month)]["finished"] += values["f"] or 0
         totals[(values["m"].year, values["m"].month)]["late"] += values["late"] or 0
     if counted < period.last:

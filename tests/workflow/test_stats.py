@@ -272,9 +272,12 @@ def test_ratings_payments_and_feedback(org, october, citizen):
     stats.Period("year", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
 ])
 def test_daily_counters_equal_the_direct_count(org, october, citizen, period, time_machine):
+    from django.core.cache import cache
+
     from citizens.models import Payment
     from workflow import aggregates
 
+    cache.clear()
     Payment.objects.create(dossier=october["A"], amount=8000, description="Lệ phí", method="online", state="paid",
                            paid_at=at(6, 9))
     time_machine.move_to(NOW, tick=False)
