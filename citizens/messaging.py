@@ -19,7 +19,8 @@ def send_citizen_message(*, template, context, email="", phone=""):
     text = render_to_string(f"citizens/email/{template}.txt", context).strip()
     if email:
         subject = " ".join(render_to_string(f"citizens/email/{template}.subject.txt", context).split())
-        send_mail(subject, text, None, [email])
+        html = render_to_string(f"citizens/email/{template}.html", {**context, "text": text})
+        send_mail(subject, text, None, [email], html_message=html)
         used.append("email")
     gateway = getattr(settings, "SMS_GATEWAY", "")
     if phone and gateway:

@@ -21,6 +21,8 @@ def test_signup_creates_an_account_signs_in_and_sends_the_verification_link(clie
     assert user.full_name == "Trần Thị Mai" and user.phone == "0912345678" and user.username == "001190001234"
     assert CitizenProfile.objects.get(user=user).email_verified_at is None
     assert len(mail.outbox) == 1 and "xác thực" in mail.outbox[0].subject.lower()
+    html, mimetype = mail.outbox[0].alternatives[0]
+    assert mimetype == "text/html" and '<a href="http' in html
     link = next(line for line in mail.outbox[0].body.splitlines() if "/account/verify-email/" in line)
     client.get(link[link.index("/account/"):])
     assert CitizenProfile.objects.get(user=user).email_verified_at is not None
