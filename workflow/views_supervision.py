@@ -499,20 +499,21 @@ def disclosure_rows(*, period, group, now=None):
 
 
 def disclosure(request):
-    """Công khai tình hình giải quyết hồ sơ: per unit and field, this year and this month. The
-    whole context is cached (per period, short TTL): the page is public and may be hit hard."""
+    """Công khai tình hình giải quyết hồ sơ: per unit and per field, this month and this year.
+    Each table is cached (per grouping and period, short TTL): the page is public and may be
+    hit hard, and published figures may be a few minutes old."""
     today = timezone.localdate()
     month, year = stats.month_period(today.year, today.month), stats.parse_period({"period": "year"}, today=today)
-    key = f"disclosure:{today.isoformat()}:{request.LANGUAGE_CODE}"
-    context = cache.get(key)
-    if context is None:
-        sections = []
-        for group, group_label in (("unit", _("Theo đơn vị")), ("field", _("Theo lĩnh vực"))):
-            for period in (month, year):
-                rows, total = disclosure_rows(period=period, group=group)
-                sections.append({"group": group, "group_label": group_label, "period": period.label,
-                                 "rows": rows, "total": total, "id": f"{group}-{period.kind}"})
-        context = {"sections": sections, "generated_at": timezone.localtime()}
-        cache.set(key, context, DISCLOSURE_TTL)
-    return render(request, "public/disclosure.html", context)
-
+    sections, oldest = [], None
+    for group, group_label in (("unit", _("Theo đơn vị")), ("field", _("Theo lĩnh vực"))):
+        for period in (month, year):
+            key = f"disclosure:{group}:{period.kind}:{period.first.isoformat()}"
+            cached = cache.get(key)
+            if cached is None:
+                cached = (*disclosure_rows(period=period, group=group), timezone.localtime())
+                cache.set(key, cached, DISCLOSURE_TTL)
+            rows, total, computed_at = cached
+            oldest = min(oldest or computed_at, computed_at)
+            sections.append({"group": group, "group_label": group_label, "period": period.label, "rows": rows,
+                             "total": total, "id": f"{group}-{period.kind}"})
+    return render(request, "public/disclosure.html", {"sections": sections, "generated_at": oldest})

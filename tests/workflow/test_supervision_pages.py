@@ -204,3 +204,23 @@ def test_public_disclosure_is_cached(org, october, client, clerk, on_the_20th, d
     assert response.context["sections"][0]["total"]["received"] == 11  # still the cached figures
     cache.clear()
     assert client.get("/cong-khai/").context["sections"][0]["total"]["received"] == 12
+
+
+def test_dashboard_query_count_does_not_grow_with_units(org, clerk, supervisor, client_for, on_the_20th):
+    from portal.models import Role
+    from tests.factories import UnitFactory, staff
+    from workflow import services
+
+    version = commune_version()
+    client = client_for(supervisor)
+    created = []
+
+    def make_rows(n):
+        for _ in range(n):
+            unit = UnitFactory(parent=org.d2, code=f"P01.30.{len(created) + 10}")
+            counter_clerk = staff(Role.CLERK, unit, username=f"clerk{len(created)}", full_name="Cán bộ")
+            created.append(unit)
+            dossier = receive(counter_clerk, unit, version, at(5, 8))
+            services.dossier_forward(dossier=dossier, actor=counter_clerk, at=at(5, 9))
+
+    assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(DASHBOARD), small=1, large=4)
