@@ -1,7 +1,6 @@
 """Citizen pages: thin views that parse input, check ownership through the scoped selectors
 (404 for anything not the citizen's own), call one service and render."""
 
-import mimetypes
 import secrets
 
 from django.contrib import messages
@@ -9,7 +8,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
 from portal.models import Role
 from portal.permissions import role_required
@@ -373,13 +373,7 @@ def draft_discard(request, pk):
     return redirect("citizens:my_dossiers")
 
 
-def _file_response(stored, *, name):
-    extension = mimetypes.guess_extension(stored.content_type) or ""
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{name}{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
 
 
 @login_required
@@ -388,7 +382,7 @@ def draft_file(request, pk, file_id):
     stored = draft.files.filter(pk=file_id).first()
     if stored is None:
         raise Http404
-    return _file_response(stored, name=f"nhap-{draft.pk}-{stored.pk}")
+    return private_file_response(stored, name=f"nhap-{draft.pk}-{stored.pk}")
 
 
 # --- my dossiers ------------------------------------------------------------------------------
@@ -460,7 +454,7 @@ def dossier_file(request, code, file_id):
     stored = dossier.files.filter(pk=file_id).first()
     if stored is None or (stored.kind == DossierFile.Kind.RESULT and dossier.status != Status.RETURNED):
         raise Http404
-    return _file_response(stored, name=f"{dossier.code}-{stored.pk}")
+    return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
 
 
 @login_required
@@ -522,7 +516,7 @@ def wallet(request):
 @login_required
 def wallet_download(request, pk):
     stored = selectors.wallet_file(user=request.user, pk=pk)
-    return _file_response(stored, name=f"{stored.dossier.code}-{stored.pk}")
+    return private_file_response(stored, name=f"{stored.dossier.code}-{stored.pk}")
 
 
 

@@ -1,11 +1,10 @@
-import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from procedures.models import ProcedureVersion, TimeUnit
 from procedures.selectors import public_versions
 
 from . import selectors, services, slips
+from .files import private_file_response
 from .forms import ApplicantForm, ComponentForm, CounterSearchForm, LookupForm, ReceptionActionForm
 from .models import CounterSlip, Delivery, Dossier, StagedUpload, Status
 
@@ -82,12 +82,7 @@ def dossier_file(request, code, file_id):
     stored = dossier.files.filter(pk=file_id).first()
     if stored is None:
         raise Http404
-    extension = mimetypes.guess_extension(stored.content_type) or ""
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{stored.pk}{extension}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
 
 
 @login_required
