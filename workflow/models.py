@@ -374,3 +374,22 @@ class CounterRefresh(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.complete_until}"
+
+
+class HandoffMark(models.Model):
+    """A deadline threshold of a hand-off already handled by the sweep. Insert-only, like
+    DeadlineMark: claiming a crossing never rewrites the busy, heavily indexed hand-off row,
+    and a step whose due date moves (a resumed pause) can cross again."""
+
+    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="+")
+    threshold = models.CharField(max_length=20)
+    due_at = models.DateTimeField()
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["handoff", "threshold", "due_at"], name="unique_handoff_mark"),
+        ]
+
+    def __str__(self):
+        return f"{self.handoff_id} {self.threshold}"

@@ -3,25 +3,28 @@
 Every five minutes beat runs `sweep()`. Each threshold is one set-based pass over an indexed
 column, never a task per dossier:
 
-- hand-offs (steps) — due soon, due today, overdue: `Handoff(state, due_at)` index; the
-  crossed threshold is appended to `Handoff.notified`. The handler hears about each crossing;
-  overdue steps are also escalated to the unit's leaders and the supervisors above it.
+- hand-offs (steps) — due soon, due today, overdue: `Handoff(state, due_at)` index. The
+  handler hears about each crossing; overdue steps are also escalated to the unit's leaders
+  and the supervisors above it.
 - dossiers — apology due (Form 04: one working day before the appointment, no apology yet)
-  and overdue (escalated): `Dossier(status, due_at)` index; the crossing is claimed by
-  inserting a DeadlineMark (dossier, threshold, due date) with ON CONFLICT DO NOTHING, so a
-  moved appointment can cross again.
+  and overdue (escalated): `Dossier(status, due_at)` index.
 - consultations — a consulted unit late with its opinion is escalated to the head of the
   counter: `Consultation(unit, answered_at, due_at)` index and `Consultation.notified`.
 
-Re-running finds nothing new. Two sweeps at once never double: hand-offs and consultations are
-locked with SELECT … FOR UPDATE SKIP LOCKED and re-checked after the lock, dossier marks are
-claimed by the unique constraint. Staff hear one grouped notification per unit and threshold
+A crossing is claimed by inserting a mark (HandoffMark, DeadlineMark: row, threshold, due
+date) with INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING: one statement per threshold,
+insert-only (rewriting 50,000 hand-off rows with their dozen indexes would take seconds), and a
+moved due date (a resumed pause, an apology) can cross again.
+Re-running finds nothing new. Two sweeps at once never double: the second waits on the
+first's uncommitted marks and then skips them (unique constraint); consultations are locked
+with SELECT … FOR UPDATE SKIP LOCKED. Staff hear one grouped notification per unit and threshold
 per pass, not one per dossier.
 
 Known approximation: "due soon" in working days is measured with the default calendar, not
 each unit's own schedule (one cut-off per pass keeps the query set-based).
 """
 
+import datetime
 import json
 import re
 from collections import defaultdict
@@ -29,14 +32,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models import F, Func, Q
 from django.utils import timezone
 
 from dossiers.models import Dossier, Status
 from portal import workdays
 from portal.models import Membership, Role, Unit, User
 
-from .models import Apology, Consultation, DeadlineMark, Handoff, Notification, NotificationChannel
+from .models import Apology, Consultation, DeadlineMark, Handoff, HandoffMark, Notification, NotificationChannel
 from .notifications import Kind, counter_heads, outbox_add, preference_of
 
 DUE_SOON, DUE_TODAY, OVERDUE = "due_soon", "due_today", "overdue"
@@ -44,7 +47,7 @@ APOLOGY_DUE, LATE = "apology_due", "late"
 # The clock runs in these states; it stops while waiting for supplementation (DOMAIN §7).
 CLOCK_STATES = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED]
 MAX_CODES = 20
-CHUNK = 900  # below SQLite's variable limit
+CHUNK = 900  # below SQLite's variable limit (PostgreSQL: see _chunks)
 
 
 class JSONAppend(Func):
@@ -71,7 +74,8 @@ def _not_marked(threshold):
     return ~Q(notified__icontains=f'"{threshold}"')
 
 
-def _chunks(items, size=CHUNK):
+def _chunks(items, size=None):
+    size = size or (20000 if connection.vendor == "postgresql" else CHUNK)
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
@@ -84,30 +88,56 @@ def end_of_day(now):
     return local.replace(hour=23, minute=59, second=59, microsecond=999999)
 
 
-def due_soon_condition(now):
-    """WORKFLOW_DUE_SOON: "1d" (working days before the due moment) or "75%" (of the step's
-    budget used, measured on the wall clock between start and due)."""
+def overdue_floor(now, *, full):
+    """Lower bound of the overdue passes. Overdue crossings accumulate (50,000 overdue dossiers
+    in a big province), so a regular pass only looks at what fell due in the last
+    WORKFLOW_SWEEP_LOOKBACK minutes; the first pass of every hour (and of every process) looks
+    at everything, catching anything a stopped beat or a back-dated reception left behind."""
+    if full:
+        return None
+    return now - datetime.timedelta(minutes=settings.WORKFLOW_SWEEP_LOOKBACK)
+
+
+def _full_pass(now):
+    global _swept_once
+    full = not _swept_once or timezone.localtime(now).minute < 5
+    _swept_once = True
+    return full
+
+
+_swept_once = False
+
+
+def _interval_sql(vendor, later, earlier):
+    if vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+def due_soon_sql(now, vendor):
+    """WORKFLOW_DUE_SOON: "1d" (working days before the due moment, default calendar) or "75%"
+    (share of the step's budget used, on the wall clock between its start and its due)."""
     setting = str(settings.WORKFLOW_DUE_SOON).strip()
-    after_today = Q(due_at__gt=end_of_day(now))
     share = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", setting)
     if share:
         left = 1 - float(share.group(1)) / 100
-        remaining = ExpressionWrapper(F("due_at") - Value(now), output_field=DurationField())
-        budget = ExpressionWrapper((F("due_at") - F("started_at")) * Value(left), output_field=DurationField())
-        return after_today & Q(started_at__isnull=False) & Q(due_at__gt=now), {"remaining": remaining,
-                                                                                "budget_left": budget}
+        remaining = _interval_sql(vendor, "h.due_at", "%s")
+        budget = _interval_sql(vendor, "h.due_at", "h.started_at")
+        return (f"h.due_at > %s AND h.started_at IS NOT NULL AND {remaining} <= {budget} * %s",
+                [end_of_day(now), now, left])
     days = Decimal(setting.rstrip("d") or "1")
-    hours = days * workdays.calendar_for(None).hours_per_day
-    cutoff = workdays.add_working_hours(now, hours)
-    return after_today & Q(due_at__lte=cutoff), {}
+    cutoff = workdays.add_working_hours(now, days * workdays.calendar_for(None).hours_per_day)
+    return "h.due_at > %s AND h.due_at <= %s", [end_of_day(now), cutoff]
 
 
-def handoff_thresholds(now):
-    soon, annotations = due_soon_condition(now)
+def handoff_thresholds(now, *, full=True):
+    vendor = connection.vendor
+    floor = overdue_floor(now, full=full)
+    overdue = ("h.due_at <= %s", [now]) if floor is None else ("h.due_at > %s AND h.due_at <= %s", [floor, now])
     return [
-        (OVERDUE, Q(due_at__lte=now), {}),
-        (DUE_TODAY, Q(due_at__gt=now, due_at__lte=end_of_day(now)), {}),
-        (DUE_SOON, soon, annotations),
+        (OVERDUE, *overdue),
+        (DUE_TODAY, "h.due_at > %s AND h.due_at <= %s", [now, end_of_day(now)]),
+        (DUE_SOON, *due_soon_sql(now, vendor)),
     ]
 
 
@@ -171,24 +201,38 @@ def grouped_rows(groups, *, kind, directory, email, day):
 # --- passes ------------------------------------------------------------------------------------
 
 
-def sweep_handoffs(now):
+def _claim_handoff_marks(threshold, where, params, now):
+    """INSERT the marks of every active step crossing `threshold` (clock running) that has
+    none for its current due date; returns the hand-off ids this pass claimed."""
+    mark, handoff, dossier = HandoffMark._meta.db_table, Handoff._meta.db_table, Dossier._meta.db_table
+    sql = (
+        f"INSERT INTO {mark} (handoff_id, threshold, due_at, marked_at) "
+        f"SELECT h.id, %s, h.due_at, %s FROM {handoff} h JOIN {dossier} d ON d.id = h.dossier_id "
+        f"WHERE h.state = %s AND d.status <> %s AND {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.handoff_id = h.id AND m.threshold = %s "
+        f"AND m.due_at = h.due_at) "
+        f"ON CONFLICT DO NOTHING RETURNING handoff_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [threshold, now, Handoff.State.ACTIVE, Status.SUPPLEMENT_REQUESTED, *params, threshold])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def sweep_handoffs(now, *, full=True):
     counts = {}
-    for threshold, condition, annotations in handoff_thresholds(now):
+    for threshold, where, params in handoff_thresholds(now, full=full):
         with transaction.atomic():
-            qs = (Handoff.objects.filter(state=Handoff.State.ACTIVE).filter(condition)
-                  .exclude(dossier__status=Status.SUPPLEMENT_REQUESTED).filter(_not_marked(threshold)))
-            if annotations:
-                qs = qs.annotate(**annotations).filter(remaining__lte=F("budget_left"))
-            found = list(qs.select_for_update(skip_locked=True, of=("self",)).values_list(
-                "pk", "unit_id", "unit_name", "assignee_id", "kind", "dossier__code"))
-            if not found:
-                counts[threshold] = 0
+            ids = _claim_handoff_marks(threshold, where, params, now)
+            counts[threshold] = len(ids)
+            if not ids:
                 continue
-            for chunk in _chunks([row[0] for row in found]):
-                Handoff.objects.filter(pk__in=chunk).update(notified=JSONAppend("notified", threshold))
-            directory = Directory(row[1] for row in found)
+            found = []
+            for chunk in _chunks(ids):
+                found += Handoff.objects.filter(pk__in=chunk).values_list(
+                    "unit_id", "unit_name", "assignee_id", "kind", "dossier__code")
+            directory = Directory(row[0] for row in found)
             handlers, escalations = {}, {}
-            for _pk, unit_id, unit_name, assignee_id, kind, code in found:
+            for unit_id, unit_name, assignee_id, kind, code in found:
                 if assignee_id:
                     users = [assignee_id]
                 elif kind == Handoff.Kind.COUNTER:
@@ -204,7 +248,6 @@ def sweep_handoffs(now):
             rows = grouped_rows(handlers, kind=threshold, directory=directory, email=False, day=day)
             rows += grouped_rows(escalations, kind=Kind.ESCALATED, directory=directory, email=True, day=day)
             outbox_add(rows, bulk=True)
-            counts[threshold] = len(found)
     return counts
 
 
@@ -226,13 +269,15 @@ def _claim_dossier_marks(threshold, where, params, now):
         return [row[0] for row in cursor.fetchall()]
 
 
-def sweep_dossiers(now):
+def sweep_dossiers(now, *, full=True):
     counts = {}
     apology = Apology._meta.db_table
     hours = workdays.calendar_for(None).hours_per_day
     window = workdays.add_working_hours(now, hours)
+    floor = overdue_floor(now, full=full)
     passes = [
-        (OVERDUE, Kind.DOSSIER_OVERDUE, "d.due_at <= %s", [now]),
+        (OVERDUE, Kind.DOSSIER_OVERDUE, *(("d.due_at <= %s", [now]) if floor is None
+                                          else ("d.due_at > %s AND d.due_at <= %s", [floor, now]))),
         (APOLOGY_DUE, Kind.APOLOGY_DUE,
          f"d.due_at > %s AND d.due_at <= %s AND NOT EXISTS (SELECT 1 FROM {apology} a WHERE a.dossier_id = d.id)",
          [now, window]),
@@ -287,12 +332,14 @@ def sweep_consultations(now):
         return {"consultation_late": len(late)}
 
 
-def sweep(*, now=None):
-    """One pass over every threshold; returns how many crossings each found."""
+def sweep(*, now=None, full=None):
+    """One pass over every threshold; returns how many crossings each found. `full`: look at
+    every overdue row, not only those fallen due lately (default: hourly, see overdue_floor)."""
     now = now or timezone.now()
+    full = _full_pass(now) if full is None else full
     counts = {}
-    counts.update(sweep_handoffs(now))
-    counts.update(sweep_dossiers(now))
+    counts.update(sweep_handoffs(now, full=full))
+    counts.update(sweep_dossiers(now, full=full))
     counts.update(sweep_consultations(now))
     return counts
 

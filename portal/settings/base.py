@@ -213,6 +213,9 @@ DEMO_PASSWORD = "Demo@2026"
 # "Due soon": a number of working days before the due moment ("1d") or a share of the
 # step's budget already used ("75%").
 WORKFLOW_DUE_SOON = env("WORKFLOW_DUE_SOON", default="1d")
+# Regular sweeps look for overdue rows fallen due in the last N minutes; the first sweep of
+# every hour looks at all of them.
+WORKFLOW_SWEEP_LOOKBACK = env.int("WORKFLOW_SWEEP_LOOKBACK", default=60)
 # An unsent notification is picked up again by the resend task after this many seconds, and a
 # claim older than NOTIFY_CLAIM_TIMEOUT is considered abandoned (a killed worker).
 NOTIFY_RESEND_AFTER = env.int("NOTIFY_RESEND_AFTER", default=60)

@@ -24,7 +24,7 @@ from tests.dossiers.factories import DossierFactory, published_version
 from tests.integration.conftest import WorkerProcess
 from tests.workflow.factories import HandoffFactory
 from workflow.channels import IdempotentFileEmailBackend
-from workflow.models import DeadlineMark, Handoff, Notification
+from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
 from workflow.tasks import deadline_sweep, send_pending_notifications
 
 pytestmark = pytest.mark.integration
@@ -232,7 +232,7 @@ def test_sweeps_run_twice_and_concurrently_by_two_workers_escalate_once(
         second.stop()
     assert sum(c["overdue"] for c in counts) == 25 and sum(c["dossier_overdue"] for c in counts) == 25
     assert again["overdue"] == 0 and again["dossier_overdue"] == 0
-    assert Handoff.objects.filter(notified=["overdue"]).count() == 25
+    assert HandoffMark.objects.filter(threshold="overdue").count() == 25
     assert DeadlineMark.objects.filter(threshold="overdue").count() == 25
     rows = Notification.objects.filter(kind="escalated", recipient=leader_c1, channel="email")
     assert sum(row.context["count"] for row in rows) == 25

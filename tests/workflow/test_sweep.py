@@ -7,7 +7,7 @@ from dossiers.models import Status
 from portal.models import Membership
 from tests.dossiers.factories import DossierFactory
 from tests.workflow.factories import ApologyFactory, ConsultationFactory, HandoffFactory, at
-from workflow.models import DeadlineMark, Handoff, Notification
+from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
 from workflow.sweep import sweep
 
 # Monday 23 November 2026, 10:00 in Hà Nội: a working day.
@@ -22,6 +22,11 @@ def dossier_with_step(unit, *, step_due, dossier_due=None, assignee=None, status
     return dossier, handoff
 
 
+def marks(handoff):
+    return list(HandoffMark.objects.filter(handoff=handoff).order_by("marked_at", "pk").values_list(
+        "threshold", flat=True))
+
+
 def received(kind):
     return set(Notification.objects.filter(kind=kind).values_list("recipient__username", "channel"))
 
@@ -31,8 +36,7 @@ def test_an_overdue_step_notifies_its_unit_and_escalates_to_leader_and_superviso
     dossier, handoff = dossier_with_step(org.c1, step_due=at(23, 9))
     counts = sweep(now=NOW)
     assert counts["overdue"] == 1
-    handoff.refresh_from_db()
-    assert handoff.notified == ["overdue"]
+    assert marks(handoff) == ["overdue"]
     assert received("overdue") == {("officer_c1", "in_app"), ("leader_c1", "in_app")}
     assert received("escalated") == {(name, channel) for name in ("leader_c1", "supervisor_d1", "supervisor")
                                      for channel in ("in_app", "email")}
@@ -49,10 +53,28 @@ def test_each_threshold_is_announced_once_as_time_passes(org, officer_c1):
     assert sweep(now=at(23, 16))["due_soon"] == 0
     assert sweep(now=at(24, 8))["due_today"] == 1
     assert sweep(now=at(24, 10))["overdue"] == 1
-    handoff.refresh_from_db()
-    assert handoff.notified == ["due_soon", "due_today", "overdue"]
+    assert marks(handoff) == ["due_soon", "due_today", "overdue"]
     assert list(Notification.objects.filter(recipient=officer_c1).order_by("pk").values_list("kind", flat=True)) \
         == ["due_soon", "due_today", "overdue"]
+
+
+def test_regular_passes_look_back_an_hour_and_hourly_passes_look_at_everything(org, officer_c1, settings):
+    settings.WORKFLOW_SWEEP_LOOKBACK = 60
+    _dossier, old = dossier_with_step(org.c1, step_due=at(20, 9), dossier_due=at(20, 9), assignee=officer_c1)
+    _dossier, recent = dossier_with_step(org.c1, step_due=at(23, 9, 30), assignee=officer_c1)
+    counts = sweep(now=at(23, 10, 10), full=False)
+    assert counts["overdue"] == 1 and marks(recent) == ["overdue"] and marks(old) == []
+    assert counts["dossier_overdue"] == 0
+    counts = sweep(now=at(23, 11, 0))  # first pass of the hour
+    assert counts["overdue"] == 1 and marks(old) == ["overdue"] and counts["dossier_overdue"] == 1
+
+
+def test_a_resumed_step_with_a_new_due_date_can_cross_again(org, officer_c1):
+    _dossier, handoff = dossier_with_step(org.c1, step_due=at(23, 9), assignee=officer_c1)
+    assert sweep(now=NOW)["overdue"] == 1
+    Handoff.objects.filter(pk=handoff.pk).update(due_at=at(23, 9, 45))
+    assert sweep(now=NOW)["overdue"] == 1
+    assert marks(handoff) == ["overdue", "overdue"]
 
 
 def test_a_share_of_the_budget_can_define_due_soon(org, officer_c1, settings):
@@ -127,7 +149,7 @@ def test_two_sweeps_at_the_same_moment_never_double(org, officer_c1, leader_c1, 
     assert not errors
     assert sum(r["overdue"] for r in results) == 30
     assert sum(r["dossier_overdue"] for r in results) == 30
-    assert Handoff.objects.filter(notified=["overdue"]).count() == 30
+    assert HandoffMark.objects.filter(threshold="overdue").count() == 30
     assert DeadlineMark.objects.filter(threshold="overdue").count() == 30
     # The escalation codes of both passes together name each dossier exactly once.
     rows = Notification.objects.filter(kind="escalated", recipient=leader_c1, channel="in_app")
@@ -181,12 +203,14 @@ def test_the_catalogue_watch_flags_expired_or_replaced_legal_bases_to_editors_on
 
 
 def test_run_periodic_runs_the_beat_schedule_in_process(org, officer_c1, leader_c1, capsys):
-    from django.core.management import call_command
+    import datetime
 
-    _dossier, handoff = dossier_with_step(org.c1, step_due=at(1, 9))
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    _dossier, handoff = dossier_with_step(org.c1, step_due=timezone.now() - datetime.timedelta(minutes=10))
     call_command("run_periodic", "--once", "--task", "workflow.tasks.deadline_sweep")
-    handoff.refresh_from_db()
-    assert handoff.notified == ["overdue"]
+    assert marks(handoff) == ["overdue"]
     assert "workflow-deadline-sweep" in capsys.readouterr().out
     assert Notification.objects.filter(kind="overdue", recipient=officer_c1).count() == 1
 
