@@ -261,7 +261,11 @@ class DeadlineMark(models.Model):
     overdue, apology due). The unique pair makes the sweep's INSERT … ON CONFLICT DO NOTHING
     claim each crossing exactly once, even with two sweeps running at the same moment."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    # No database constraint and no index of its own on the key: the sweep inserts tens of
+    # thousands of marks at once, and the unique (dossier, threshold, due_at) index serves the
+    # lookups; the ORM still deletes marks with their dossier.
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                db_index=False)
     threshold = models.CharField(max_length=20)
     due_at = models.DateTimeField(null=True, blank=True)
     marked_at = models.DateTimeField(default=timezone.now)
@@ -381,7 +385,8 @@ class HandoffMark(models.Model):
     DeadlineMark: claiming a crossing never rewrites the busy, heavily indexed hand-off row,
     and a step whose due date moves (a resumed pause) can cross again."""
 
-    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="+")
+    handoff = models.ForeignKey(Handoff, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                db_index=False)  # see DeadlineMark.dossier
     threshold = models.CharField(max_length=20)
     due_at = models.DateTimeField()
     marked_at = models.DateTimeField(default=timezone.now)

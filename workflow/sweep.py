@@ -47,6 +47,9 @@ APOLOGY_DUE, LATE = "apology_due", "late"
 # The clock runs in these states; it stops while waiting for supplementation (DOMAIN §7).
 CLOCK_STATES = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED]
 MAX_CODES = 20
+# Turned off for the claiming statements (see _claim); JIT compilation alone costs ~200 ms a
+# statement and buys nothing for index probes.
+PLANNER_HINTS = ("enable_seqscan", "enable_hashjoin", "enable_mergejoin", "jit")
 CHUNK = 900  # below SQLite's variable limit (PostgreSQL: see _chunks)
 
 
@@ -157,6 +160,7 @@ class Directory:
                 "unit_id", "role", "user_id").order_by("user_id"):
             self.by_unit_role[(unit_id, role)].append(user_id)
         self.users = {}
+        self._members, self._escalation = {}, {}
 
     def load(self, user_ids):
         missing = set(user_ids) - set(self.users)
@@ -166,14 +170,19 @@ class Directory:
         return [self.users[pk] for pk in user_ids if pk in self.users]
 
     def members(self, unit_id, *roles):
-        return [user for role in roles for user in self.by_unit_role[(unit_id, role)]]
+        key = (unit_id, roles)
+        if key not in self._members:
+            self._members[key] = [user for role in roles for user in self.by_unit_role[(unit_id, role)]]
+        return self._members[key]
 
     def escalation(self, unit_id):
         """Leaders of the unit and supervisors of it or any unit above it."""
-        ids = self.members(unit_id, Role.LEADER)
-        for ancestor in self.ancestors.get(unit_id, [unit_id]):
-            ids += self.members(ancestor, Role.SUPERVISOR)
-        return list(dict.fromkeys(ids))
+        if unit_id not in self._escalation:
+            ids = list(self.members(unit_id, Role.LEADER))
+            for ancestor in self.ancestors.get(unit_id, [unit_id]):
+                ids += self.members(ancestor, Role.SUPERVISOR)
+            self._escalation[unit_id] = list(dict.fromkeys(ids))
+        return self._escalation[unit_id]
 
 
 def grouped_rows(groups, *, kind, directory, email, day):
@@ -201,35 +210,66 @@ def grouped_rows(groups, *, kind, directory, email, day):
 # --- passes ------------------------------------------------------------------------------------
 
 
-def _claim_handoff_marks(threshold, where, params, now):
-    """INSERT the marks of every active step crossing `threshold` (clock running) that has
-    none for its current due date; returns the hand-off ids this pass claimed."""
-    mark, handoff, dossier = HandoffMark._meta.db_table, Handoff._meta.db_table, Dossier._meta.db_table
-    sql = (
-        f"INSERT INTO {mark} (handoff_id, threshold, due_at, marked_at) "
-        f"SELECT h.id, %s, h.due_at, %s FROM {handoff} h JOIN {dossier} d ON d.id = h.dossier_id "
-        f"WHERE h.state = %s AND d.status <> %s AND {where} "
-        f"AND NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.handoff_id = h.id AND m.threshold = %s "
-        f"AND m.due_at = h.due_at) "
-        f"ON CONFLICT DO NOTHING RETURNING handoff_id"
+def _claim(*, mark, key, source, params, details, threshold, now):
+    """INSERT … SELECT the marks of the rows of `source` (aliased s, with id and due_at) that
+    have none for this threshold and due date; return `details` (SQL over the claimed ids,
+    aliased c.id) of the rows this pass claimed. A concurrent pass waits on our uncommitted
+    marks, then skips them (ON CONFLICT DO NOTHING): nothing is claimed twice."""
+    insert = (
+        f"INSERT INTO {mark} ({key}, threshold, due_at, marked_at) "
+        f"SELECT s.id, %s, s.due_at, %s FROM ({source}) s "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.{key} = s.id AND m.threshold = %s "
+        f"AND m.due_at = s.due_at) "
+        f"ON CONFLICT DO NOTHING RETURNING {key} AS id"
     )
+    insert_params = [threshold, now, *params, threshold]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [threshold, now, Handoff.State.ACTIVE, Status.SUPPLEMENT_REQUESTED, *params, threshold])
-        return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            # Closed rows have past due dates too, so the planner overestimates the open,
+            # overdue rows ~5x (state and due_at are correlated) and scans or hashes whole
+            # tables; index range scans and primary-key probes are the right plan at any size.
+            for setting in PLANNER_HINTS:
+                cursor.execute(f"SET LOCAL {setting} = off")
+            cursor.execute(f"WITH c AS ({insert}) {details}", insert_params)
+            rows = cursor.fetchall()
+            for setting in PLANNER_HINTS:
+                cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
+            if len(rows) > 1000:
+                # Fresh statistics, or the next pass plans its anti-join against an "empty" table.
+                cursor.execute(f"ANALYZE {mark}")
+            return rows
+        cursor.execute(insert, insert_params)
+        ids = [row[0] for row in cursor.fetchall()]
+        rows = []
+        for chunk in _chunks(ids):
+            cursor.execute(f"WITH c(id) AS (VALUES {', '.join(['(%s)'] * len(chunk))}) {details}", chunk)
+            rows += cursor.fetchall()
+        return rows
+
+
+def _claim_handoff_marks(threshold, where, params, now):
+    """Active steps crossing `threshold` while their dossier's clock runs: (unit id, unit name,
+    assignee id, kind, dossier code) of those this pass claimed."""
+    handoff, dossier = Handoff._meta.db_table, Dossier._meta.db_table
+    source = (
+        f"SELECT h.id, h.due_at FROM {handoff} h WHERE h.state = %s AND {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {dossier} p WHERE p.id = h.dossier_id AND p.status = %s)"
+    )
+    details = (f"SELECT h.unit_id, h.unit_name, h.assignee_id, h.kind, d.code FROM c "
+               f"JOIN {handoff} h ON h.id = c.id JOIN {dossier} d ON d.id = h.dossier_id")
+    return _claim(mark=HandoffMark._meta.db_table, key="handoff_id", source=source,
+                  params=[Handoff.State.ACTIVE, *params, Status.SUPPLEMENT_REQUESTED], details=details,
+                  threshold=threshold, now=now)
 
 
 def sweep_handoffs(now, *, full=True):
     counts = {}
     for threshold, where, params in handoff_thresholds(now, full=full):
         with transaction.atomic():
-            ids = _claim_handoff_marks(threshold, where, params, now)
-            counts[threshold] = len(ids)
-            if not ids:
+            found = _claim_handoff_marks(threshold, where, params, now)
+            counts[threshold] = len(found)
+            if not found:
                 continue
-            found = []
-            for chunk in _chunks(ids):
-                found += Handoff.objects.filter(pk__in=chunk).values_list(
-                    "unit_id", "unit_name", "assignee_id", "kind", "dossier__code")
             directory = Directory(row[0] for row in found)
             handlers, escalations = {}, {}
             for unit_id, unit_name, assignee_id, kind, code in found:
@@ -252,21 +292,15 @@ def sweep_handoffs(now, *, full=True):
 
 
 def _claim_dossier_marks(threshold, where, params, now):
-    """INSERT the marks of every dossier crossing `threshold` that has none for its current
-    due date; returns the ids this pass claimed (a concurrent pass gets the others)."""
-    mark, dossier = DeadlineMark._meta.db_table, Dossier._meta.db_table
+    """Dossiers with a running clock crossing `threshold`: (current unit id, its name, code) of
+    those this pass claimed."""
+    dossier, unit = Dossier._meta.db_table, Unit._meta.db_table
     states = ", ".join(["%s"] * len(CLOCK_STATES))
-    sql = (
-        f"INSERT INTO {mark} (dossier_id, threshold, due_at, marked_at) "
-        f"SELECT d.id, %s, d.due_at, %s FROM {dossier} d "
-        f"WHERE d.status IN ({states}) AND {where} "
-        f"AND NOT EXISTS (SELECT 1 FROM {mark} m WHERE m.dossier_id = d.id AND m.threshold = %s "
-        f"AND m.due_at = d.due_at) "
-        f"ON CONFLICT DO NOTHING RETURNING dossier_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [threshold, now, *CLOCK_STATES, *params, threshold])
-        return [row[0] for row in cursor.fetchall()]
+    source = f"SELECT d.id, d.due_at FROM {dossier} d WHERE d.status IN ({states}) AND {where}"
+    details = (f"SELECT d.current_unit_id, u.name, d.code FROM c JOIN {dossier} d ON d.id = c.id "
+               f"JOIN {unit} u ON u.id = d.current_unit_id")
+    return _claim(mark=DeadlineMark._meta.db_table, key="dossier_id", source=source,
+                  params=[*CLOCK_STATES, *params], details=details, threshold=threshold, now=now)
 
 
 def sweep_dossiers(now, *, full=True):
@@ -284,14 +318,10 @@ def sweep_dossiers(now, *, full=True):
     ]
     for threshold, kind, where, params in passes:
         with transaction.atomic():
-            ids = _claim_dossier_marks(threshold, where, params, now)
-            counts[f"dossier_{threshold}"] = len(ids)
-            if not ids:
+            found = _claim_dossier_marks(threshold, where, params, now)
+            counts[f"dossier_{threshold}"] = len(found)
+            if not found:
                 continue
-            found = []
-            for chunk in _chunks(ids):
-                found += Dossier.objects.filter(pk__in=chunk).values_list(
-                    "current_unit_id", "current_unit__name", "code")
             directory = Directory(row[0] for row in found)
             groups = {}
             for unit_id, unit_name, code in found:
