@@ -14,6 +14,7 @@ which the row is failed permanently and shows on the supervisors' failures page.
 
 import datetime
 import logging
+import re
 import uuid
 from functools import partial
 
@@ -325,7 +326,7 @@ def render(notification):
     context = _template_context(notification)
     with translation.override(notification.language or "vi"):
         subject = " ".join(render_to_string(f"emails/{notification.kind}.subject.txt", context).split())
-        text = render_to_string(f"emails/{notification.kind}.txt", context).strip()
+        text = re.sub(r"\n{3,}", "\n\n", render_to_string(f"emails/{notification.kind}.txt", context)).strip()
         html = render_to_string(f"emails/{notification.kind}.html", context)
     return subject[:300], text, html
 
