@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from dossiers.signals import dossier_event_recorded
 from portal.models import Membership, Role
@@ -313,6 +313,8 @@ def _template_context(notification):
     for key, value in list(context.items()):
         if key.endswith("_at") and isinstance(value, str):
             context[key] = parse_datetime(value)
+        elif key == "day" and isinstance(value, str):
+            context[key] = parse_date(value)
     base = settings.PUBLIC_BASE_URL.rstrip("/")
     path = link_path(notification)
     context["link"] = f"{base}{path}" if path else ""
