@@ -151,6 +151,8 @@ def main():
     parser.add_argument("-r", type=int, default=15, help="rounds over the pages")
     parser.add_argument("--existing", action="store_true", help="use the data already in the database")
     parser.add_argument("--seed", type=int, default=766)
+    parser.add_argument("--keep", action="store_true",
+                        help="commit the generated data (then re-run with --existing); default: roll back")
     args = parser.parse_args()
 
     import django
@@ -174,8 +176,8 @@ def main():
         started = time.perf_counter()
         if args.existing:
             top = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-            supervisor, _created = User.objects.get_or_create(username="bench_supervisor",
-                                                              defaults={"full_name": "Giám sát Đo Tải"})
+            supervisor = User.objects.filter(username="bench_supervisor").first() or User.objects.create_user(
+                username="bench_supervisor", password="x", full_name="Giám sát Đo Tải")
             Membership.objects.get_or_create(user=supervisor, unit=top, role=Role.SUPERVISOR)
         else:
             supervisor = build(args.n, random.Random(args.seed), sys.stdout)
@@ -224,7 +226,8 @@ def main():
             for name, url in pages.items():
                 run(name, url, 1)
         result["dossiers"] = Dossier.objects.count()
-        transaction.set_rollback(True)
+        if not args.keep:
+            transaction.set_rollback(True)
 
     result.update({
         "database": f"{connection.vendor} {getattr(connection, 'pg_version', '')}",

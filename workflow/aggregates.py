@@ -226,6 +226,21 @@ def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=N
     }
 
 
+def running_steps(*, unit_ids, period, now=None):
+    """Steps in progress at the period's cut-off (and late ones), counted directly."""
+    cutoff = period.cutoff(now)
+    running = (Q(state__in=[Handoff.State.ACTIVE, Handoff.State.DONE]) & Q(started_at__lt=cutoff)
+               & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
+    late = Q(due_at__lt=cutoff) & ~Q(state=Handoff.State.ACTIVE, dossier__status__in=[
+        Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY])
+    qs = Handoff.objects.filter(unit__in=unit_ids).filter(Q(state=Handoff.State.ACTIVE) | Q(finished_at__gte=cutoff))
+    return {
+        values.pop("unit"): values
+        for values in qs.filter(running).values("unit").annotate(
+            steps_in_progress=Count("pk"), steps_in_progress_late=Count("pk", filter=late)).order_by()
+    }
+
+
 def step_figures(*, unit_ids, period, now=None):
     """The same result as stats.step_figures: finished steps from the counters (complete
     days), the rest and the running steps directly."""
@@ -241,14 +256,13 @@ def step_figures(*, unit_ids, period, now=None):
         row = rows[values.pop("unit")]
         for name, value in values.items():
             row[name] += value or 0
-    rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last) if counted < period.last else None
-    direct = stats.step_figures(unit_ids=unit_ids, period=rest or period, now=now)
-    for unit_id, values in direct.items():
-        for name in ("steps_in_progress", "steps_in_progress_late"):
-            rows[unit_id][name] += values[name]
-        if rest is not None:
+    if counted < period.last:
+        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
+        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=rest, now=now).items():
             for name in STEP_DONE_KEYS:
                 rows[unit_id][name] += values[name]
+    for unit_id, values in running_steps(unit_ids=unit_ids, period=period, now=now).items():
+        rows[unit_id].update(values)
     return {k: v for k, v in rows.items() if any(v[name] for name in stats.STEP_KEYS)}
 
 

@@ -380,12 +380,15 @@ GROUP_FIELDS = {"unit": "receiving_unit", "field": "procedure__field", "procedur
 def _base(unit_ids, period):
     """Dossiers of the scope that can appear in some figure of the period, selected through
     indexes: received in it, finished since its start (in it, or in progress at its end),
-    open now, withdrawn or refused at reception, or paid in it."""
+    open now, refused at reception or withdrawn in it, or paid in it."""
     payments = _payments().objects.filter(state="paid", paid_at__gte=period.start, paid_at__lt=period.end)
+    events = DossierEvent.objects.filter(transition__in=["refuse_reception", "withdraw"], at__gte=period.start,
+                                         at__lt=period.end)
     return Dossier.objects.filter(receiving_unit__in=unit_ids).filter(
         in_period("received_at", period)
         | Q(finished_at__gte=period.start)
-        | Q(status__in=[*IN_PROGRESS_STATES, *ENDED_WITHOUT_RESULT])
+        | Q(status__in=IN_PROGRESS_STATES)
+        | Q(pk__in=events.values("dossier"))
         | Q(pk__in=payments.values("dossier"))
     )
 
@@ -496,9 +499,9 @@ def step_figures(*, unit_ids, period, now=None):
     late = Q(due_at__lt=cutoff) & ~Q(state=Handoff.State.ACTIVE, dossier__status__in=[
         Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY])
     rows = (
+        # Through indexes: the active steps, and the steps finished since the period began.
         Handoff.objects.filter(unit__in=unit_ids)
-        .filter(Q(started_at__lt=cutoff))
-        .exclude(Q(finished_at__lt=period.start))
+        .filter(Q(state=Handoff.State.ACTIVE) | Q(finished_at__gte=period.start))
         .values("unit")
         .annotate(
             steps_finished=Count("pk", filter=done),

@@ -20,6 +20,16 @@ class Migration(migrations.Migration):
             "CREATE INDEX IF NOT EXISTS workflow_stats_dossier_finished_at ON dossiers_dossier (finished_at)",
             "DROP INDEX IF EXISTS workflow_stats_dossier_finished_at",
         ),
+        # Refusals at reception and withdrawals in a period come from the event trail.
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS workflow_stats_event_transition_at ON dossiers_dossierevent (transition, at)",
+            "DROP INDEX IF EXISTS workflow_stats_event_transition_at",
+        ),
+        # Steps finished in a period (per-unit figures, Form 05 rows).
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS workflow_stats_handoff_finished_at ON workflow_handoff (finished_at)",
+            "DROP INDEX IF EXISTS workflow_stats_handoff_finished_at",
+        ),
         migrations.CreateModel(
             name='CounterRefresh',
             fields=[
