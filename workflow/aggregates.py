@@ -198,7 +198,8 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None)
             row[name] += value or 0
     if counted < period.last:
         rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
-        direct = stats.dossier_figures(unit_ids=unit_ids, period=rest, group=group, now=now, field_ids=field_ids)
+        direct = stats.dossier_figures(unit_ids=unit_ids, period=rest, group=group, now=now, field_ids=field_ids,
+                                       with_in_progress=False)
         for group_key, values in direct.items():
             for name, value in values.items():
                 if not name.startswith("in_progress"):
@@ -258,7 +259,8 @@ def step_figures(*, unit_ids, period, now=None):
             row[name] += value or 0
     if counted < period.last:
         rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
-        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=rest, now=now).items():
+        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=rest, now=now,
+                                                  with_running=False).items():
             for name in STEP_DONE_KEYS:
                 rows[unit_id][name] += values[name]
     for unit_id, values in running_steps(unit_ids=unit_ids, period=period, now=now).items():

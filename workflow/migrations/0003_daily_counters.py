@@ -20,6 +20,11 @@ class Migration(migrations.Migration):
             "CREATE INDEX IF NOT EXISTS workflow_stats_dossier_finished_at ON dossiers_dossier (finished_at)",
             "DROP INDEX IF EXISTS workflow_stats_dossier_finished_at",
         ),
+        # Dossiers received in a period over a wide scope (a province: every unit).
+        migrations.RunSQL(
+            "CREATE INDEX IF NOT EXISTS workflow_stats_dossier_received_at ON dossiers_dossier (received_at)",
+            "DROP INDEX IF EXISTS workflow_stats_dossier_received_at",
+        ),
         # Refusals at reception and withdrawals in a period come from the event trail.
         migrations.RunSQL(
             "CREATE INDEX IF NOT EXISTS workflow_stats_event_transition_at ON dossiers_dossierevent (transition, at)",
