@@ -752,9 +752,13 @@ def overdue_steps(*, unit_ids, now=None):
     now = now or timezone.now()
     qs = Handoff.objects.filter(unit__in=unit_ids, state=Handoff.State.ACTIVE, due_at__lt=now,
                                 dossier__status__in=RUNNING_STATES)
-    by_unit = list(qs.values("unit", "unit__name").annotate(n=Count("pk")).order_by("-n", "unit__name"))
-    by_step = list(qs.values("unit", "unit__name", "action").annotate(n=Count("pk"))
-                   .order_by("-n", "unit__name", "action")[:20])
+    # One grouped query; the per-unit totals are summed from it.
+    steps = list(qs.values("unit", "unit__name", "action").annotate(n=Count("pk")).order_by())
+    units = {}
+    for row in steps:
+        units.setdefault(row["unit"], {"unit": row["unit"], "unit__name": row["unit__name"], "n": 0})["n"] += row["n"]
+    by_unit = sorted(units.values(), key=lambda r: (-r["n"], r["unit__name"]))
+    by_step = sorted(steps, key=lambda r: (-r["n"], r["unit__name"], r["action"]))[:20]
     return by_unit, by_step
 
 
