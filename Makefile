@@ -56,8 +56,12 @@ migrate: venv
 demo: venv
 	$(PY) manage.py seed_demo
 
+# Without REDIS_URL Celery is eager, so run_periodic runs the beat schedule next to the server.
 serve:
 	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@periodic=""; \
+	if [ -z "$$REDIS_URL" ]; then $(PY) manage.py run_periodic & periodic=$$!; fi; \
+	trap '[ -n "$$periodic" ] && kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv

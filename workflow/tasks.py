@@ -61,3 +61,5 @@ def catalogue_watch():
     return legal_basis_watch()
 
 
+
+from .aggregates import refresh_recent  # noqa: E402,F401  (registers the counter refresh task)

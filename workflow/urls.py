@@ -11,4 +11,5 @@ urlpatterns = [
     path("dossiers/<str:code>/act/<slug:action>/", views.act, name="act"),
     path("", include("workflow.report_urls")),
     path("", include("workflow.supervision_urls")),
+    path("", include("workflow.notify_urls")),
 ]

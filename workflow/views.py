@@ -62,8 +62,8 @@ def assign(request, handoff_id):
 
 @role_required(Role.SUPERVISOR, Role.LEADER)
 def overview(request):
-    """Supervisors' overview of deadlines and overdue dossiers."""
-    return render(request, "workflow/overview.html")
+    """Supervisors' home: the deadline dashboard."""
+    return redirect("workflow:supervision")
 
 
 # --- actions on a dossier ------------------------------------------------------------------

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.staff_context",
+                "workflow.context_processors.notifications",
             ],
         },
     },
@@ -268,3 +269,9 @@ CELERY_BEAT_SCHEDULE["citizens-purge-stale-drafts"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 # --- end citizens ------------------------------------------------------------------------------
+
+# Supervision counters (workflow/aggregates.py), rebuilt for recent days every ten minutes.
+CELERY_BEAT_SCHEDULE["workflow-refresh-supervision-counters"] = {
+    "task": "workflow.aggregates.refresh_recent",
+    "schedule": crontab(minute="*/10"),
+}

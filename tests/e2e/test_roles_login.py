@@ -24,7 +24,7 @@ def test_home_page_on_a_phone(phone_page):
         ("clerk", "/counter/", "Bộ phận một cửa"),
         ("officer", "/inbox/", "Hồ sơ cần xử lý"),
         ("leader", "/inbox/", "Hồ sơ cần xử lý"),
-        ("supervisor", "/supervision/", "Giám sát giải quyết hồ sơ"),
+        ("supervisor", "/supervision/dashboard/", "Giám sát giải quyết hồ sơ"),
         ("editor", "/catalogue/", "Quản lý danh mục thủ tục"),
         ("citizen", "/my/", "Hồ sơ của tôi"),
     ],

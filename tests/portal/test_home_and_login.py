@@ -24,7 +24,7 @@ def test_english_is_available(client, db):
     [
         ("clerk", "/counter/"),
         ("officer", "/inbox/"),
-        ("supervisor", "/supervision/"),
+        ("supervisor", "/supervision/dashboard/"),
         ("editor", "/catalogue/"),
         ("citizen", "/my/"),
     ],
