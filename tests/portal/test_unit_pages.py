@@ -52,7 +52,7 @@ def test_403_page_is_vietnamese(client_for, citizen):
         ("citizen", "dossiers:counter", 403),
         ("citizen", "procedures:manage", 403),
         ("clerk", "dossiers:counter", 200),
-        ("supervisor", "workflow:overview", 200),
+        ("supervisor", "workflow:supervision", 200),
     ],
 )
 def test_role_pages_refuse_other_roles(request, client_for, fixture, url_name, status):
