@@ -20,7 +20,8 @@ def wait_for(predicate, timeout=30):
 def test_real_worker_runs_a_task_sent_through_redis(celery_worker_process):
     result = echo.apply_async(args=["xin chào"], queue=celery_worker_process.queue)
     assert result.get(timeout=30) == "xin chào"
-    assert f"Task portal.tasks.echo[{result.id}] succeeded" in celery_worker_process.read_log()
+    # The worker stores the result before it logs the success line: wait for the line.
+    assert wait_for(lambda: f"Task portal.tasks.echo[{result.id}] succeeded" in celery_worker_process.read_log())
 
 
 def test_tasks_are_enqueued_only_when_the_transaction_commits(celery_worker_process, transactional_db):
