@@ -234,37 +234,138 @@ def legal_basis_report(*, user, on=None):
     return versions
 
 
+HISTORY_IGNORED_FIELDS = {"updated_at"}
+
+
 def version_history(*, version, limit=300):
     """Every recorded change of a version and of its rows, newest first:
-    dicts of when, who, what kind of row, which row, action and changed fields."""
+    dicts of when, who, what kind of row, which row, action and changed fields.
+
+    A constant number of queries however long the history: previous records, many-to-many
+    snapshots and related objects are read in bulk, not once per record."""
     from .models import ComponentRequirement, Fee, ProcedureMethod
 
     actions = {"+": _("Tạo"), "~": _("Sửa"), "-": _("Xóa")}
-    sources = [ProcedureVersion.history.filter(id=version.pk)]
+    sources = [(ProcedureVersion, ProcedureVersion.history.filter(id=version.pk))]
     for model in (ComponentRequirement, RouteStep, ProcedureMethod, Fee):
-        sources.append(model.history.filter(version_id=version.pk))
+        sources.append((model, model.history.filter(version_id=version.pk)))
     entries = []
-    for qs in sources:
-        for record in qs.select_related("history_user").order_by("-history_date")[:limit]:
-            model = record.instance_type
+    for model, qs in sources:
+        records = list(qs.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+        previous = _previous_records(model, records, complete=len(records) < limit)
+        pairs = [(previous[r.history_id], r) for r in records
+                 if r.history_type == "~" and previous.get(r.history_id) is not None]
+        changes_of = _history_changes(model, pairs)
+        for record in records:
             changes = []
             if record.history_type == "~":
-                previous = record.prev_record
-                if previous is None:
-                    continue
-                delta = record.diff_against(previous, excluded_fields=["updated_at"], foreign_keys_are_objs=True)
-                for change in delta.changes:
-                    model_field = model._meta.get_field(change.field)
-                    changes.append((capfirst(str(model_field.verbose_name)), _history_value(model_field, change.old),
-                                    _history_value(model_field, change.new)))
+                changes = changes_of.get(record.history_id)
                 if not changes:
                     continue
             entries.append({
                 "when": record.history_date, "who": record.history_user, "kind": capfirst(model._meta.verbose_name),
-                "object": str(record.instance), "action": actions[record.history_type], "changes": changes,
+                "object": _history_object(record, version), "action": actions[record.history_type],
+                "changes": changes,
             })
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+def _history_object(record, version):
+    instance = record.instance
+    if isinstance(instance, ProcedureVersion) and instance.procedure_id == version.procedure_id:
+        instance.procedure = version.procedure  # its __str__ reads the procedure, already loaded
+    return str(instance)
+
+
+def _previous_records(model, records, *, complete):
+    """{history_id: the object's record just before it, or None}. `records` are the newest
+    first; when `complete` they hold the whole history, else the records older than the
+    window are looked up, in one query on PostgreSQL."""
+    previous, oldest = {}, {}
+    for record in records:  # newest first: each record is the previous one of the last seen
+        newer = oldest.get(record.id)
+        if newer is not None:
+            previous[newer.history_id] = record
+        oldest[record.id] = record
+    edge = {r.id: r for r in oldest.values() if r.history_type == "~"}
+    if complete or not edge:
+        return previous
+    window = [r.history_id for r in records]
+    older = model.history.filter(id__in=list(edge)).exclude(history_id__in=window)
+    if connection.features.can_distinct_on_fields:
+        found = older.order_by("id", "-history_date", "-history_id").distinct("id")
+    else:
+        found = [older.filter(id=pk).order_by("-history_date", "-history_id").first() for pk in edge]
+    for record in found:
+        if record is not None:
+            previous[edge[record.id].history_id] = record
+    return previous
+
+
+def _history_changes(model, pairs):
+    """{history_id: [(field label, old, new)]} of each (previous, record) pair, the same
+    fields simple-history's diff_against(foreign_keys_are_objs=True) compares."""
+    from simple_history.models import DeletedObject
+    from simple_history.utils import get_m2m_reverse_field_name
+
+    if not pairs:
+        return {}
+    history_model = model.history.model
+    m2m_fields = list(history_model._history_m2m_fields)
+    m2m_names = {f.name for f in m2m_fields}
+    fields = [f for f in pairs[0][1].tracked_fields
+              if f.editable and f.name not in m2m_names and f.name not in HISTORY_IGNORED_FIELDS]
+    record_ids = {r.history_id for pair in pairs for r in pair}
+    wanted = {}  # related model -> ids to fetch
+
+    snapshots = {}  # m2m name -> {history_id: sorted target ids}
+    for m2m in m2m_fields:
+        through = getattr(history_model, m2m.name).model
+        target = f"{get_m2m_reverse_field_name(m2m)}_id"
+        rows = {}
+        for history_id, target_id in (through._default_manager.filter(history_id__in=record_ids)
+                                      .values_list("history_id", target)):
+            rows.setdefault(history_id, []).append(target_id)
+        snapshots[m2m.name] = {k: sorted(v) for k, v in rows.items()}
+
+    raw = {}
+    for old, new in pairs:
+        found = []
+        for field in fields:
+            before, after = field.value_from_object(old), field.value_from_object(new)
+            if before != after:
+                found.append((field, before, after))
+                if field.is_relation:
+                    wanted.setdefault(field.related_model, set()).update(v for v in (before, after) if v is not None)
+        for m2m in m2m_fields:
+            before = snapshots[m2m.name].get(old.history_id, [])
+            after = snapshots[m2m.name].get(new.history_id, [])
+            if before != after:
+                found.append((m2m, before, after))
+                wanted.setdefault(m2m.related_model, set()).update(before + after)
+        raw[new.history_id] = found
+    objects = {related: related._base_manager.in_bulk(ids) for related, ids in wanted.items()}
+
+    def resolve(field, value):
+        if value is None or not field.is_relation:
+            return value
+        return objects[field.related_model].get(value) or DeletedObject(field.related_model, value)
+
+    result = {}
+    for history_id, found in raw.items():
+        changes = []
+        for field, before, after in sorted(found, key=lambda item: item[0].name):
+            model_field = model._meta.get_field(field.name)
+            if field.many_to_many:
+                old_value = "; ".join(str(resolve(field, pk)) for pk in before)
+                new_value = "; ".join(str(resolve(field, pk)) for pk in after)
+            else:
+                old_value = _history_value(model_field, resolve(field, before))
+                new_value = _history_value(model_field, resolve(field, after))
+            changes.append((capfirst(str(model_field.verbose_name)), old_value, new_value))
+        result[history_id] = changes
+    return result
 
 
 def _history_value(model_field, value):

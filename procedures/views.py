@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
+from django.forms import ModelChoiceField, Select
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -185,6 +186,8 @@ def version_edit(request, national_code, number):
                 messages.error(request, _("Chưa lưu được: vui lòng sửa các ô được đánh dấu bên dưới."))
     elif request.method == "POST":
         return HttpResponse(status=405)
+    if formsets:
+        _share_select_options(formsets.values())
     context = {
         "version": version,
         "procedure": version.procedure,
@@ -202,6 +205,19 @@ def version_edit(request, national_code, number):
         context["version"] = version
         context["retire_form"] = RetireForm()
     return render(request, "procedures/version_edit.html", context)
+
+
+def _share_select_options(formsets):
+    """Every row of a formset renders the same <select> options (a route step's handler level
+    and handler unit): read them once per formset, not once per row."""
+    for formset in formsets:
+        shared = {}
+        for form in formset.forms:
+            for name, field in form.fields.items():
+                if isinstance(field, ModelChoiceField) and isinstance(field.widget, Select):
+                    if name not in shared:
+                        shared[name] = list(field.choices)
+                    field.choices = shared[name]
 
 
 @role_required(Role.EDITOR)
