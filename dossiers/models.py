@@ -182,7 +182,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["citizen", "received_at"], name="dossier_citizen"),
             # Dossiers not yet returned are a few percent of the table: the supervision dashboard
             # and statistics count and join them from this small index alone (index-only scans).
-            models.Index(fields=["status", "due_at"], include=["id", "receiving_unit", "current_unit"],
+            models.Index(fields=["status", "due_at"],
+                         include=["id", "receiving_unit", "current_unit", "procedure", "received_at", "finished_at",
+                                  "supplement_count"],
                          condition=Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING,
                                                  Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED, Status.RESULT_READY]),
                          name="dossier_open"),
