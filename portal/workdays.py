@@ -158,6 +158,7 @@ class WorkingCalendar:
         self._overrides: Overrides = dict(exceptions or {})
         self._loaded_years: set[int] = set()
         self._periods_cache: dict[datetime.date, tuple[tuple[datetime.datetime, datetime.datetime], ...]] = {}
+        self._day_length_cache: dict[datetime.date, int] = {}
 
     # Days ----------------------------------------------------------------------------------
 
@@ -297,15 +298,35 @@ class WorkingCalendar:
         start, end = to_local(start), to_local(end)
         if end < start:
             return -self.working_hours_between(end, start)
-        total = 0
-        day = start.date()
-        while day <= end.date():
-            for period_start, period_end in self.periods_on(day):
-                overlap = _span(max(period_start, start), min(period_end, end))
-                if overlap > 0:
-                    total += overlap
-            day += datetime.timedelta(days=1)
+        first, last = start.date(), end.date()
+        if first == last:
+            total = self._overlap(first, start, end)
+        else:
+            # Partial first and last days; whole days in between from their cached totals
+            # (the statistics call this once per finished dossier).
+            total = self._overlap(first, start, None) + self._overlap(last, None, end)
+            day = first + _ONE_DAY
+            while day < last:
+                total += self._day_length(day)
+                day += _ONE_DAY
         return Decimal(total) / _MICROSECONDS_PER_HOUR
+
+    def _overlap(self, day, start, end):
+        """Microseconds of `day`'s office periods between start and end (None: open-ended)."""
+        total = 0
+        for period_start, period_end in self.periods_on(day):
+            overlap = _span(period_start if start is None else max(period_start, start),
+                            period_end if end is None else min(period_end, end))
+            if overlap > 0:
+                total += overlap
+        return total
+
+    def _day_length(self, day):
+        try:
+            return self._day_length_cache[day]
+        except KeyError:
+            length = self._day_length_cache[day] = self._overlap(day, None, None)
+            return length
 
     def working_days_between(self, start: datetime.datetime, end: datetime.datetime) -> Decimal:
         """Working hours from `start` to `end` divided by the standard day's hours."""
@@ -579,6 +600,9 @@ def _microseconds(amount: Number, unit: int) -> int:
     if value < 0:
         raise ValueError("A time budget cannot be negative.")
     return int((value * unit).to_integral_value(rounding=ROUND_CEILING))
+
+
+_ONE_DAY = datetime.timedelta(days=1)
 
 
 def _span(start: datetime.datetime, end: datetime.datetime) -> int:
