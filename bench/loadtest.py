@@ -226,18 +226,19 @@ def prepare(rng):
             sys.exit(f"Scenario {name}: nothing to request in this database.")
         rng.shuffle(value)
 
-    # The mixed workload: a request list drawn with the share of each population.
+    # The mixed workload: a request list drawn with the share of each population and, within
+    # it, of each page. A receipt is printed about once per reception (1-3 thousand a day in a
+    # province) while lists and dossier pages are opened many times: 2 % of all requests.
     mix = [
-        (5, ["catalogue_search", "lookup"]),
-        (45, ["my_dossiers", "citizen_dossier"]),
-        (40, ["counter_list", "dossier_detail", "inbox", "receipt_pdf"]),
-        (10, ["dashboard", "supervisor_lists"]),
+        (5, [("catalogue_search", 3), ("lookup", 2)]),
+        (45, [("my_dossiers", 25), ("citizen_dossier", 20)]),
+        (40, [("counter_list", 12), ("dossier_detail", 14), ("inbox", 12), ("receipt_pdf", 2)]),
+        (10, [("dashboard", 5), ("supervisor_lists", 5)]),
     ]
     mixed = []
-    for share, names in mix:
-        for n in range(share * 20):
-            name = names[n % len(names)]
-            mixed.append(rows[name][rng.randrange(len(rows[name]))])
+    for _share, pages in mix:
+        for name, weight in pages:
+            mixed += [rows[name][rng.randrange(len(rows[name]))] for _ in range(weight * 20)]
     rng.shuffle(mixed)
     rows["mixed"] = mixed
 
