@@ -14,9 +14,18 @@ The organisation mirrors a real province in miniature:
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from portal.models import Role
 from tests.factories import CitizenFactory, UnitFactory, level, staff
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: rate-limit counters (per address, and every test
+    client is 127.0.0.1), cached counters and disclosure tables must not leak between tests."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture
