@@ -378,6 +378,10 @@ RECENT_STATES = [(Status.SUBMITTED, 6), (Status.RECEIVED, 10), (Status.PROCESSIN
                  (Status.RETURNED, 18)]
 
 
+# Recent dossiers drawn in these states take the state their route's timeline gives at `now`.
+TIMELINE_STATES = (Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY, Status.RETURNED)
+
+
 def _pick(rng, table):
     total = sum(weight for _state, weight in table)
     x = rng.uniform(0, total)
@@ -447,6 +451,20 @@ def build_dossiers(province, routes, citizens, rng, count, *, years=3, progress=
             cursor_i, cursor_h = calendar.add(cursor_i, cursor_h, spent)
             moments.append((calendar.moment(*step_due), calendar.moment(cursor_i, cursor_h)))
         finished_steps = _finished_steps(state, len(route.steps))
+        if state in TIMELINE_STATES and age_days <= 40:
+            # A recent dossier is where `now` falls on its route: steps that ended are done, the
+            # one running is active (late ones, slower, are the overdue backlog). Drawing the
+            # state alone would put results in the future (clamped to now) and leave most open
+            # dossiers far past their due dates.
+            done = sum(1 for _due, end in moments if end <= now)
+            if done == 0:
+                state, finished_steps = Status.RECEIVED, 0
+            elif done < len(moments) - 1:
+                state, finished_steps = Status.PROCESSING, done
+            elif done == len(moments) - 1 or state == Status.RESULT_READY:
+                state, finished_steps = Status.RESULT_READY, len(moments) - 1
+            else:
+                state, finished_steps = Status.RETURNED, len(moments)
         finished_at = moments[-2][1] if state in (Status.RESULT_READY, Status.RETURNED, Status.STOPPED) else None
         returned_at = moments[-1][1] if state == Status.RETURNED else None
         if finished_at and finished_at > now:

@@ -44,3 +44,22 @@ def test_generation_is_deterministic_and_not_repeated(db):
     assert len(first) == 400
     assert snapshot(3) == first
     assert snapshot(4) != first
+
+
+def test_recent_dossiers_follow_their_route_timeline(db):
+    """Over the last weeks the state is where `now` falls on the route: no result dated after
+    the work that led to it, and the open dossiers are not mostly past their due dates."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from workflow import loadgen
+
+    loadgen.generate(dossiers=300, seed=5, procedures=30, citizens=30, years=0.08)  # the last month
+    now = timezone.now()
+    finished = Dossier.objects.exclude(finished_at=None)
+    assert finished.exists() and not finished.filter(finished_at__gt=now).exists()
+    assert not Handoff.objects.filter(state="done", kind="process", dossier__finished_at__isnull=False,
+                                      finished_at__gt=F("dossier__finished_at")).exists()
+    running = Handoff.objects.filter(state="active", dossier__status__in=[Status.RECEIVED, Status.PROCESSING])
+    assert running.count() >= 10
+    assert running.filter(due_at__lt=now).count() < running.count() / 2
