@@ -11,13 +11,20 @@ class LookupForm(forms.Form):
         label=_("Mã hồ sơ"),
         max_length=64,
         widget=forms.TextInput(attrs={"placeholder": "H56.20.01-261122-0001", "autocapitalize": "characters",
-                                      "autocomplete": "off"}),
+                                      "autocomplete": "off", "class": "form-control"}),
     )
     secret = forms.CharField(
         label=_("4 số cuối điện thoại người nộp hoặc mã tra cứu 6 số in trên giấy tiếp nhận"),
         max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control"}),
     )
+
+    def full_clean(self):
+        super().full_clean()
+        # The lookup page writes its fields out by hand: point each wrong field at its message.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
