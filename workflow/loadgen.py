@@ -627,6 +627,11 @@ def generate(*, dossiers, seed, procedures=2200, citizens=200_000, years=3, stdo
                                 progress=lambda n: say(f"  {n:,} dossiers"))
     say(", ".join(f"{key}: {value:,}" for key, value in counts.items()))
     if connection.vendor == "postgresql":
+        # VACUUM too, not only ANALYZE: a fresh bulk load has no visibility map, so index-only
+        # scans (the dashboard's) would visit the table until autovacuum comes by.
         with connection.cursor() as cursor:
+            if not connection.in_atomic_block:  # VACUUM cannot run inside a transaction
+                for model in (Dossier, Handoff, DossierEvent, DossierComponent, DossierFile):
+                    cursor.execute(f'VACUUM ANALYZE "{model._meta.db_table}"')
             cursor.execute("ANALYZE")
     return counts
