@@ -210,6 +210,29 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None)
     return {k: v for k, v in rows.items() if any(v[name] for name in stats.COUNT_KEYS)}
 
 
+def online_procedures(*, unit_ids, period):
+    """The same result as stats.online_procedures. "Used" (an online dossier received in the
+    scope) is read from the counters' received_online for the complete days (cached until the
+    next refresh, like the sums) and counted directly for the rest: the direct EXISTS probes
+    every procedure's dossiers whatever the period."""
+    until = complete_until()
+    if until is None or until < period.first:
+        return stats.online_procedures(unit_ids=unit_ids, period=period)
+    counted = min(until, period.last)
+    offered = set(stats.offered_online(period).values_list("pk", flat=True))
+    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids,
+                                           received_online__gt=0)
+    used = {row["procedure"] for row in _counter_sums(
+        "online-used", lambda: counters.values("procedure").distinct().order_by(), sorted(unit_ids), period.first,
+        counted)}
+    if counted < period.last:
+        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
+        used |= set(stats.Dossier.objects.filter(
+            receiving_unit__in=unit_ids, channel=stats.Channel.ONLINE, received_at__gte=rest.start,
+            received_at__lt=rest.end).values_list("procedure", flat=True).distinct().order_by())
+    return stats.online_share_of(len(offered), len(used & offered))
+
+
 def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
     """The three 'in progress' counts at the period's cut-off, counted directly.
 

@@ -588,14 +588,22 @@ def decorate(row):
 def online_procedures(*, unit_ids, period):
     """Decision 766: procedures offered online (level 3 or 4 in force at the period's end)
     and, of those, the ones with at least one online dossier received in the scope."""
-    on = min(period.last, timezone.localdate())
-    offered = Procedure.objects.filter(Exists(
-        ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"), online_level__gte=OnlineLevel.LEVEL_3)
-    ))
+    offered = offered_online(period)
     used = offered.filter(Exists(Dossier.objects.filter(
         procedure=OuterRef("pk"), receiving_unit__in=unit_ids, channel=Channel.ONLINE,
         received_at__gte=period.start, received_at__lt=period.end)))
-    n_offered, n_used = offered.count(), used.count()
+    return online_share_of(offered.count(), used.count())
+
+
+def offered_online(period):
+    """Procedures with a level 3 or 4 version in force at the period's end (or today)."""
+    on = min(period.last, timezone.localdate())
+    return Procedure.objects.filter(Exists(
+        ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"), online_level__gte=OnlineLevel.LEVEL_3)
+    ))
+
+
+def online_share_of(n_offered, n_used):
     return {"offered": n_offered, "used": n_used, "share": _percent(n_used, n_offered)}
 
 

@@ -156,7 +156,7 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
     steps = sorted(({"key": k, "name": unit_names.get(k, "—"), **v, "rate": stats.step_on_time_rate(v)}
                     for k, v in aggregates.step_figures(unit_ids=unit_ids, period=period, now=now).items()),
                    key=lambda r: r["name"])
-    online = stats.online_procedures(unit_ids=unit_ids, period=period)
+    online = aggregates.online_procedures(unit_ids=unit_ids, period=period)
     feedback = stats.feedback_figures(unit_ids=unit_ids, period=period, now=now)
     last = period.last
     first_month = (last.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)

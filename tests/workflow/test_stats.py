@@ -292,6 +292,8 @@ def test_daily_counters_equal_the_direct_count(org, october, citizen, period, ti
             == stats.step_figures(unit_ids=all_units(), period=period, now=NOW))
     assert (aggregates.monthly_trend(unit_ids=all_units(), period=period, now=NOW)
             == stats.monthly_trend(unit_ids=all_units(), period=period, now=NOW))
+    assert (aggregates.online_procedures(unit_ids=all_units(), period=period)
+            == stats.online_procedures(unit_ids=all_units(), period=period))
 
 
 def test_refreshing_twice_changes_nothing(org, october):
