@@ -47,9 +47,9 @@ overdue-step queries became one.) Back-fill of the counters: 56 s for 200,000 do
 for 500,000; refresh of the last 7 days: 0.8 s / 2.2 s.
 
 1,000,000 dossiers (generate_load, counters from refresh_counters, `--existing --reuse-counters`):
-dashboard p50 164 / p95 181 ms, overdue list 202 / 211 ms, statistics this month 659 / 815 ms,
-last month 436 / 479 ms, this year 687 / 781 ms, by procedure 1,438 / 1,645 ms
-(bench/results/dashboard-20261202-183436.json; before and after in docs/performance.md).
+dashboard p50 148 / p95 162 ms, overdue list 91 / 99 ms, statistics this month 572 / 615 ms,
+last month 350 / 390 ms, this year 597 / 708 ms, by procedure 1,193 / 1,357 ms
+(bench/results/dashboard-20261202-194305.json; before and after in docs/performance.md).
 """
 
 import argparse
