@@ -7,6 +7,7 @@ diacritics print and extract exactly on any machine.
 
 import base64
 import io
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,13 +44,21 @@ def _font_config():
     return FontConfiguration()
 
 
+# WeasyPrint's text stack (pango, fontconfig, and the FontConfiguration shared above) is not
+# safe in two threads of one process at once: under gunicorn's threaded workers, concurrent
+# receipts made GLib report "corrupted double-linked list" (bench/run, receipt scenario). One
+# PDF at a time per process; processes still render in parallel.
+_RENDER_LOCK = threading.Lock()
+
+
 def render_pdf(template_name, context, *, request=None):
     """Render `template_name` (a templates/pdf/ page extending pdf/base.html) to PDF bytes."""
     from weasyprint import HTML
 
     html = render_to_string(template_name, {**context, "pdf_fonts": font_urls()}, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
-    return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
+    with _RENDER_LOCK:
+        return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
 
 
 def pdf_response(pdf, *, filename, inline=True):
