@@ -186,7 +186,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                          include=["id", "receiving_unit", "current_unit", "procedure", "received_at", "finished_at",
                                   "supplement_count"],
                          condition=Q(status__in=[Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING,
-                                                 Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED, Status.RESULT_READY]),
+                                                 Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED,
+                                                 Status.RESULT_READY]),
                          name="dossier_open"),
         ]
 
