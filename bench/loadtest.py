@@ -154,6 +154,7 @@ def prepare(rng):
 
     from dossiers.models import Dossier, Status
     from portal.models import Membership, Role, Unit
+    from procedures.models import Procedure
     from workflow.models import Handoff
 
     province = Unit.objects.filter(code="L01").first()
@@ -250,7 +251,7 @@ def prepare(rng):
         "handoffs": Handoff.objects.count(),
         "units": Unit.objects.count(),
         "staff_memberships": Membership.objects.count(),
-        "procedures": __import__("procedures.models", fromlist=["Procedure"]).Procedure.objects.count(),
+        "procedures": Procedure.objects.count(),
         "citizens": User.objects.filter(personal_id__isnull=False).exclude(personal_id="").count(),
         "inbox_rows_of_sampled_officers": Handoff.objects.filter(
             unit__in=[m.unit for m in officers], state=Handoff.State.ACTIVE).values("unit").annotate(

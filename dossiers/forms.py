@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import PlainFieldsMixin
 from portal.validators import normalise_phone
 
 from .models import Dossier
 
 
-class LookupForm(forms.Form):
+class LookupForm(PlainFieldsMixin, forms.Form):
     code = forms.CharField(
         label=_("Mã hồ sơ"),
         max_length=64,
@@ -18,13 +19,6 @@ class LookupForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control"}),
     )
-
-    def full_clean(self):
-        super().full_clean()
-        # The lookup page writes its fields out by hand: point each wrong field at its message.
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

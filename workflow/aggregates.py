@@ -244,15 +244,22 @@ def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=N
     if field_ids is not None:
         scope = scope.filter(procedure__field__in=field_ids)
     still_open = stats.Q(status__in=stats.IN_PROGRESS_STATES)
+    counts = {"in_progress": Count("pk"),
+              "in_progress_on_time": Count("pk", filter=stats.in_progress_on_time(period, now)),
+              "in_progress_late": Count("pk", filter=stats.in_progress_late(period, now))}
+    return _sum_grouped(
+        (scope.filter(candidates).filter(stats.in_progress(period, now)).values(key).annotate(**counts).order_by()
+         for candidates in (still_open, stats.Q(finished_at__gte=cutoff) & ~still_open)), key, counts)
+
+
+def _sum_grouped(querysets, key, names):
+    """{group: {name: total}} over grouped querysets that count disjoint rows."""
     rows = {}
-    for candidates in (still_open, stats.Q(finished_at__gte=cutoff) & ~still_open):
-        qs = scope.filter(candidates).filter(stats.in_progress(period, now))
-        for values in qs.values(key).annotate(
-                in_progress=Count("pk"), in_progress_on_time=Count("pk", filter=stats.in_progress_on_time(period, now)),
-                in_progress_late=Count("pk", filter=stats.in_progress_late(period, now))).order_by():
-            row = rows.setdefault(values.pop(key), dict.fromkeys(values, 0))
-            for name, value in values.items():
-                row[name] += value
+    for queryset in querysets:
+        for values in queryset:
+            row = rows.setdefault(values[key], dict.fromkeys(names, 0))
+            for name in names:
+                row[name] += values[name]
     return rows
 
 
@@ -273,14 +280,9 @@ def running_steps(*, unit_ids, period, now=None):
          Q(due_at__lt=cutoff) & ~Q(dossier__in=waiting)),
         (started.filter(state=Handoff.State.DONE, finished_at__gte=cutoff), Q(due_at__lt=cutoff)),
     ]
-    rows = {}
-    for qs, late in parts:
-        for values in qs.values("unit").annotate(
-                steps_in_progress=Count("pk"), steps_in_progress_late=Count("pk", filter=late)).order_by():
-            row = rows.setdefault(values["unit"], {"steps_in_progress": 0, "steps_in_progress_late": 0})
-            row["steps_in_progress"] += values["steps_in_progress"]
-            row["steps_in_progress_late"] += values["steps_in_progress_late"]
-    return rows
+    return _sum_grouped((qs.values("unit").annotate(steps_in_progress=Count("pk"),
+                                                    steps_in_progress_late=Count("pk", filter=late)).order_by()
+                         for qs, late in parts), "unit", ["steps_in_progress", "steps_in_progress_late"])
 
 
 def step_figures(*, unit_ids, period, now=None):

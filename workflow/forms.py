@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Status
+from portal.forms import PlainFieldsMixin
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(PlainFieldsMixin, forms.Form):
     DUE_CHOICES = [("", _("Tất cả")), ("soon", _("Sắp đến hạn (1 ngày làm việc)")), ("overdue", _("Quá hạn"))]
 
     # Rendered field by field in workflow/inbox.html (the officers' busiest page), not by crispy.

@@ -126,3 +126,13 @@ def test_other_unit_gets_404_on_actions(client_for, clerk, other_clerk, org, ver
 def test_unknown_action_is_404(client_for, clerk, org, version):
     dossier = receive(clerk, org.c1, version)
     assert client_for(clerk).post(reverse("workflow:act", args=[dossier.code, "explode"]), {}).status_code == 404
+
+
+def test_a_wrong_filter_says_why_next_to_the_field(client_for, officer_c1):
+    response = client_for(officer_c1).get(reverse("workflow:inbox"), {"due": "yesterday", "procedure": "1.0001"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The select points at its message, which is on the page; the value typed elsewhere is kept.
+    assert 'aria-describedby="id_due_error"' in html and 'id="id_due_error"' in html
+    assert 'aria-invalid="true"' in html and 'value="1.0001"' in html
+    assert 'aria-describedby="id_procedure_error"' not in html

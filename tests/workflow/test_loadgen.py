@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
@@ -63,3 +64,59 @@ def test_recent_dossiers_follow_their_route_timeline(db):
     running = Handoff.objects.filter(state="active", dossier__status__in=[Status.RECEIVED, Status.PROCESSING])
     assert running.count() >= 10
     assert running.filter(due_at__lt=now).count() < running.count() / 2
+
+
+def _definitions(tables):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexrelid::regclass::text, CASE WHEN indisprimary THEN 'p' ELSE 'i' END "
+                       "FROM pg_index WHERE indrelid = ANY(%s::regclass[]) "
+                       "UNION ALL SELECT conname::text, contype::text FROM pg_constraint "
+                       "WHERE conrelid = ANY(%s::regclass[])",
+                       [tables, tables])
+        return sorted(cursor.fetchall())
+
+
+def test_large_loads_rebuild_every_index_and_constraint(db):
+    """Indexes and constraints dropped for a bulk load come back, all of them, and are checked."""
+    from django.db import IntegrityError, transaction
+
+    from workflow import loadgen
+
+    models = (Dossier, Handoff)
+    tables = [m._meta.db_table for m in models]
+    before = _definitions(tables)
+    assert len(before) > 20
+    with transaction.atomic():
+        with loadgen.rebuilt_after(*models):
+            # Only primary keys and check constraints stay (cheap per row, nothing to rebuild).
+            assert _definitions(tables) == [(name, kind) for name, kind in before if kind in "pc"]
+    assert {kind for _name, kind in before} == set("pcfui")
+    assert _definitions(tables) == before
+    generate()  # the generated rows satisfy them (the 400 here are below REBUILD_FROM: maintained)
+    # A row that breaks a foreign key is refused when the constraint comes back.
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            with transaction.atomic(), loadgen.rebuilt_after(Handoff):
+                handoff = Handoff.objects.first()
+                Handoff.objects.filter(pk=handoff.pk).update(dossier_id=10**9)
+    assert _definitions(tables) == before
+
+
+def test_a_load_above_the_threshold_takes_the_rebuild_path(db, monkeypatch):
+    from workflow import loadgen
+
+    monkeypatch.setattr(loadgen, "REBUILD_FROM", 100)
+    calls = []
+    real = loadgen.rebuilt_after
+
+    def spy(*models):
+        calls.append(models)
+        return real(*models)
+
+    monkeypatch.setattr(loadgen, "rebuilt_after", spy)
+    generate()
+    assert calls and Dossier in calls[0]
+    assert Dossier.objects.count() == 400
+    assert not Handoff.objects.filter(state="active").values("dossier").annotate(n=Count("pk")).filter(n__gt=1)

@@ -43,24 +43,25 @@ def _or_dash(value):
     return "—" if value is None else value
 
 
+def _figures_row(row, header, tr=""):
+    """One <tr> of the figures table: the counts, then the shares (a missing one is a dash)."""
+    cells = _figure_cells(row, FIGURE_COLUMNS, "text-danger")
+    cells += [_cell(_or_dash(row.get(key))) for key in SHARE_COLUMNS]
+    return f"<tr{tr}>{header}" + "".join(cells) + "</tr>"
+
+
 @register.simple_tag
 def figures_rows(rows):
     """The <tr> of every row of the figures table (unit, field or procedure)."""
-    html = []
-    for row in rows:
-        cells = _figure_cells(row, FIGURE_COLUMNS, "text-danger")
-        cells += [_cell(_or_dash(row.get(key))) for key in SHARE_COLUMNS]
-        html.append(f'<tr><th scope="row" class="fw-normal">{conditional_escape(row.get("name", ""))}</th>'
-                    + "".join(cells) + "</tr>")
-    return mark_safe("\n".join(html))  # noqa: S308 - every value above is escaped
+    return mark_safe("\n".join(  # noqa: S308 - every value is escaped
+        _figures_row(row, f'<th scope="row" class="fw-normal">{conditional_escape(row.get("name", ""))}</th>')
+        for row in rows))
 
 
 @register.simple_tag
 def figures_total(total):
-    cells = _figure_cells(total, FIGURE_COLUMNS, "text-danger")
-    cells += [_cell(_or_dash(total.get(key))) for key in SHARE_COLUMNS]
-    return mark_safe(f'<tr class="table-light"><th scope="row">{conditional_escape(_("Tổng cộng"))}</th>'  # noqa: S308
-                     + "".join(cells) + "</tr>")
+    return mark_safe(_figures_row(  # noqa: S308 - every value is escaped
+        total, f'<th scope="row">{conditional_escape(_("Tổng cộng"))}</th>', tr=' class="table-light"'))
 
 
 @register.simple_tag
