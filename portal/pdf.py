@@ -1,11 +1,15 @@
 """PDF rendering with WeasyPrint from templates under templates/pdf/, and QR codes.
 
-Slips are regenerated from data every time: a PDF is never the only copy of a fact. Fonts are
+Slips are regenerated from data every time: a PDF is never the only copy of a fact. The HTML is
+rendered on every request; the PDF made from it is kept in the cache under the hash of that
+HTML, so a reprint of an unchanged slip skips WeasyPrint (about 100 ms) and any change to the
+data, the template or the fonts makes a new one. Fonts are
 the bundled Be Vietnam Pro TrueType files (static/fonts), embedded in every PDF, so Vietnamese
 diacritics print and extract exactly on any machine.
 """
 
 import base64
+import hashlib
 import io
 import threading
 from functools import lru_cache
@@ -13,6 +17,7 @@ from pathlib import Path
 
 import qrcode
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -51,12 +56,30 @@ def _font_config():
 _RENDER_LOCK = threading.Lock()
 
 
+# PDFs kept per HTML: a day (a receipt is reprinted the day it is received, if at all), and only
+# slips (reports with charts run to megabytes and are rarely asked twice).
+PDF_CACHE_SECONDS = 24 * 3600
+PDF_CACHE_MAX_BYTES = 512 * 1024
+
+
 def render_pdf(template_name, context, *, request=None):
     """Render `template_name` (a templates/pdf/ page extending pdf/base.html) to PDF bytes."""
+    # Without the request: a slip needs none of the page context processors (menus, unread
+    # notifications), only the absolute base URL of its images.
+    html = render_to_string(template_name, {**context, "pdf_fonts": font_urls()})
+    base_url = request.build_absolute_uri("/") if request is not None else None
+    key = "pdf:" + hashlib.sha256(f"{base_url}\n{html}".encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = html_to_pdf(html, base_url=base_url)
+        if len(pdf) <= PDF_CACHE_MAX_BYTES:
+            cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
+def html_to_pdf(html, *, base_url=None):
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {**context, "pdf_fonts": font_urls()}, request=request)
-    base_url = request.build_absolute_uri("/") if request is not None else None
     with _RENDER_LOCK:
         return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())
 

@@ -50,3 +50,22 @@ def test_pdf_response_sets_a_safe_filename():
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="giay-tiep-nhan-h562001-261122-0001.pdf"'
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_an_unchanged_slip_is_reprinted_from_the_cache_and_a_changed_one_is_not(monkeypatch):
+    from portal import pdf as pdf_module
+
+    made = []
+    real = pdf_module.html_to_pdf
+
+    def counting(html, **kwargs):
+        made.append(html)
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "html_to_pdf", counting)
+    context = {"title": "Giấy tiếp nhận hồ sơ", "name": NAME, "qr": qr_data_uri("https://example.vn/d/A/")}
+    first = render_pdf("pdf/_test_slip.html", context)
+    assert render_pdf("pdf/_test_slip.html", context) == first
+    assert len(made) == 1  # the reprint came from the cache
+    changed = render_pdf("pdf/_test_slip.html", {**context, "name": "Trần Văn Bình"})
+    assert len(made) == 2 and "Trần Văn Bình" in " ".join(pdftotext(changed).split())

@@ -1,0 +1,100 @@
+"""Where a page's time goes, in-process: the same requests as bench/run, through Django's test
+client with the production settings, timed, split into SQL and the rest, and profiled.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_load \\
+        .venv/bin/python bench/profile_pages.py [--only lookup inbox] [--requests 40] [--top 25]
+
+One process, one request at a time, no network: the figures are the server's own CPU per
+request, the part a load test divides the core by. The profile is sorted by own time
+(tottime) and, separately, by cumulative time of the project's functions.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import loadtest  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", nargs="*", help="scenarios (default: every page scenario)")
+    parser.add_argument("--requests", type=int, default=40, help="requests measured per scenario")
+    parser.add_argument("--top", type=int, default=25, help="rows of each profile")
+    parser.add_argument("--no-profile", action="store_true", help="timings only")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.update(loadtest.bench_environment())
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    rows, _dataset = loadtest.prepare(random.Random(args.seed))
+    names = args.only or [n for n in rows if n not in ("mixed", "receipt_pdf_single")]
+    sql = {"seconds": 0.0, "count": 0}
+
+    def timed_sql(execute, query, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(query, params, many, context)
+        finally:
+            sql["seconds"] += time.perf_counter() - started
+            sql["count"] += 1
+
+    for name in names:
+        requests = rows[name]
+        client = Client(HTTP_HOST=loadtest.HOST)
+
+        def get(url, cookie, address):
+            response = client.get(url, HTTP_COOKIE=cookie, HTTP_X_FORWARDED_FOR=address,
+                                  HTTP_X_FORWARDED_PROTO="https")
+            if response.status_code != 200:
+                sys.exit(f"{name}: {url} answered {response.status_code}")
+            return response
+
+        for url, cookie, address in requests[:5]:  # warm caches, templates, connections
+            get(url, cookie, address)
+        durations, sql_share, queries = [], [], []
+        profiler = cProfile.Profile()
+        with connection.execute_wrapper(timed_sql):
+            for n in range(args.requests):
+                url, cookie, address = requests[n % len(requests)]
+                sql.update(seconds=0.0, count=0)
+                started = time.perf_counter()
+                if args.no_profile:
+                    get(url, cookie, address)
+                else:
+                    profiler.runcall(get, url, cookie, address)
+                durations.append((time.perf_counter() - started) * 1000)
+                sql_share.append(sql["seconds"] * 1000)
+                queries.append(sql["count"])
+        print(f"\n=== {name}: median {statistics.median(durations):.1f} ms, of which SQL "
+              f"{statistics.median(sql_share):.1f} ms in {statistics.median(queries):.0f} queries "
+              f"(p95 {sorted(durations)[int(len(durations) * 0.95) - 1]:.1f} ms{', profiled' if not args.no_profile else ''})")
+        if args.no_profile:
+            continue
+        for order in ("tottime", "cumulative"):
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order)
+            stats.print_stats(args.top if order == "tottime" else r"(portal|dossiers|workflow|procedures|citizens|"
+                              r"template|loader_tags|defaulttags|base|forms|widgets|crispy|middleware)", args.top)
+            print("\n".join(line for line in out.getvalue().splitlines()[6:] if line.strip()))
+
+
+if __name__ == "__main__":
+    main()
