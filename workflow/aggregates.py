@@ -8,14 +8,18 @@ as the direct count (stats.figure_filters), so the numbers are identical by cons
 test compares them.
 
 What is not pre-aggregated, and why:
-* days after `CounterRefresh.complete_until` (normally today): counted directly, cheap through
-  the indexes on received_at / finished_at;
+* what happened since the counters of today were last built (`refresh_today`, every few
+  minutes: today's counters cover the day up to a moment, `Period.since` the direct count the
+  rest), or every day after `CounterRefresh.complete_until` when today's are not current:
+  counted directly, through the indexes on received_at / finished_at;
 * "in progress" figures: they depend on the moment they are measured at, so they are counted
   directly (open dossiers through the (status, due_at) index).
 
 Who refreshes: `refresh_recent` (a Celery task run every few minutes by the beat schedule)
 rebuilds yesterday and the days before it up to `RECENT_DAYS` back, because a component or
-result file can still be added to a dossier after the day it was received or finished;
+result file can still be added to a dossier after the day it was received or finished, then
+today up to a minute ago (`refresh_today`; the minute lets transactions that began before it
+commit, and the next run recounts the whole day, so a late row is missing for minutes at most);
 `manage.py refresh_counters --from ... --to ...` back-fills history. Re-running either is safe:
 each day is deleted and rebuilt in one transaction.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from celery import shared_task
@@ -45,16 +50,19 @@ RECENT_DAYS = 7
 EVENT_KEYS = [k for k in stats.COUNT_KEYS if not k.startswith("in_progress")]
 STEP_DONE_KEYS = ["steps_finished", "steps_early", "steps_on_time", "steps_late"]
 STATE = "daily"
+TODAY = "today"  # CounterRefresh row: complete_until = the partial day, refreshed_at = up to when
+TODAY_MARGIN = datetime.timedelta(minutes=1)
 
 
 def _day(field):
     return TruncDate(field, tzinfo=TZ)
 
 
-def compute_range(first, last):
-    """{(day, unit id, procedure id): counters} for the local days first..last, and
-    {(day, unit id): step counters}. A handful of grouped queries for the whole range."""
-    period = stats.Period("custom", first, last)
+def compute_range(first, last, *, until=None):
+    """{(day, unit id, procedure id): counters} for the local days first..last (up to the
+    moment `until` within the last day when given), and {(day, unit id): step counters}. A
+    handful of grouped queries for the whole range."""
+    period = stats.Period("custom", first, last, until=until)
     rows = defaultdict(lambda: {**dict.fromkeys(EVENT_KEYS, 0), "days_sum": Decimal("0"), "days_count": 0})
     scope = stats.Dossier.objects.all()
 
@@ -144,9 +152,33 @@ def refresh_all(*, until=None):
 @shared_task(ignore_result=True)
 def refresh_recent(days=RECENT_DAYS):
     """Run by the beat schedule every few minutes: rebuild the last `days` complete days (up to
-    yesterday). Safe to re-run or to run twice at once (see refresh_range)."""
+    yesterday), then today up to a minute ago. Safe to re-run or to run twice at once (see
+    refresh_range)."""
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     refresh_range(yesterday - datetime.timedelta(days=days - 1), yesterday)
+    refresh_today()
+
+
+@transaction.atomic
+def refresh_today(now=None):
+    """Rebuild today's counters up to `now` minus TODAY_MARGIN. Readers use them only while
+    the days before today are complete (today follows complete_until), and count what came
+    after that moment directly."""
+    CounterRefresh.objects.get_or_create(name=STATE)
+    CounterRefresh.objects.select_for_update().get(name=STATE)  # one refresh at a time
+    moment = (now or timezone.now()) - TODAY_MARGIN
+    day = timezone.localtime(moment, TZ).date()
+    rows, steps = compute_range(day, day, until=moment)
+    DailyCounter.objects.filter(day=day).delete()
+    DailyStepCounter.objects.filter(day=day).delete()
+    DailyCounter.objects.bulk_create(
+        [DailyCounter(day=day, unit_id=unit_id, procedure_id=procedure_id, **values)
+         for (day, unit_id, procedure_id), values in rows.items()], batch_size=2000)
+    DailyStepCounter.objects.bulk_create(
+        [DailyStepCounter(day=day, unit_id=unit_id, **values) for (day, unit_id), values in steps.items()],
+        batch_size=2000)
+    CounterRefresh.objects.update_or_create(name=TODAY, defaults={"complete_until": day, "refreshed_at": moment})
+    return len(rows), len(steps)
 
 
 def complete_until():
@@ -157,6 +189,47 @@ def _state():
     """(complete_until, refreshed_at) of the counters, or (None, None) before any refresh."""
     return CounterRefresh.objects.filter(name=STATE).values_list("complete_until", "refreshed_at").first() or (
         None, None)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How a period is read: summed counters of its days up to `counted` (complete, cached),
+    those of the `partial` day (today, up to a moment), and a direct count of `rest`."""
+
+    counted: datetime.date | None
+    partial: datetime.date | None
+    rest: stats.Period | None
+
+
+def cover(period):
+    """The Cover of `period`, or None when the counters do not reach its first day (then the
+    whole period is counted directly)."""
+    states = dict((name, (day, at)) for name, day, at in CounterRefresh.objects.filter(
+        name__in=[STATE, TODAY]).values_list("name", "complete_until", "refreshed_at"))
+    until = states.get(STATE, (None, None))[0]
+    partial, partial_at = states.get(TODAY, (None, None))
+    if until is None or partial is None or partial != until + datetime.timedelta(days=1):
+        partial = None  # today's counters are usable only right after the complete days
+    through = partial or until
+    if through is None or through < period.first:
+        return None
+    counted = min(until, period.last) if until is not None and until >= period.first else None
+    if partial is not None and partial <= period.last:
+        return Cover(counted, partial, stats.Period("custom", partial, period.last, since=partial_at))
+    next_day = (counted or period.first - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
+    return Cover(counted, None, stats.Period("custom", next_day, period.last) if next_day <= period.last else None)
+
+
+def _counter_rows(name, counters, period, covered, build, *key_parts):
+    """build(counters of the covered days) as rows: the complete days summed once per refresh
+    (cached), the partial day read each time (a few hundred rows)."""
+    rows = []
+    if covered.counted is not None:
+        complete = counters.filter(day__gte=period.first, day__lte=covered.counted)
+        rows += _counter_sums(name, lambda: build(complete), *key_parts, period.first, covered.counted)
+    if covered.partial is not None:
+        rows += list(build(counters.filter(day=covered.partial)))
+    return rows
 
 
 CACHE_TTL = 3600
@@ -180,26 +253,24 @@ def _counter_sums(name, queryset_fn, *key_parts):
 
 def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
     """The same result as stats.dossier_figures, from the counters where they are complete."""
-    until = complete_until()
-    if until is None or until < period.first:
+    covered = cover(period)
+    if covered is None:
         return stats.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now, field_ids=field_ids)
     key = {"unit": "unit", "field": "procedure__field", "procedure": "procedure"}[group]
-    counted = min(until, period.last)
-    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
+    counters = DailyCounter.objects.filter(unit__in=unit_ids)
     if field_ids is not None:
         counters = counters.filter(procedure__field__in=field_ids)
     rows = defaultdict(stats.empty_row)
     sums = {name: Sum(name) for name in [*EVENT_KEYS, "days_sum", "days_count"]}
-    summed = _counter_sums("figures", lambda: counters.values(key).annotate(**sums).order_by(),
-                           sorted(unit_ids), period.first, counted, key, field_ids)
+    summed = _counter_rows("figures", counters, period, covered,
+                           lambda qs: qs.values(key).annotate(**sums).order_by(), sorted(unit_ids), key, field_ids)
     for values in (dict(v) for v in summed):
         row = rows[values.pop(key)]
         for name, value in values.items():
             row[name] += value or 0
-    if counted < period.last:
-        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
-        direct = stats.dossier_figures(unit_ids=unit_ids, period=rest, group=group, now=now, field_ids=field_ids,
-                                       with_in_progress=False)
+    if covered.rest is not None:
+        direct = stats.dossier_figures(unit_ids=unit_ids, period=covered.rest, group=group, now=now,
+                                       field_ids=field_ids, with_in_progress=False)
         for group_key, values in direct.items():
             for name, value in values.items():
                 if not name.startswith("in_progress"):
@@ -215,18 +286,16 @@ def online_procedures(*, unit_ids, period):
     scope) is read from the counters' received_online for the complete days (cached until the
     next refresh, like the sums) and counted directly for the rest: the direct EXISTS probes
     every procedure's dossiers whatever the period."""
-    until = complete_until()
-    if until is None or until < period.first:
+    covered = cover(period)
+    if covered is None:
         return stats.online_procedures(unit_ids=unit_ids, period=period)
-    counted = min(until, period.last)
     offered = set(stats.offered_online(period).values_list("pk", flat=True))
-    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids,
-                                           received_online__gt=0)
-    used = {row["procedure"] for row in _counter_sums(
-        "online-used", lambda: counters.values("procedure").distinct().order_by(), sorted(unit_ids), period.first,
-        counted)}
-    if counted < period.last:
-        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
+    counters = DailyCounter.objects.filter(unit__in=unit_ids, received_online__gt=0)
+    used = {row["procedure"] for row in _counter_rows(
+        "online-used", counters, period, covered, lambda qs: qs.values("procedure").distinct().order_by(),
+        sorted(unit_ids))}
+    if covered.rest is not None:
+        rest = covered.rest
         used |= set(stats.Dossier.objects.filter(
             receiving_unit__in=unit_ids, channel=stats.Channel.ONLINE, received_at__gte=rest.start,
             received_at__lt=rest.end).values_list("procedure", flat=True).distinct().order_by())
@@ -288,21 +357,19 @@ def running_steps(*, unit_ids, period, now=None):
 def step_figures(*, unit_ids, period, now=None):
     """The same result as stats.step_figures: finished steps from the counters (complete
     days), the rest and the running steps directly."""
-    until = complete_until()
-    if until is None or until < period.first:
+    covered = cover(period)
+    if covered is None:
         return stats.step_figures(unit_ids=unit_ids, period=period, now=now)
-    counted = min(until, period.last)
     rows = defaultdict(lambda: dict.fromkeys(stats.STEP_KEYS, 0))
-    counters = DailyStepCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
-    summed = _counter_sums("steps", lambda: counters.values("unit").annotate(
-        **{k: Sum(k) for k in STEP_DONE_KEYS}).order_by(), sorted(unit_ids), period.first, counted)
+    counters = DailyStepCounter.objects.filter(unit__in=unit_ids)
+    summed = _counter_rows("steps", counters, period, covered, lambda qs: qs.values("unit").annotate(
+        **{k: Sum(k) for k in STEP_DONE_KEYS}).order_by(), sorted(unit_ids))
     for values in (dict(v) for v in summed):
         row = rows[values.pop("unit")]
         for name, value in values.items():
             row[name] += value or 0
-    if counted < period.last:
-        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
-        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=rest, now=now,
+    if covered.rest is not None:
+        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=covered.rest, now=now,
                                                   with_running=False).items():
             for name in STEP_DONE_KEYS:
                 rows[unit_id][name] += values[name]
@@ -313,20 +380,18 @@ def step_figures(*, unit_ids, period, now=None):
 
 def monthly_trend(*, unit_ids, period, now=None):
     """The same result as stats.monthly_trend, from the counters where they are complete."""
-    until = complete_until()
-    if until is None or until < period.first:
+    covered = cover(period)
+    if covered is None:
         return stats.monthly_trend(unit_ids=unit_ids, period=period, now=now)
-    counted = min(until, period.last)
     totals = defaultdict(lambda: {"finished": 0, "late": 0})
-    counters = DailyCounter.objects.filter(day__gte=period.first, day__lte=counted, unit__in=unit_ids)
-    summed = _counter_sums("trend", lambda: counters.annotate(m=TruncMonth("day")).values("m").annotate(
-        f=Sum("finished"), late=Sum("finished_late")).order_by(), sorted(unit_ids), period.first, counted)
+    counters = DailyCounter.objects.filter(unit__in=unit_ids)
+    summed = _counter_rows("trend", counters, period, covered, lambda qs: qs.annotate(m=TruncMonth("day")).values(
+        "m").annotate(f=Sum("finished"), late=Sum("finished_late")).order_by(), sorted(unit_ids))
     for values in summed:
         totals[(values["m"].year, values["m"].month)]["finished"] += values["f"] or 0
         totals[(values["m"].year, values["m"].month)]["late"] += values["late"] or 0
-    if counted < period.last:
-        rest = stats.Period("custom", counted + datetime.timedelta(days=1), period.last)
-        for item in stats.monthly_trend(unit_ids=unit_ids, period=rest, now=now):
+    if covered.rest is not None:
+        for item in stats.monthly_trend(unit_ids=unit_ids, period=covered.rest, now=now):
             month, year = (int(x) for x in item["label"].split("/"))
             totals[(year, month)]["finished"] += item["finished"]
             totals[(year, month)]["late"] += item["late"]

@@ -86,14 +86,22 @@ class Period:
     kind: str  # month | quarter | year | custom
     first: datetime.date
     last: datetime.date  # inclusive
+    # A period may begin or end at a moment within its first or last day (the counters of
+    # today, workflow.aggregates, cover the day up to a moment; the direct count the rest).
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
 
     @property
     def start(self):
+        if self.since is not None:
+            return self.since
         return datetime.datetime.combine(self.first, datetime.time.min, tzinfo=TZ)
 
     @property
     def end(self):
         """Exclusive end: the day after the last day, 00:00 local time."""
+        if self.until is not None:
+            return self.until
         return datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
 
     def cutoff(self, now=None):
@@ -456,7 +464,7 @@ def calendars_for(unit_ids):
             "schedule", "weekday", "start", "end"):
         periods[schedule][weekday].append((start, end))
     exceptions = list(CalendarException.objects.values_list("date", "unit_id", "is_working_day", "reason"))
-    result = {}
+    result, shared = {}, {}
     for pk, path, schedule in units:
         schedule = schedule or default
         chain = [int(p) for p in path.strip("/").split("/") if p] or [pk]
@@ -468,11 +476,17 @@ def calendars_for(unit_ids):
             position = -1 if unit_id is None else rank[unit_id]
             if day not in best or position > best[day][0]:
                 best[day] = (position, is_working_day, reason)
-        result[pk] = workdays.WorkingCalendar(
-            periods=dict(periods[schedule]) if periods.get(schedule) else workdays.DEFAULT_PERIODS,
-            forwarding_cutoff=cutoffs.get(schedule, workdays.DEFAULT_FORWARDING_CUTOFF),
-            exceptions={day: (working, reason) for day, (_p, working, reason) in best.items()},
-        )
+        overrides = {day: (working, reason) for day, (_p, working, reason) in best.items()}
+        # Units with the same schedule and exceptions (most of a province) share one calendar,
+        # and with it the cached office periods and day lengths.
+        same = (schedule, tuple(sorted(overrides.items())))
+        if same not in shared:
+            shared[same] = workdays.WorkingCalendar(
+                periods=dict(periods[schedule]) if periods.get(schedule) else workdays.DEFAULT_PERIODS,
+                forwarding_cutoff=cutoffs.get(schedule, workdays.DEFAULT_FORWARDING_CUTOFF),
+                exceptions=overrides,
+            )
+        result[pk] = shared[same]
     return result
 
 

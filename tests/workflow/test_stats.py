@@ -296,6 +296,68 @@ def test_daily_counters_equal_the_direct_count(org, october, citizen, period, ti
             == stats.online_procedures(unit_ids=all_units(), period=period))
 
 
+def _assert_counters_equal_direct(period, now):
+    from workflow import aggregates
+
+    for group in ("unit", "field", "procedure"):
+        direct = stats.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
+        counted = aggregates.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
+        assert counted == direct, group
+    assert (aggregates.step_figures(unit_ids=all_units(), period=period, now=now)
+            == stats.step_figures(unit_ids=all_units(), period=period, now=now))
+    assert (aggregates.monthly_trend(unit_ids=all_units(), period=period, now=now)
+            == stats.monthly_trend(unit_ids=all_units(), period=period, now=now))
+    assert (aggregates.online_procedures(unit_ids=all_units(), period=period)
+            == stats.online_procedures(unit_ids=all_units(), period=period))
+
+
+@pytest.mark.parametrize("period", [
+    OCTOBER,
+    stats.Period("custom", datetime.date(2026, 10, 19), datetime.date(2026, 10, 19)),
+    stats.Period("custom", datetime.date(2026, 10, 12), datetime.date(2026, 10, 25)),
+])
+def test_todays_counters_up_to_a_moment_and_the_direct_count_after_it(org, october, clerk, officer_c1, leader_c1,
+                                                                       period, time_machine):
+    """Today's counters cover the day up to a minute before their refresh; what came after is
+    counted directly: together, the numbers of the direct count."""
+    from django.core.cache import cache
+
+    from workflow import aggregates
+    from workflow.models import DailyCounter
+
+    cache.clear()
+    time_machine.move_to(at(19, 12), tick=False)
+    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 18), from_beginning=True)
+    aggregates.refresh_today()
+    covered = aggregates.cover(OCTOBER)
+    assert covered.counted == datetime.date(2026, 10, 18) and covered.partial == datetime.date(2026, 10, 19)
+    assert covered.rest.start == at(19, 11, 59)
+    # G, accepted at 08:00 on the 19th, is in today's counters.
+    assert sum(DailyCounter.objects.filter(day=datetime.date(2026, 10, 19)).values_list("received", flat=True)) == 1
+    # After the refresh: one received and finished the same afternoon, one received the next morning.
+    version = october["A"].procedure_version
+    who = dict(clerk=clerk, officer=officer_c1, leader=leader_c1)
+    decide(receive(clerk, org.c1, version, at(19, 13)), when=at(19, 16), **who)
+    receive(clerk, org.c1, version, at(20, 8))
+    time_machine.move_to(NOW, tick=False)
+    _assert_counters_equal_direct(period, NOW)
+    row = stats.total(aggregates.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    # Received: A–J, L and the two above (K in September); finished: A–F, J, K and the afternoon one.
+    assert (row["received"], row["finished"]) == (13, 9)
+
+
+def test_todays_counters_are_ignored_when_the_days_before_are_not_complete(org, october, time_machine):
+    from workflow import aggregates
+
+    time_machine.move_to(at(19, 12), tick=False)
+    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
+    aggregates.refresh_today()  # the 16th to 18th are not in the counters: today's cannot follow them
+    covered = aggregates.cover(OCTOBER)
+    assert covered.partial is None and covered.rest.start == at(16, 0)
+    time_machine.move_to(NOW, tick=False)
+    _assert_counters_equal_direct(OCTOBER, NOW)
+
+
 def test_refreshing_twice_changes_nothing(org, october):
     from workflow import aggregates
     from workflow.models import DailyCounter

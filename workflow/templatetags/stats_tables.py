@@ -7,6 +7,7 @@ localised (the decimal comma in Vietnamese) and escaped exactly as `{{ value }}`
 """
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -27,7 +28,11 @@ STEP_COLUMNS = [("steps_finished", False), ("steps_early", False), ("steps_on_ti
 
 
 def _cell(value, css="num"):
-    return f'<td class="{css}">{conditional_escape(localize(value))}</td>'
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        text = str(value)  # what localize() gives for a plain int, without its lookups (most cells)
+    else:
+        text = conditional_escape(localize(value))
+    return f'<td class="{css}">{text}</td>'
 
 
 def _figure_cells(row, columns, late_css):

@@ -1,7 +1,7 @@
 """Rebuild the supervision statistics' daily counters (workflow.aggregates).
 
-    manage.py refresh_counters                  # every day up to yesterday (back-fill)
-    manage.py refresh_counters --recent 7       # the last 7 days, as the periodic task does
+    manage.py refresh_counters                  # every day up to yesterday (back-fill), then today
+    manage.py refresh_counters --recent 7       # the last 7 days and today, as the periodic task does
     manage.py refresh_counters --from 2026-01-01 --to 2026-01-31
 
 Idempotent: each day is deleted and rebuilt in one transaction.
@@ -38,5 +38,6 @@ class Command(BaseCommand):
             result = aggregates.refresh_range(first, last)
         else:
             result = aggregates.refresh_all()
+            aggregates.refresh_today()
         self.stdout.write(self.style.SUCCESS(f"Counters rebuilt: {result or 'recent days'}; complete until "
                                              f"{aggregates.complete_until()}"))
