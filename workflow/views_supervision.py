@@ -196,6 +196,9 @@ def _period_choices():
             "quarters": [1, 2, 3, 4]}
 
 
+STATISTICS_PAGE_ROWS = 300  # every unit of a province on one page; procedures in pages
+
+
 @role_required(*ROLES)
 def statistics(request):
     """Statistics of a period by unit, field or procedure, the units' own steps, the Decision 766
@@ -218,8 +221,12 @@ def statistics(request):
     }
     query = request.GET.copy()
     query.pop("format", None)
-    context = {**base, **data, "units": units, "chosen": chosen, "charts": charts, "query": query.urlencode(),
-               "report_query": _report_query(period, chosen, field)}
+    query.pop("page", None)
+    # The figures table in pages (a province has 2,200 procedures); the total row and the
+    # exports cover every row.
+    page = Paginator(data["rows"], STATISTICS_PAGE_ROWS).get_page(request.GET.get("page"))
+    context = {**base, **data, "rows": page.object_list, "page": page, "units": units, "chosen": chosen,
+               "charts": charts, "query": query.urlencode(), "report_query": _report_query(period, chosen, field)}
     return render(request, "workflow/supervision/statistics.html", context)
 
 

@@ -121,6 +121,24 @@ def test_statistics_by_field_and_procedure(org, october, supervisor, client_for,
         assert response.status_code == 200 and response.context["total"]["received"] == 11
 
 
+def test_a_long_figures_table_comes_in_pages_with_the_total_of_every_row(org, october, supervisor, client_for,
+                                                                         on_the_20th, monkeypatch):
+    from workflow import views_supervision
+
+    monkeypatch.setattr(views_supervision, "STATISTICS_PAGE_ROWS", 1)
+    client = client_for(supervisor)
+    first = client.get(f"{STATS}?{OCTOBER_QUERY}")  # two receiving units: c1 and c3
+    second = client.get(f"{STATS}?{OCTOBER_QUERY}&page=2")
+    names = [[row["name"] for row in r.context["rows"]] for r in (first, second)]
+    assert len(names[0]) == len(names[1]) == 1 and names[0] != names[1]
+    assert first.context["total"]["received"] == second.context["total"]["received"] == 11
+    assert 'data-testid="figures-pages"' in first.content.decode()
+    assert "page=2" in first.content.decode() and "page=" not in first.context["query"]
+    assert client.get(f"{STATS}?{OCTOBER_QUERY}&page=abc").status_code == 200  # a bad page: the first
+    csv_rows = client.get(f"/supervision/statistics/figures.csv?{OCTOBER_QUERY}&page=2").content.decode("utf-8-sig")
+    assert len(csv_rows.strip().splitlines()) == 4  # header, both units and the total: exports are whole
+
+
 @pytest.mark.parametrize("query", ["period=month&month=13", "period=custom&from=2026-10-10&to=2026-10-01",
                                    "period=decade", "group=citizen", "field=abc", "period=year&year=x"])
 def test_bad_statistics_input_gets_a_friendly_message(org, supervisor, client_for, query):
