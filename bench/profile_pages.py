@@ -60,7 +60,7 @@ def main():
         requests = rows[name]
         client = Client(HTTP_HOST=loadtest.HOST)
 
-        def get(url, cookie, address):
+        def get(url, cookie, address, client=client, name=name):
             response = client.get(url, HTTP_COOKIE=cookie, HTTP_X_FORWARDED_FOR=address,
                                   HTTP_X_FORWARDED_PROTO="https")
             if response.status_code != 200:
@@ -83,9 +83,10 @@ def main():
                 durations.append((time.perf_counter() - started) * 1000)
                 sql_share.append(sql["seconds"] * 1000)
                 queries.append(sql["count"])
+        p95 = sorted(durations)[int(len(durations) * 0.95) - 1]
         print(f"\n=== {name}: median {statistics.median(durations):.1f} ms, of which SQL "
               f"{statistics.median(sql_share):.1f} ms in {statistics.median(queries):.0f} queries "
-              f"(p95 {sorted(durations)[int(len(durations) * 0.95) - 1]:.1f} ms{', profiled' if not args.no_profile else ''})")
+              f"(p95 {p95:.1f} ms{'' if args.no_profile else ', profiled'})")
         if args.no_profile:
             continue
         for order in ("tottime", "cumulative"):

@@ -4,6 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,6 +23,8 @@ from . import selectors, services, slips
 from .files import private_file_response
 from .forms import ApplicantForm, ComponentForm, CounterSearchForm, LookupForm, ReceptionActionForm
 from .models import CounterSlip, Delivery, Dossier, StagedUpload, Status
+
+COUNTER_PAGE_SIZE = 20
 
 
 @role_required(Role.CLERK)
@@ -48,10 +51,19 @@ def counter(request):
         # A range on received_at (not __date) so the (receiving unit, received_at) index serves it.
         "today": base.filter(received_at__gte=start_of_today,
                              received_at__lt=start_of_today + datetime.timedelta(days=1)).order_by("-received_at"),
-        "to_return": base.filter(status=Status.RESULT_READY).order_by("due_at"),
+        # Results awaiting collection pile up (some are never collected): in pages.
+        "to_return": Paginator(base.filter(status=Status.RESULT_READY).order_by("due_at", "pk"),
+                               COUNTER_PAGE_SIZE).get_page(request.GET.get("page")),
         "waiting_check": base.filter(status=Status.SUBMITTED).order_by("submitted_at"),
+        "querystring": _without_page(request),
     }
     return render(request, "dossiers/counter.html", context)
+
+
+def _without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _dossier_or_404(request, code):

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from portal.models import Role, Unit, UnitLevel
 from portal.permissions import memberships_of
 
+from .catalogue_cache import catalogue_changed
 from .models import (
     ComponentRequirement,
     Fee,
@@ -616,6 +617,7 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
             renamed.append(procedure)
     if renamed:
         Procedure.objects.bulk_update(renamed, ["name", "search_text"])
+    catalogue_changed()  # bulk writes send no signals
 
 
 # --- jobs ----------------------------------------------------------------------------------------

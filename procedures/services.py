@@ -14,6 +14,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .catalogue_cache import catalogue_changed
 from .models import (
     ComponentRequirement,
     Fee,
@@ -220,6 +221,8 @@ def procedure_versions_retire_superseded(*, on=None) -> int:
         procedure = version.procedure
         procedure.name = version.name
         procedure.save(update_fields=["name", "search_text", "updated_at"])
+    if retired:
+        catalogue_changed()  # the update() above sends no signal
     return retired
 
 

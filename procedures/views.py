@@ -2,8 +2,10 @@
 call one service or selector, render."""
 
 import mimetypes
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
@@ -11,14 +13,16 @@ from django.db.models import Count
 from django.forms import ModelChoiceField, Select
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Role
 from portal.permissions import role_required
 
-from . import selectors, services
+from . import catalogue_cache, selectors, services
 from .forms import (
     FORMSETS,
     CatalogueFilterForm,
@@ -52,18 +56,27 @@ def _query_without_page(request):
 
 
 def catalogue(request):
-    """Public catalogue: accent-insensitive search and filters (URL contract: /procedures/)."""
-    form = CatalogueFilterForm(request.GET or None)
-    filters = form.cleaned_or_empty() if request.GET else {"query": ""}
-    versions = selectors.public_versions(**filters)
-    page = _page(request, versions, PUBLIC_PAGE_SIZE)
-    return render(
-        request,
-        "procedures/catalogue.html",
-        {"form": form, "page": page, "query": filters["query"], "querystring": _query_without_page(request),
-         "filtered": any(v for v in filters.values()),
-         "filters_active": any(filters.get(k) for k in ("field", "level", "unit", "online_level"))},
-    )
+    """Public catalogue: accent-insensitive search and filters (URL contract: /procedures/).
+    The filters and results are cached per query until the catalogue changes
+    (procedures/catalogue_cache.py); the page around them is not."""
+    key = catalogue_cache.content_key(request.GET)
+    content = cache.get(key)
+    if content is None:
+        form = CatalogueFilterForm(request.GET or None)
+        filters = form.cleaned_or_empty() if request.GET else {"query": ""}
+        versions = selectors.public_versions(**filters)
+        page = _page(request, versions, PUBLIC_PAGE_SIZE)
+        querystring = urlencode([(name, request.GET[name]) for name in catalogue_cache.PARAMS
+                                 if name != "page" and request.GET.get(name)])
+        content = render_to_string(
+            "procedures/_catalogue_content.html",
+            {"form": form, "page": page, "query": filters["query"], "querystring": querystring,
+             "filtered": any(v for v in filters.values()),
+             "filters_active": any(filters.get(k) for k in ("field", "level", "unit", "online_level"))},
+            request=request,
+        )
+        cache.set(key, content, catalogue_cache.TIMEOUT)
+    return render(request, "procedures/catalogue.html", {"content": mark_safe(content)})  # noqa: S308 - rendered
 
 
 def detail(request, national_code):

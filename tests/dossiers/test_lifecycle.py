@@ -133,3 +133,29 @@ def test_events_are_append_only(org, clerk):
 def test_masked_name_hides_all_but_the_given_name(org):
     dossier = DossierFactory(receiving_unit=org.c1, applicant_name="Nguyễn Văn An")
     assert dossier.masked_applicant_name() == "N***** V** An"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_fast_choice_labels_say_what_django_would(language):
+    """get_status_display() and friends are written out for speed; they must give the text of
+    Django's generated ones, in both languages, and the raw value for an unknown one."""
+    from django.db import models
+    from django.utils import translation
+
+    from dossiers.models import Channel, Delivery, Dossier, DossierEvent
+
+    def django_label(instance, name):
+        return models.Model._get_FIELD_display(instance, instance._meta.get_field(name))
+
+    with translation.override(language):
+        for value in [*Status.values, "not-a-status"]:
+            dossier, event = Dossier(status=value), DossierEvent(from_status=value, to_status=value)
+            assert dossier.get_status_display() == django_label(dossier, "status")
+            assert event.get_to_status_display() == django_label(event, "to_status")
+            assert event.get_from_status_display() == django_label(event, "from_status")
+        for value in Channel.values:
+            assert Dossier(channel=value).get_channel_display() == django_label(Dossier(channel=value), "channel")
+        for value in Delivery.values:
+            dossier = Dossier(delivery=value)
+            assert dossier.get_delivery_display() == django_label(dossier, "delivery")
+        assert Dossier(status=Status.RETURNED).get_status_display() != Status.RETURNED.value

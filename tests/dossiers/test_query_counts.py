@@ -110,6 +110,27 @@ def test_counter_search_waiting_and_to_return_query_count_does_not_grow(client_f
     assert all(body.count(f">{d.code}<") == 2 for d in made) and len(made) == 24
 
 
+def test_results_awaiting_collection_come_in_pages_earliest_due_first(client_for, clerk, org):
+    import datetime
+
+    from dossiers.views import COUNTER_PAGE_SIZE
+
+    base = at(15)
+    made = [DossierFactory(receiving_unit=org.c1, status=Status.RESULT_READY, due_at=base + datetime.timedelta(hours=i))
+            for i in range(COUNTER_PAGE_SIZE + 5)]
+    elsewhere = DossierFactory(receiving_unit=org.c3, status=Status.RESULT_READY, due_at=base)
+    client = client_for(clerk)
+    url = reverse("dossiers:counter")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    shown = [[d.code for d in r.context["to_return"].object_list] for r in (first, second)]
+    assert shown[0] == [d.code for d in made[:COUNTER_PAGE_SIZE]] and shown[1] == [d.code for d in made[-5:]]
+    assert 'data-testid="to-return-count">25<' in first.content.decode()
+    assert "page=2" in first.content.decode() and elsewhere.code not in first.content.decode()
+    # The search typed is kept across pages; a page past the end shows the last one.
+    assert "q=L%C3%AA&amp;page=2" in client.get(url, {"q": "Lê"}).content.decode()
+    assert client.get(url, {"page": 99}).context["to_return"].number == 2
+
+
 @pytest.mark.parametrize("htmx", [False, True])  # the page, and its results as htmx swaps them in
 def test_procedure_picker_query_count_does_not_grow(client_for, clerk, org, htmx):
     client = client_for(clerk)

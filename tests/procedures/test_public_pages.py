@@ -114,3 +114,40 @@ def test_draft_form_templates_are_not_public(client, org, settings, tmp_path):
     component.form_template.save("to-khai.pdf", ContentFile(b"x"))
     ProcedureVersion.objects.filter(pk=version.pk).update(status="draft")
     assert client.get(reverse("procedures:form_template", args=["1.001193", component.pk])).status_code == 404
+
+
+def _listing(response):
+    """The cached part of the page: between the title and the footer."""
+    html = response.content.decode()
+    return html[html.index('data-testid="page-title"'):html.index("<footer")]
+
+
+def test_catalogue_results_are_cached_until_the_catalogue_changes(client, org, django_assert_max_num_queries):
+    from procedures import services
+
+    version = published_version(code="1.001193", name="Đăng ký khai sinh", receiving=[org.c1])
+    first = client.get("/procedures/", {"q": "khai sinh", "utm_source": "zalo"})
+    with django_assert_max_num_queries(0):  # nothing to read: the listing comes from the cache
+        again = client.get("/procedures/", {"q": "khai sinh"})
+    assert _listing(again) == _listing(first) and "Đăng ký khai sinh" in _listing(again)
+    assert "utm_source" not in _listing(first)  # only the catalogue's own parameters are kept
+    # An editor renames the procedure: the next visitor sees the new name.
+    version.procedure.name = "Đăng ký khai sinh cho trẻ em"
+    version.procedure.save(update_fields=["name"])
+    assert "Đăng ký khai sinh cho trẻ em" in _listing(client.get("/procedures/", {"q": "khai sinh"}))
+    # A bulk retirement (an update(), no signal) is seen too.
+    version.effective_to = datetime.date(2025, 6, 30)
+    type(version).objects.filter(pk=version.pk).update(effective_to=version.effective_to)
+    assert services.procedure_versions_retire_superseded() == 1
+    assert "Đăng ký khai sinh" not in _listing(client.get("/procedures/", {"q": "khai sinh"}))
+
+
+def test_catalogue_cache_keeps_languages_and_queries_apart(client, org):
+    published_version(code="1.001193", name="Đăng ký khai sinh", receiving=[org.c1])
+    published_version(code="1.000894", name="Đăng ký kết hôn", receiving=[org.c1])
+    vietnamese = _listing(client.get("/procedures/", {"q": "khai sinh"}))
+    other = _listing(client.get("/procedures/", {"q": "ket hon"}))
+    assert "Đăng ký kết hôn" in other and "Đăng ký kết hôn" not in vietnamese
+    client.cookies["portal_language"] = "en"
+    english = _listing(client.get("/procedures/", {"q": "khai sinh"}))
+    assert english != vietnamese and "Administrative procedures" in english
