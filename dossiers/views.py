@@ -31,11 +31,7 @@ COUNTER_PAGE_SIZE = 20
 def counter(request):
     """The one-stop counter: today's receptions, dossiers waiting for return, search."""
     unit = current_unit(request=request)
-    base = (
-        selectors.dossiers_visible_to(request.user)
-        .filter(receiving_unit=unit)
-        .select_related("procedure", "current_unit")
-    )
+    base = selectors.counter_dossiers(user=request.user, unit=unit)
     start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     search = CounterSearchForm(request.GET or None)
     results = None
