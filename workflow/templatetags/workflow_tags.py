@@ -1,4 +1,8 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from dossiers.models import Status
 from portal.models import Role, Unit
@@ -58,3 +62,46 @@ def workflow_panel(context, dossier):
         if can["consult"] else [],
         "failed_action": context.get("failed_action"), "posted": context.get("posted") or {},
     }
+
+
+@register.simple_tag(takes_context=True)
+def inbox_rows(context, rows, is_leader, officers):
+    """The <tr> of every step of the inbox (workflow/inbox.html), built in Python: 25 rows
+    through the template language were a third of the officers' busiest page. A leader gets
+    the assignment form in each row."""
+    from dossiers.templatetags.dossier_tags import local_datetime
+
+    priority = format_html('<span class="badge text-bg-warning">{}</span>', _("Ưu tiên"))
+    overdue = format_html(' <span class="badge text-bg-danger">{}</span>', _("Quá hạn"))
+    if is_leader:
+        token = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token"))
+        choose, assign, label = _("— chọn —"), _("Giao"), _("Giao cho")
+
+    def handler(h):
+        if not is_leader:
+            return h.assignee.get_full_name() if h.assignee else "—"
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (o.pk, mark_safe(" selected") if o == h.assignee else "", o.get_full_name()) for o in officers))
+        return format_html(
+            '<form method="post" action="{}" class="d-flex gap-1">{}'
+            '<select name="officer" class="form-select form-select-sm" aria-label="{}">'
+            '<option value="">{}</option>{}</select>'
+            '<button class="btn btn-sm btn-outline-secondary">{}</button></form>',
+            reverse("workflow:assign", args=[h.pk]), token, label, choose, options, assign)
+
+    return format_html_join("\n", (
+        '<tr>\n'
+        '      <td><a class="font-monospace" href="{}">{}</a>\n'
+        '        {}\n'
+        '        <div class="small">{} · {}</div></td>\n'
+        '      <td class="small">{}</td>\n'
+        '      <td class="small">{}</td>\n'
+        '      <td class="small text-nowrap">{}{}</td>\n'
+        '      <td class="small text-nowrap">{}</td>\n'
+        '      <td class="small">{}</td>\n'
+        '    </tr>'), (
+        (reverse("dossiers:detail", args=[h.dossier.code]), h.dossier.code, priority if h.dossier.is_priority else "",
+         h.dossier.applicant_name, h.dossier.get_status_display(), h.dossier.procedure.name, h.action,
+         local_datetime(h.due_at), overdue if h.is_overdue else "", local_datetime(h.dossier.due_at) or "—",
+         handler(h))
+        for h in rows))
