@@ -124,7 +124,7 @@ def track(request, code=None):
         if dossier is None:
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập. Hãy kiểm tra lại mã in "
                                    "trên giấy tiếp nhận."))
-    events = dossier.events.order_by("at", "pk") if dossier else []
+    events = dossier.events.only("dossier", "at", "to_status").order_by("at", "pk") if dossier else []
     return render(request, "dossiers/track.html", {"form": form, "dossier": dossier, "events": events},
                   status=status)
 
