@@ -56,9 +56,10 @@ def _font_config():
 _RENDER_LOCK = threading.Lock()
 
 
-# PDFs kept per HTML: a day (a receipt is reprinted the day it is received, if at all), and only
-# slips (reports with charts run to megabytes and are rarely asked twice).
-PDF_CACHE_SECONDS = 24 * 3600
+# PDFs kept per HTML for an hour (a receipt is reprinted right after reception, if at all), and
+# only slips (reports with charts run to megabytes and are rarely asked twice). Redis keeps the
+# queue too and must not fill up: 1-3 thousand receipts a day of ~50 KB stay under 20 MB.
+PDF_CACHE_SECONDS = 3600
 PDF_CACHE_MAX_BYTES = 512 * 1024
 
 
