@@ -35,7 +35,7 @@ class CounterSearchForm(forms.Form):
         label=_("Tìm hồ sơ"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("Mã hồ sơ, họ tên hoặc số định danh")}),
+        widget=forms.TextInput(attrs={"placeholder": _("Mã hồ sơ, họ tên hoặc số định danh"), "class": "form-control"}),
     )
 
 
