@@ -42,7 +42,7 @@ class HmacSigner:
 
 
 def providers():
-    configured = getattr(settings, "PAYMENT_PROVIDERS", {"sandbox": "citizens.payments.sandbox.SandboxProvider"})
+    configured = getattr(settings, "PAYMENT_PROVIDERS", {})
     return {name: import_string(path)(name) for name, path in configured.items()}
 
 

@@ -14,7 +14,7 @@ from portal.permissions import has_role
 from procedures.models import OnlineLevel, ProcedureMethod, ProcedureVersion
 
 from ..models import Payment, PaymentCallback
-from .base import get_provider
+from .base import get_provider, providers
 
 logger = logging.getLogger("citizens.payments")
 
@@ -45,13 +45,15 @@ def payment_options(*, dossier, user):
     paid = next((p for p in payments if p.state == Payment.State.PAID), None)
     return {"due": amount_due(dossier.procedure_version), "paid": paid, "payments": payments,
             "can_pay": paid is None and payable_now(dossier),
+            "online": bool(providers()),
             "timing": dossier.procedure_version.get_fee_payment_display()}
 
 
 @transaction.atomic
-def payment_start(*, dossier, payer, provider_name="sandbox", request=None):
-    """A pending payment for the amount due (the open one is reused), and the provider's URL."""
-    provider = get_provider(provider_name)
+def payment_start(*, dossier, payer, provider_name=None, request=None):
+    """A pending payment for the amount due (the open one is reused), and the provider's URL.
+    Without a provider name, the first one configured."""
+    provider = get_provider(provider_name) if provider_name else next(iter(providers().values()), None)
     if provider is None:
         raise ValidationError(_("Cổng thanh toán không khả dụng."))
     if dossier.citizen_id != payer.pk:

@@ -262,9 +262,14 @@ CELERY_BEAT_SCHEDULE.update({
 # --- citizens (citizen portal) -----------------------------------------------------------------
 # Sign-in by personal ID number or e-mail, after Axes and before the username backend.
 AUTHENTICATION_BACKENDS.insert(1, "citizens.auth.PersonalIdOrEmailBackend")
-# HMAC secret of the in-portal sandbox payment provider; set a real one wherever it is enabled.
+# The in-portal sandbox payment provider marks fees paid without any money moving: on for
+# development and tests, off in production unless a staging site sets PAYMENT_SANDBOX_ENABLED
+# (portal/settings/prod.py). Its HMAC secret must then be a real one.
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=True)
 PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-dev-secret-not-for-production")
-PAYMENT_PROVIDERS = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
+SANDBOX_PAYMENT_PROVIDER = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
+# Online payment providers by name; none configured means fees are paid at the counter.
+PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}
 # Dotted path to a callable send(phone, text); empty = no SMS (e-mail only).
 SMS_GATEWAY = env("SMS_GATEWAY", default="")
 # National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.

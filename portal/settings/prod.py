@@ -22,3 +22,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Health checks from the load balancer come over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+
+# No sandbox payments in production: they would mark fees paid with no money received. A
+# staging site may enable them, with a secret of its own.
+PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=False)
+if PAYMENT_SANDBOX_ENABLED and PAYMENT_SANDBOX_SECRET in ("", "sandbox-dev-secret-not-for-production"):  # noqa: F405
+    raise ImproperlyConfigured("PAYMENT_SANDBOX_ENABLED needs a PAYMENT_SANDBOX_SECRET of its own.")
+PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}  # noqa: F405

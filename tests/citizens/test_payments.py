@@ -144,3 +144,17 @@ def test_staff_payment_tag_shows_the_payment_and_the_counter_link(rf, clerk, cit
     pay.payment_record_counter(clerk=clerk, dossier=dossier, amount=8000)
     html = template.render(Context({"dossier": dossier, "request": request}))
     assert "Đã nộp phí, lệ phí" in html
+
+
+def test_without_an_online_provider_fees_are_paid_at_the_counter(client_for, citizen, fee_version, org, settings):
+    """Production has no sandbox: no button that could mark a fee paid with no money moving,
+    a clear note instead, and a forged form post changes nothing."""
+    settings.PAYMENT_PROVIDERS = {}
+    dossier = submitted(citizen, fee_version, org)
+    client = client_for(citizen)
+    page = client.get(reverse("citizens:dossier", args=[dossier.code])).content.decode()
+    assert 'data-testid="pay-at-counter"' in page and 'data-testid="pay"' not in page
+    response = client.post(reverse("citizens:pay", args=[dossier.code]), follow=True)
+    assert "Cổng thanh toán không khả dụng" in response.content.decode()
+    assert not Payment.objects.filter(dossier=dossier).exists()
+    assert client.get(reverse("citizens:sandbox_pay", args=["PAY-ANY"])).status_code == 404

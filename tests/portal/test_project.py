@@ -121,3 +121,19 @@ def test_production_collectstatic_resolves_every_referenced_asset(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+PROD_ENV = {"DJANGO_SETTINGS_MODULE": "portal.settings.prod", "ALLOWED_HOSTS": "motcua.example.gov.vn",
+            "SECRET_KEY": "k9$Lq2!vZx7#Wm4pR8tY1uN6bE3cH5jD0aF^sG&hK*oP-lQ+iU="}
+
+
+def test_production_has_no_sandbox_payments_unless_a_staging_site_enables_them():
+    show = ["shell", "--no-imports", "-c",
+            "from django.conf import settings; print(sorted(settings.PAYMENT_PROVIDERS))"]
+    assert "PAYMENT_SANDBOX_ENABLED" not in os.environ and "PAYMENT_SANDBOX_SECRET" not in os.environ
+    result = manage(*show, env=PROD_ENV)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stderr
+    refused = manage(*show, env={**PROD_ENV, "PAYMENT_SANDBOX_ENABLED": "true"})
+    assert refused.returncode != 0 and "PAYMENT_SANDBOX_SECRET" in refused.stderr
+    staging = manage(*show, env={**PROD_ENV, "PAYMENT_SANDBOX_ENABLED": "true", "PAYMENT_SANDBOX_SECRET": "s" * 40})
+    assert staging.returncode == 0 and staging.stdout.strip() == "['sandbox']", staging.stderr
