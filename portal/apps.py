@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Hệ thống và tổ chức")
+
+    def ready(self):
+        from django.core.signals import request_finished, request_started
+        from django.db.models.signals import post_delete, post_save
+
+        from . import workdays
+        from .models import CalendarException, Unit, WorkPeriod, WorkSchedule
+
+        request_started.connect(workdays.begin_request_calendars, dispatch_uid="calendars-begin")
+        request_finished.connect(workdays.end_request_calendars, dispatch_uid="calendars-end")
+        for model in (WorkSchedule, WorkPeriod, CalendarException, Unit):
+            post_save.connect(workdays.forget_calendars, sender=model, dispatch_uid=f"calendars-{model.__name__}-save")
+            post_delete.connect(workdays.forget_calendars, sender=model,
+                                dispatch_uid=f"calendars-{model.__name__}-delete")

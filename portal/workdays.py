@@ -37,6 +37,7 @@ years). For bulk work (statistics, recomputing many due dates) build one calenda
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -451,9 +452,41 @@ class WorkingCalendar:
         return _("Tiếp nhận trong giờ nghỉ trưa: bắt đầu tính từ %(start)s.") % values
 
 
+# Calendars built during one web request, by unit: a dossier page asks for its unit's calendar
+# several times (the due date's explanation, the apology window, time left), three queries
+# each. Emptied when a request starts and ends, and whenever a schedule, an office period, a
+# calendar exception or a unit is saved or deleted (portal.apps); outside requests (tasks,
+# commands, tests calling services) every call builds a new calendar, as before.
+_REQUEST_CALENDARS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("request_calendars", default=None)
+
+
+def begin_request_calendars(**_signal_kwargs):
+    _REQUEST_CALENDARS.set({})
+
+
+def end_request_calendars(**_signal_kwargs):
+    _REQUEST_CALENDARS.set(None)
+
+
+def forget_calendars(**_signal_kwargs):
+    memo = _REQUEST_CALENDARS.get()
+    if memo:
+        memo.clear()
+
+
 def calendar_for(unit=None) -> WorkingCalendar:
     """The working calendar of `unit` (its effective schedule and the calendar exceptions of
     its subtree chain), or of the default schedule when `unit` is None."""
+    memo = _REQUEST_CALENDARS.get()
+    if memo is None or (unit is not None and unit.pk is None):
+        return _build_calendar(unit)
+    key = None if unit is None else (unit.pk, unit.path, unit.schedule_id)
+    if key not in memo:
+        memo[key] = _build_calendar(unit)
+    return memo[key]
+
+
+def _build_calendar(unit) -> WorkingCalendar:
     from .models import CalendarException, WorkSchedule
 
     schedule = unit.effective_schedule() if unit is not None else WorkSchedule.default()

@@ -340,8 +340,8 @@ def apology_window_open(dossier, *, now=None):
     now = now or timezone.now()
     if dossier.due_at is None:
         return False
-    hours = workdays.working_hours_between(now, dossier.due_at, unit=dossier.receiving_unit)
-    return hours <= workdays.calendar_for(dossier.receiving_unit).hours_per_day
+    calendar = workdays.calendar_for(dossier.receiving_unit)  # one calendar (three queries), not two
+    return calendar.working_hours_between(now, dossier.due_at) <= calendar.hours_per_day
 
 
 @transaction.atomic

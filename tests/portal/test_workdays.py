@@ -447,3 +447,30 @@ def test_hours_budget_explanation(db):
     due = compute_due(at(2026, 11, 16, 8), amount=Decimal("2.5"), time_unit="hours")
     assert due.due_at == at(2026, 11, 16, 10, 30)
     assert "Thời hạn giải quyết: 2,5 giờ làm việc." in due.explanation
+
+
+def test_one_request_builds_each_units_calendar_once_and_a_saved_exception_is_seen(org):
+    """Inside a web request a unit's calendar is built once (a dossier page asks several
+    times); saving an exception in that request is seen at once; outside a request, and in the
+    next request, calendars are built anew."""
+    from django.core.signals import request_finished, request_started
+
+    # Django's request signals drive the memo (sending them here would also close the test's
+    # database connection, so their receivers are called directly below).
+    assert ("calendars-begin", id(None)) in [key for key, *_rest in request_started.receivers]
+    assert ("calendars-end", id(None)) in [key for key, *_rest in request_finished.receivers]
+    day = D(2026, 12, 10)
+    outside = [calendar_for(org.c1), calendar_for(org.c1)]
+    assert outside[0] is not outside[1]
+    workdays.begin_request_calendars()
+    try:
+        first = calendar_for(org.c1)
+        queries, again, _sql = count_queries(calendar_for, org.c1)
+        assert again is first and queries == 0
+        assert calendar_for(org.c3) is not first  # another unit, its own calendar
+        assert first.is_working_day(day)
+        CalendarException.objects.create(date=day, is_working_day=False, reason="Bầu cử bổ sung", unit=org.d1)
+        assert not calendar_for(org.c1).is_working_day(day)
+    finally:
+        workdays.end_request_calendars()
+    assert calendar_for(org.c1) is not first
