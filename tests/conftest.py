@@ -128,3 +128,18 @@ def _reset_connections(app):
     app._pool = None
     app.amqp._producer_pool = None
     app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """At the very end, before pytest-django drops the test database: end the sessions other
+    processes left on it (the live server's threads, the Celery worker under test), which made
+    the drop fail with "being accessed by other users" and leave the database behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
