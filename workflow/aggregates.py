@@ -123,6 +123,17 @@ def refresh_range(first, last, *, from_beginning=False):
     CounterRefresh.objects.get_or_create(name=STATE)
     state = CounterRefresh.objects.select_for_update().get(name=STATE)
     rows, steps = compute_range(first, last)
+    _replace_counters(first, last, rows, steps)
+    contiguous = state.complete_until is not None and first <= state.complete_until + datetime.timedelta(days=1)
+    if from_beginning or contiguous:
+        state.complete_until = max(last, state.complete_until or last)
+    state.refreshed_at = timezone.now()
+    state.save(update_fields=["complete_until", "refreshed_at"])
+    return len(rows), len(steps)
+
+
+def _replace_counters(first, last, rows, steps):
+    """The counters of the days first..last, deleted and written again from compute_range's."""
     DailyCounter.objects.filter(day__range=(first, last)).delete()
     DailyStepCounter.objects.filter(day__range=(first, last)).delete()
     DailyCounter.objects.bulk_create(
@@ -131,12 +142,6 @@ def refresh_range(first, last, *, from_beginning=False):
     DailyStepCounter.objects.bulk_create(
         [DailyStepCounter(day=day, unit_id=unit_id, **values) for (day, unit_id), values in steps.items()],
         batch_size=2000)
-    contiguous = state.complete_until is not None and first <= state.complete_until + datetime.timedelta(days=1)
-    if from_beginning or contiguous:
-        state.complete_until = max(last, state.complete_until or last)
-    state.refreshed_at = timezone.now()
-    state.save(update_fields=["complete_until", "refreshed_at"])
-    return len(rows), len(steps)
 
 
 def refresh_all(*, until=None):
@@ -169,14 +174,7 @@ def refresh_today(now=None):
     moment = (now or timezone.now()) - TODAY_MARGIN
     day = timezone.localtime(moment, TZ).date()
     rows, steps = compute_range(day, day, until=moment)
-    DailyCounter.objects.filter(day=day).delete()
-    DailyStepCounter.objects.filter(day=day).delete()
-    DailyCounter.objects.bulk_create(
-        [DailyCounter(day=day, unit_id=unit_id, procedure_id=procedure_id, **values)
-         for (day, unit_id, procedure_id), values in rows.items()], batch_size=2000)
-    DailyStepCounter.objects.bulk_create(
-        [DailyStepCounter(day=day, unit_id=unit_id, **values) for (day, unit_id), values in steps.items()],
-        batch_size=2000)
+    _replace_counters(day, day, rows, steps)
     CounterRefresh.objects.update_or_create(name=TODAY, defaults={"complete_until": day, "refreshed_at": moment})
     return len(rows), len(steps)
 
