@@ -170,9 +170,11 @@ def refresh_today(now=None):
     the days before today are complete (today follows complete_until), and count what came
     after that moment directly."""
     CounterRefresh.objects.get_or_create(name=STATE)
-    CounterRefresh.objects.select_for_update().get(name=STATE)  # one refresh at a time
+    state = CounterRefresh.objects.select_for_update().get(name=STATE)  # one refresh at a time
     moment = (now or timezone.now()) - TODAY_MARGIN
     day = timezone.localtime(moment, TZ).date()
+    if state.complete_until is not None and day <= state.complete_until:
+        return 0, 0  # just after midnight: that day is already complete, never overwrite it
     rows, steps = compute_range(day, day, until=moment)
     _replace_counters(day, day, rows, steps)
     CounterRefresh.objects.update_or_create(name=TODAY, defaults={"complete_until": day, "refreshed_at": moment})

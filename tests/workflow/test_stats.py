@@ -358,6 +358,21 @@ def test_todays_counters_are_ignored_when_the_days_before_are_not_complete(org, 
     _assert_counters_equal_direct(OCTOBER, NOW)
 
 
+def test_todays_refresh_never_overwrites_a_complete_day(org, october, time_machine):
+    """Thirty seconds after midnight "a minute ago" is still yesterday, which the daily refresh
+    may already have completed: today's refresh leaves it alone."""
+    from workflow import aggregates
+    from workflow.models import DailyCounter
+
+    time_machine.move_to(at(20, 0, 0) + datetime.timedelta(seconds=30), tick=False)
+    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 19), from_beginning=True)
+    complete = list(DailyCounter.objects.filter(day=datetime.date(2026, 10, 19)).values_list("received", flat=True))
+    assert complete and aggregates.refresh_today() == (0, 0)
+    assert list(DailyCounter.objects.filter(day=datetime.date(2026, 10, 19)).values_list(
+        "received", flat=True)) == complete
+    assert aggregates.cover(OCTOBER).partial is None
+
+
 def test_refreshing_twice_changes_nothing(org, october):
     from workflow import aggregates
     from workflow.models import DailyCounter
