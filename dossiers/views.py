@@ -4,7 +4,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from portal.models import Role
+from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response
 from portal.permissions import role_required
 from portal.selectors import current_unit
@@ -48,18 +48,12 @@ def counter(request):
         "today": base.filter(received_at__gte=start_of_today,
                              received_at__lt=start_of_today + datetime.timedelta(days=1)).order_by("-received_at"),
         # Results awaiting collection pile up (some are never collected): in pages.
-        "to_return": Paginator(base.filter(status=Status.RESULT_READY).order_by("due_at", "pk"),
-                               COUNTER_PAGE_SIZE).get_page(request.GET.get("page")),
+        "to_return": page_of(request, base.filter(status=Status.RESULT_READY).order_by("due_at", "pk"),
+                             COUNTER_PAGE_SIZE),
         "waiting_check": base.filter(status=Status.SUBMITTED).order_by("submitted_at"),
-        "querystring": _without_page(request),
+        "querystring": query_without_page(request),
     }
     return render(request, "dossiers/counter.html", context)
-
-
-def _without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _dossier_or_404(request, code):

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
 from django.forms import ModelChoiceField, Select
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Role
+from portal.paging import page_of, query_without_page
 from portal.permissions import role_required
 
 from . import catalogue_cache, selectors, services
@@ -42,16 +42,6 @@ EDITOR_PAGE_SIZE = 50
 M2M_FIELDS = ("implementing_units", "receiving_units", "legal_documents")
 
 
-def _page(request, queryset, size):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- public ----------------------------------------------------------------------------------
 
 
@@ -65,7 +55,7 @@ def catalogue(request):
         form = CatalogueFilterForm(request.GET or None)
         filters = form.cleaned_or_empty() if request.GET else {"query": ""}
         versions = selectors.public_versions(**filters)
-        page = _page(request, versions, PUBLIC_PAGE_SIZE)
+        page = page_of(request, versions, PUBLIC_PAGE_SIZE)
         querystring = urlencode([(name, request.GET[name]) for name in catalogue_cache.PARAMS
                                  if name != "page" and request.GET.get(name)])
         content = render_to_string(
@@ -129,11 +119,11 @@ def manage(request):
     procedures = selectors.editor_procedure_list(
         user=request.user, query=data.get("q") or "", field=data.get("field"), status=data.get("status")
     )
-    page = _page(request, procedures, EDITOR_PAGE_SIZE)
+    page = page_of(request, procedures, EDITOR_PAGE_SIZE)
     return render(
         request,
         "procedures/manage.html",
-        {"form": form, "page": page, "querystring": _query_without_page(request)},
+        {"form": form, "page": page, "querystring": query_without_page(request)},
     )
 
 
@@ -317,9 +307,9 @@ def fields(request, pk=None):
 def legal_documents(request):
     """Legal documents (căn cứ pháp lý): editors record expiry and replacement here."""
     query = request.GET.get("q", "")[:200]
-    page = _page(request, selectors.legal_documents_with_use(query=query), EDITOR_PAGE_SIZE)
+    page = page_of(request, selectors.legal_documents_with_use(query=query), EDITOR_PAGE_SIZE)
     return render(request, "procedures/legal_documents.html",
-                  {"page": page, "query": query, "querystring": _query_without_page(request)})
+                  {"page": page, "query": query, "querystring": query_without_page(request)})
 
 
 @role_required(Role.EDITOR)

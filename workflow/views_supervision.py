@@ -8,7 +8,6 @@ import datetime
 import io
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from dossiers.models import Status
 from portal.models import Role, Unit
+from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required, units_visible_to
 from procedures.models import Field, Procedure
@@ -119,11 +119,8 @@ def dossier_list(request):
         if chosen is not None:
             title = f"{title} — {chosen.name}"
     qs = qs.select_related("procedure", "receiving_unit", "current_unit").order_by("due_at", "pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"page": page, "title": title, "state": state, "chosen": chosen, "units": units, "now": now,
-               "query": query.urlencode()}
+    context = {"page": page_of(request, qs, PAGE_SIZE), "title": title, "state": state, "chosen": chosen,
+               "units": units, "now": now, "query": query_without_page(request)}
     return render(request, "workflow/supervision/dossier_list.html", context)
 
 
@@ -219,14 +216,12 @@ def statistics(request):
         "text": {"rate": _("Tỷ lệ đúng hạn (%)"), "finished": _("Đã giải quyết"), "late": _("Quá hạn"),
                  "dossiers": _("Hồ sơ")},
     }
-    query = request.GET.copy()
-    query.pop("format", None)
-    query.pop("page", None)
     # The figures table in pages (a province has 2,200 procedures); the total row and the
     # exports cover every row.
-    page = Paginator(data["rows"], STATISTICS_PAGE_ROWS).get_page(request.GET.get("page"))
+    page = page_of(request, data["rows"], STATISTICS_PAGE_ROWS)
     context = {**base, **data, "rows": page.object_list, "page": page, "units": units, "chosen": chosen,
-               "charts": charts, "query": query.urlencode(), "report_query": _report_query(period, chosen, field)}
+               "charts": charts, "query": query_without_page(request, "format"),
+               "report_query": _report_query(period, chosen, field)}
     return render(request, "workflow/supervision/statistics.html", context)
 
 

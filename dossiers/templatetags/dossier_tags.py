@@ -8,17 +8,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..models import Status
+
 register = template.Library()
 
 STATUS_CSS = {
-    "returned": "text-bg-success",
-    "result_ready": "text-bg-primary",
-    "not_accepted": "text-bg-secondary",
-    "stopped": "text-bg-secondary",
-    "withdrawn": "text-bg-secondary",
-    "supplement_requested": "text-bg-warning",
-    "payment_requested": "text-bg-warning",
-}
+    Status.RETURNED: "text-bg-success",
+    Status.RESULT_READY: "text-bg-primary",
+    Status.NOT_ACCEPTED: "text-bg-secondary",
+    Status.STOPPED: "text-bg-secondary",
+    Status.WITHDRAWN: "text-bg-secondary",
+    Status.SUPPLEMENT_REQUESTED: "text-bg-warning",
+    Status.PAYMENT_REQUESTED: "text-bg-warning",
+}  # any other (open) status: text-bg-info
 
 
 @register.simple_tag

@@ -68,3 +68,31 @@ def test_walk_in_reception_end_to_end_then_public_lookup(page, browser, live_ser
     assert "Trần Thị Bích Ngọc" not in visitor.content()
     screenshot(visitor, "track-390")
     anonymous.close()
+
+
+def test_clerk_pages_through_results_awaiting_collection(page, live_server, clerk, org, monkeypatch):
+    """The counter's results awaiting collection come in pages, earliest due first; the search
+    typed stays when the clerk turns the page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dossiers import views
+    from dossiers.models import Status
+    from tests.dossiers.factories import DossierFactory
+
+    monkeypatch.setattr(views, "COUNTER_PAGE_SIZE", 2)  # the live server runs in this process
+    start = timezone.now() - datetime.timedelta(days=3)
+    made = [DossierFactory(receiving_unit=org.c1, status=Status.RESULT_READY, applicant_name=f"Lê Văn Cường {i}",
+                           due_at=start + datetime.timedelta(hours=i)) for i in range(3)]
+    login(page, "clerk")
+    page.goto("/counter/?q=Lê Văn")
+    assert page.get_by_test_id("to-return-count").inner_text() == "3"
+    section = page.locator("#to-return + div")
+    assert made[0].code in section.inner_text() and made[2].code not in section.inner_text()
+    page.get_by_role("link", name="Trang sau").click()
+    page.wait_for_load_state()
+    assert "page=2" in page.url and "q=L" in page.url
+    assert made[2].code in page.locator("#to-return + div").inner_text()
+    assert page.get_by_text("Trang 2/2").is_visible()
+    screenshot(page, "counter-to-return-page-2")
