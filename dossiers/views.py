@@ -19,7 +19,7 @@ from portal.selectors import current_unit
 from procedures.models import ProcedureVersion, TimeUnit
 from procedures.selectors import public_versions
 
-from . import selectors, services, slips
+from . import lookup_cache, selectors, services, slips
 from .files import private_file_response
 from .forms import ApplicantForm, ComponentForm, CounterSearchForm, LookupForm, ReceptionActionForm
 from .models import CounterSlip, Delivery, Dossier, StagedUpload, Status
@@ -109,18 +109,26 @@ def track(request, code=None):
     form = LookupForm(data if data.get("secret") else None, initial={"code": data.get("code", "")})
     dossier = None
     status = 200
+    current = None  # the dossier's stamp, when its page may be kept (dossiers/lookup_cache.py)
     if getattr(request, "limited", False):
         messages.error(request, _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."))
         form = LookupForm(initial={"code": data.get("code", "")})
         status = 429
     elif form.is_bound and form.is_valid():
-        dossier = selectors.public_lookup(code=form.cleaned_data["code"], secret=form.cleaned_data["secret"])
+        code = form.cleaned_data["code"]
+        if lookup_cache.usable(request):
+            kept, current = lookup_cache.kept_page(request, code)
+            if kept is not None:
+                return kept
+        dossier = selectors.public_lookup(code=code, secret=form.cleaned_data["secret"])
         if dossier is None:
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập. Hãy kiểm tra lại mã in "
                                    "trên giấy tiếp nhận."))
     events = dossier.events.only("dossier", "at", "to_status").order_by("at", "pk") if dossier else []
-    return render(request, "dossiers/track.html", {"form": form, "dossier": dossier, "events": events},
-                  status=status)
+    context = {"form": form, "dossier": dossier, "events": events}
+    if dossier is not None and current is not None:
+        return lookup_cache.render_and_keep(request, "dossiers/track.html", context, current)
+    return render(request, "dossiers/track.html", context, status=status)
 
 
 # --- Counter reception -------------------------------------------------------------------

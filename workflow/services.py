@@ -103,7 +103,7 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
                                      note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name},
                                      current_unit=following.unit, at=now)
     else:
-        Dossier.objects.filter(pk=dossier.pk).update(current_unit=following.unit)
+        Dossier.objects.filter(pk=dossier.pk).update(current_unit=following.unit, updated_at=now)
         dossier.current_unit = following.unit
         record_event(dossier=dossier, actor=actor, transition="forward", from_status=dossier.status,
                      unit=current.unit, note=note or _("Chuyển %(unit)s") % {"unit": following.unit_name}, at=now)
@@ -375,7 +375,7 @@ def apology_approve(*, apology, leader, at=None):
     apology.number = f"{apology.pk}/{timezone.localtime(now):%Y}/PXL"
     apology.save(update_fields=["state", "approved_by", "approved_at", "number"])
     dossier = apology.dossier
-    Dossier.objects.filter(pk=dossier.pk).update(due_at=apology.new_due_at)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=apology.new_due_at, updated_at=now)
     dossier.due_at = apology.new_due_at
     record_event(dossier=dossier, actor=leader, transition="apology", from_status=dossier.status, unit=apology.unit,
                  note=_("Xin lỗi và hẹn lại ngày trả kết quả: %(due)s. Lý do: %(reason)s")
