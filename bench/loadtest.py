@@ -65,6 +65,7 @@ TITLES = {
     "baseline": "Baseline: one primary-key query through the middleware",
     "catalogue_search": "Anonymous catalogue search",
     "lookup": "Public lookup by code",
+    "lookup_first": "Public lookup, each code for the first time (no kept page)",
     "my_dossiers": "Citizen: my dossiers",
     "counter_list": "Clerk: counter list",
     "dossier_detail": "Clerk: dossier detail",
@@ -109,6 +110,10 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, latency.mean))
 end
 """
+
+
+# Scenarios whose URLs the warm-up must not request (they measure a first request).
+NOT_WARMED = {"lookup_first"}
 
 
 def lua_string(text):
@@ -183,9 +188,13 @@ def prepare(rng):
         Role.SUPERVISOR, Unit.objects.filter(parent=province, level__code="district"))[:3]
 
     bounds = Dossier.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    picks = [rng.randrange(bounds["low"], bounds["high"] + 1) for _ in range(3000)]
-    lookups = list(Dossier.objects.filter(pk__in=picks).exclude(lookup_pin="").values_list("code", "lookup_pin",
-                                                                                           "pk"))[:1000]
+    picks = [rng.randrange(bounds["low"], bounds["high"] + 1) for _ in range(30000)]
+    sampled = list(Dossier.objects.filter(pk__in=picks).exclude(lookup_pin="").values_list("code", "lookup_pin", "pk"))
+    rng.shuffle(sampled)
+    # The lookup scenario repeats 1,000 codes (citizens come back to their dossier, and the
+    # warm-up has seen each): kept pages. lookup_first asks each of up to 20,000 other codes
+    # once, never warmed: the first lookup of a code, rendered and checked in full.
+    lookups, first_lookups = sampled[:1000], sampled[1000:21000]
     citizens = list(Dossier.objects.filter(pk__in=picks, citizen__isnull=False).values_list("citizen", flat=True)
                     .distinct()[:200])
     from portal.models import User
@@ -203,6 +212,8 @@ def prepare(rng):
             ("/procedures/?" + urllib.parse.urlencode({"q": query}) if query else "/procedures/", "", ip()))
     rows["lookup"] = [("/track/?" + urllib.parse.urlencode({"code": code, "secret": pin}), "", ip())
                       for code, pin, _pk in lookups]
+    rows["lookup_first"] = [("/track/?" + urllib.parse.urlencode({"code": code, "secret": pin}), "", ip())
+                            for code, pin, _pk in first_lookups]
     for user in citizen_users:
         cookie, address = session_cookie(user), ip()
         rows["my_dossiers"].append(("/my/", cookie, address))
@@ -312,6 +323,8 @@ def warm(rows, port):
     measures nothing)."""
     seen = set()
     for name, requests in rows.items():
+        if name in NOT_WARMED:
+            continue
         for path, cookie, address in requests:
             if (path, cookie) in seen:
                 continue
@@ -444,7 +457,7 @@ def main():
     from django.db import connections
 
     connections.close_all()
-    scenarios = ["baseline", "catalogue_search", "lookup", "my_dossiers", "counter_list", "dossier_detail", "inbox",
+    scenarios = ["baseline", "catalogue_search", "lookup", "lookup_first", "my_dossiers", "counter_list", "dossier_detail", "inbox",
                  "dashboard", "receipt_pdf", "receipt_pdf_single", "mixed"]
     if args.only:
         unknown = set(args.only) - set(scenarios)
