@@ -5,8 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from dossiers.models import DossierFile, Status
-from dossiers.selectors import dossiers_visible_to
+from dossiers.models import Dossier, DossierFile, Status
+from dossiers.selectors import own_dossiers
 from portal.models import Unit
 from portal.permissions import units_visible_to
 from procedures.models import ProcedureVersion
@@ -18,8 +18,7 @@ def my_dossiers(user):
     """The user's own dossiers as applicant-account holder (a staff member who is also a
     citizen sees only their own here, not their unit's)."""
     return (
-        dossiers_visible_to(user)
-        .filter(citizen=user)
+        own_dossiers(user)
         .select_related("procedure", "receiving_unit")
         .annotate(has_rating=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
         .order_by("-submitted_at", "-pk")
@@ -27,13 +26,10 @@ def my_dossiers(user):
 
 
 def my_dossier(*, user, code):
-    dossier = (
-        dossiers_visible_to(user).filter(citizen=user, code=code)
-        .select_related("procedure", "procedure_version", "receiving_unit", "current_unit").first()
-    )
-    if dossier is None:
-        raise Http404
-    return dossier
+    try:
+        return own_dossiers(user).select_related("procedure", "procedure_version", "receiving_unit").get(code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
 
 
 def my_drafts(user):

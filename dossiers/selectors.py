@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
-from portal.permissions import is_staff_member, units_visible_to
+from portal.permissions import STAFF_ROLES, has_role, is_staff_member, units_visible_to
 
 from .models import Dossier
 
@@ -25,6 +25,15 @@ def dossiers_visible_to(user):
     return Dossier.objects.filter(citizen=user)
 
 
+def own_dossiers(user):
+    """The dossiers of `user` as the applicant's account holder, whatever units they work in:
+    a staff member who also applies for something sees their own applications, and only those,
+    in "my dossiers"."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return Dossier.objects.filter(citizen=user)
+
+
 # What a row of dossiers/_table.html shows (status and due date also make the overdue badge).
 TABLE_FIELDS = ("code", "is_priority", "applicant_name", "received_at", "due_at", "status", "submitted_at",
                 "procedure__name")
@@ -42,12 +51,30 @@ def counter_dossiers(*, user, unit):
 
 
 def dossier_for_user(*, user, code):
-    """The dossier with `code` if the user may see it, else Dossier.DoesNotExist (-> 404)."""
-    return (
-        dossiers_visible_to(user)
-        .select_related("procedure", "procedure_version", "receiving_unit", "current_unit", "received_by")
-        .get(code=code)
-    )
+    """The dossier with `code` if the user may see it, else Dossier.DoesNotExist (-> 404).
+
+    The same rule as dossiers_visible_to, decided for one dossier: read it by its code, then
+    its receiving and current units are checked against the user's memberships in Python
+    (already loaded for the request), and only when neither is in scope the steps handled
+    elsewhere are looked up. On the dossier page the visibility filter was a quarter of the
+    time (the OR and EXISTS built by the ORM for a query that reads one row)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Dossier.DoesNotExist
+    dossiers = Dossier.objects.select_related("procedure", "procedure_version", "receiving_unit", "current_unit",
+                                              "received_by")
+    if user.is_superuser:
+        return dossiers.get(code=code)
+    if not is_staff_member(user):
+        return dossiers.get(code=code, citizen=user)
+    dossier = dossiers.get(code=code)
+    if any(unit is not None and has_role(user, *STAFF_ROLES, unit=unit)
+           for unit in (dossier.receiving_unit, dossier.current_unit)):
+        return dossier
+    handoff = apps.get_model("workflow", "Handoff")
+    if handoff.objects.filter(dossier=dossier, unit__in=units_visible_to(user).values("pk")).exclude(
+            state="pending").exists():
+        return dossier
+    raise Dossier.DoesNotExist
 
 
 LOOKUP_FIELDS = ("code", "status", "applicant_name", "applicant_phone", "lookup_pin", "received_at", "due_at",

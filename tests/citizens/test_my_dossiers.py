@@ -16,6 +16,21 @@ def test_my_dossiers_lists_only_mine_with_status_and_next_action(client_for, cit
     assert "Mới đăng ký" in content and "Chờ bộ phận một cửa kiểm tra" in content
 
 
+def test_a_staff_member_sees_their_own_applications_and_not_their_units(client_for, other_clerk, citizen, version,
+                                                                       org):
+    """A clerk of Mỹ Thắng who applies at Mỹ Hà, outside their counter: their own dossier is in
+    "my dossiers", and their unit's dossiers are not."""
+    own = submitted(other_clerk, version, org)  # received at org.c1
+    unit_dossier = submitted(citizen, version, org)
+    unit_dossier.receiving_unit = unit_dossier.current_unit = org.c2
+    unit_dossier.save()
+    client = client_for(other_clerk)
+    listed = client.get(reverse("citizens:my_dossiers")).content.decode()
+    assert own.code in listed and unit_dossier.code not in listed
+    assert client.get(reverse("citizens:dossier", args=[own.code])).status_code == 200
+    assert client.get(reverse("citizens:dossier", args=[unit_dossier.code])).status_code == 404
+
+
 def test_other_citizens_get_404_for_dossier_files_and_slips(client_for, citizen, other_citizen, clerk, version, org):
     dossier = wf.online_accept(dossier=submitted(citizen, version, org), clerk=clerk)
     stored = dossier.files.first()

@@ -34,3 +34,43 @@ def test_public_lookup_needs_the_phone_digits_or_the_pin(org):
     assert public_lookup(code=dossier.code, secret="1234") is None
     assert public_lookup(code=dossier.code, secret="") is None
     assert public_lookup(code="KHONG-CO", secret="5678") is None
+
+
+def test_one_dossier_is_visible_exactly_when_the_list_holds_it(
+        org, clerk, other_clerk, officer, officer_c1, leader, supervisor, supervisor_d1, editor, citizen,
+        django_user_model):
+    """dossier_for_user decides for one dossier in Python what dossiers_visible_to filters:
+    receiving unit, current unit, a step handled (not pending) at a unit in scope, the
+    citizen's own; superusers see all, anonymous visitors nothing."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from dossiers.models import Dossier
+    from dossiers.selectors import dossier_for_user
+    from tests.workflow.factories import HandoffFactory, at
+    from workflow.models import Handoff
+
+    dossiers = [
+        DossierFactory(receiving_unit=org.c1, citizen=citizen),
+        DossierFactory(receiving_unit=org.c2),
+        DossierFactory(receiving_unit=org.c3, current_unit=org.department),
+        DossierFactory(receiving_unit=org.department, current_unit=org.c1),
+    ]
+    handled_elsewhere = DossierFactory(receiving_unit=org.c3, current_unit=org.c3)
+    HandoffFactory(dossier=handled_elsewhere, unit=org.department, state=Handoff.State.DONE, started_at=at(16, 14),
+                   due_at=at(19, 17), finished_at=at(18, 9))
+    HandoffFactory(dossier=handled_elsewhere, unit=org.c1, state=Handoff.State.PENDING)  # not yet: not seen
+    dossiers.append(handled_elsewhere)
+    superuser = django_user_model.objects.create_superuser("root", "root@example.gov.vn", "x")
+    users = [clerk, other_clerk, officer, officer_c1, leader, supervisor, supervisor_d1, editor, citizen, superuser,
+             AnonymousUser()]
+    for user in users:
+        listed = set(dossiers_visible_to(user).values_list("code", flat=True))
+        for dossier in dossiers:
+            try:
+                seen = dossier_for_user(user=user, code=dossier.code).code == dossier.code
+            except Dossier.DoesNotExist:
+                seen = False
+            assert seen == (dossier.code in listed), (user, dossier.code)
+    assert {d.code for d in dossiers if d.code in set(dossiers_visible_to(officer).values_list("code", flat=True))} \
+        == {dossiers[2].code, dossiers[3].code, handled_elsewhere.code}
+    assert not dossiers_visible_to(officer_c1).filter(code=handled_elsewhere.code).exists()
