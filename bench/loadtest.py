@@ -457,8 +457,8 @@ def main():
     from django.db import connections
 
     connections.close_all()
-    scenarios = ["baseline", "catalogue_search", "lookup", "lookup_first", "my_dossiers", "counter_list", "dossier_detail", "inbox",
-                 "dashboard", "receipt_pdf", "receipt_pdf_single", "mixed"]
+    scenarios = ["baseline", "catalogue_search", "lookup", "lookup_first", "my_dossiers", "counter_list",
+                 "dossier_detail", "inbox", "dashboard", "receipt_pdf", "receipt_pdf_single", "mixed"]
     if args.only:
         unknown = set(args.only) - set(scenarios)
         if unknown:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -419,6 +420,7 @@ def dossier_detail(request, code):
     from .payments.services import payment_options
 
     dossier = selectors.my_dossier(user=request.user, code=code)
+    prefetch_related_objects([dossier.procedure_version], "methods", "fees")  # the fee, read up to twice
     files = list(dossier.files.select_related("component"))
     supplement_event = None
     if dossier.status == Status.SUPPLEMENT_REQUESTED:

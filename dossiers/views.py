@@ -4,7 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -76,6 +76,8 @@ def detail_context(request, dossier):
 @login_required
 def dossier_detail(request, code):
     dossier = _dossier_or_404(request, code)
+    # Read by the due date's explanation and by the fee panel: once.
+    prefetch_related_objects([dossier.procedure_version], "methods", "fees")
     return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
 
