@@ -25,6 +25,17 @@ def my_dossiers(user):
     )
 
 
+# What a row of "my dossiers" shows (and orders by).
+MY_ROW_FIELDS = ("code", "status", "due_at", "submitted_at", "procedure__name")
+
+
+def my_dossier_rows(user):
+    """my_dossiers with only what the list shows: the dossier model has 50 columns."""
+    return (own_dossiers(user).select_related("procedure").only(*MY_ROW_FIELDS)
+            .annotate(has_rating=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
+            .order_by("-submitted_at", "-pk"))
+
+
 def my_dossier(*, user, code):
     try:
         return own_dossiers(user).select_related("procedure", "procedure_version", "receiving_unit").get(code=code)
@@ -107,9 +118,6 @@ def feedback_overdue(queryset):
 
 def returned_awaiting_rating(user):
     return my_dossiers(user).filter(status=Status.RETURNED, has_rating=False)
-
-
-
 
 
 def wallet_list(user, *, limit=200):
