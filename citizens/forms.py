@@ -172,11 +172,12 @@ class DeclarationForm(forms.Form):
 
 class SupplementForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú cho cán bộ (không bắt buộc)"), required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do rút hồ sơ"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do rút hồ sơ"), max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +192,7 @@ class RatingForm(forms.Form):
                                         choices=Rating.Aspect.choices, required=False,
                                         widget=forms.CheckboxSelectMultiple)
     comment = forms.CharField(label=_("Ý kiến khác (không bắt buộc)"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
 
 
 class FeedbackForm(forms.ModelForm):

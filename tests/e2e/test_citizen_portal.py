@@ -122,6 +122,7 @@ def test_citizen_signs_up_submits_online_and_rates_the_result(phone_page, browse
     response = page.request.get(link.get_attribute("href"))
     assert response.status == 200 and response.body().startswith(b"%PDF")
     assert page.get_by_test_id("online-guide").is_visible()
+    screenshot(page, "citizen-rating-form")
     page.get_by_text("Yêu thích").click()
     page.get_by_text("Thời gian giải quyết").click()
     page.get_by_label("Ý kiến khác").fill("Nhanh, không phải đi lại")
