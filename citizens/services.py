@@ -24,6 +24,7 @@ from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from portal.validators import normalise_phone
+from workflow.notifications import Kind, notify_user
 
 from .messaging import send_citizen_message
 from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
@@ -476,14 +477,18 @@ def feedback_answer(*, feedback, supervisor, answer):
         raise ValidationError(_("Vui lòng nhập nội dung trả lời."))
     feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), supervisor, timezone.now()
     feedback.save(update_fields=["answer", "answered_by", "answered_at"])
-    if feedback.sender_email:
+    if feedback.sender_email or feedback.sender_phone:
+        # By e-mail, and by SMS when a gateway is configured, to the contact the sender gave.
         transaction.on_commit(lambda: send_citizen_message(template="feedback_answered",
                                                            context={"feedback": feedback},
-                                                           email=feedback.sender_email))
+                                                           email=feedback.sender_email,
+                                                           phone=feedback.sender_phone))
+    if feedback.sender_id:
+        # A signed-in sender also finds it under the bell (the e-mail above already went out).
+        notify_user(user=feedback.sender, kind=Kind.FEEDBACK_ANSWERED, email=False,
+                    context={"tracking_code": feedback.tracking_code, "note": feedback.answer[:500]},
+                    dedupe_key=f"feedback-answered:{feedback.pk}")
     return feedback
-
-
-
 
 
 def drafts_purge(*, older_than):

@@ -299,6 +299,9 @@ def link_path(notification):
     try:
         if notification.kind == Kind.LEGAL_BASIS:
             return reverse("procedures:legal_report")
+        if notification.kind == Kind.FEEDBACK_ANSWERED:
+            tracking_code = (notification.context or {}).get("tracking_code")
+            return reverse("citizens:feedback_detail", args=[tracking_code]) if tracking_code else ""
         if not code:
             return ""
         if notification.recipient_id is None or notification.kind in APPLICANT_KINDS.values():

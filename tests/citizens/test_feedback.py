@@ -41,6 +41,42 @@ def test_a_supervisor_answers_and_the_sender_sees_it(client_for, client, supervi
         reverse("citizens:feedback_detail", args=[feedback.tracking_code])).content.decode()
 
 
+def test_a_signed_in_sender_hears_of_the_answer_under_the_bell_by_email_and_by_sms(
+        client_for, supervisor, citizen, org, settings, mailoutbox, django_capture_on_commit_callbacks):
+    from tests.citizens.test_accounts import record_sms
+    from workflow.models import Notification
+
+    settings.SMS_GATEWAY = "tests.citizens.test_accounts.record_sms"
+    record_sms.sent = []
+    feedback = services.feedback_submit(sender=citizen, kind="complaint", sender_name=citizen.full_name,
+                                        sender_email="an@example.vn", sender_phone="0912000999",
+                                        subject="Chờ lâu", body="Tôi chờ hơn một giờ.", unit=org.c1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.feedback_answer(feedback=feedback, supervisor=supervisor, answer="Đã bố trí thêm một quầy.")
+    assert [m.to for m in mailoutbox] == [["an@example.vn"]]
+    assert [phone for phone, _text in record_sms.sent] == ["0912000999"]
+    row = Notification.objects.get(recipient=citizen)
+    assert row.channel == "in_app" and row.read_at is None
+    client = client_for(citizen)
+    assert 'data-testid="notification-unread">1<' in client.get(reverse("citizens:my_dossiers")).content.decode()
+    page = client.get(reverse("workflow:notifications")).content.decode()
+    assert "Phản ánh, kiến nghị của ông/bà đã được trả lời" in page and "Đã bố trí thêm một quầy." in page
+    assert reverse("citizens:feedback_detail", args=[feedback.tracking_code]) in page
+
+
+def test_an_anonymous_sender_is_told_only_at_the_contact_they_gave(supervisor, org, mailoutbox,
+                                                                  django_capture_on_commit_callbacks):
+    from workflow.models import Notification
+
+    feedback = services.feedback_submit(sender=None, kind="proposal", sender_name="Lý Thị Hạnh",
+                                        sender_email="hanh@example.vn", subject="Mở cửa thứ Bảy",
+                                        body="Đề nghị làm việc sáng thứ Bảy.", unit=org.c1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.feedback_answer(feedback=feedback, supervisor=supervisor, answer="Đã bố trí từ tháng sau.")
+    assert [m.to for m in mailoutbox] == [["hanh@example.vn"]]
+    assert not Notification.objects.exists()
+
+
 def test_a_supervisor_of_another_district_cannot_answer(supervisor_d1, org):
     feedback = services.feedback_submit(sender=None, kind="complaint", sender_name="A", sender_phone="0912000999",
                                         subject="x", body="y", unit=org.c3)
