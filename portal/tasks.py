@@ -16,3 +16,18 @@ def heartbeat():
 def echo(value):
     """Return `value` unchanged: used by the integration test and by operators to probe a worker."""
     return value
+
+
+@shared_task
+def purge_orphan_uploads():
+    """Delete stored uploads that no row refers to (left by a rolled-back transaction) once
+    they are a day old.
+
+    Triggered weekly by beat. A file is only deleted when no FileField of any model refers to
+    it and it was written more than a day ago, so a re-run, or a run next to an upload in
+    progress, is harmless. Returns how many files were deleted."""
+    import datetime
+
+    from .storage_sweep import orphan_files_purge
+
+    return len(orphan_files_purge(older_than=timezone.now() - datetime.timedelta(days=1)))

@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.purge_staged_uploads",
         "schedule": crontab(hour=2, minute=30),
     },
+    "portal-purge-orphan-uploads": {
+        "task": "portal.tasks.purge_orphan_uploads",
+        "schedule": crontab(day_of_week="sun", hour=3, minute=15),
+    },
 }
 
 CACHES = {
