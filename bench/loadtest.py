@@ -345,6 +345,31 @@ def warm(rows, port):
 # --- 4. measuring ------------------------------------------------------------------------
 
 
+def cpu_times(cpus):
+    """Per-CPU jiffies from /proc/stat for the CPUs of a taskset list ("0", "0,1", "0-1")."""
+    wanted = set()
+    for part in cpus.split(","):
+        low, _, high = part.partition("-")
+        wanted.update(range(int(low), int(high or low) + 1))
+    times = {}
+    for line in Path("/proc/stat").read_text().splitlines():
+        name, *values = line.split()
+        if name.startswith("cpu") and name[3:].isdigit() and int(name[3:]) in wanted:
+            times[int(name[3:])] = [int(v) for v in values]
+    return times
+
+
+def steal_percent(before, after):
+    """Share of the server CPUs' time taken by the hypervisor (steal) between two readings:
+    a run on a busy host is slow for reasons no code change explains."""
+    total = stolen = 0
+    for cpu, start in before.items():
+        delta = [b - a for a, b in zip(start, after[cpu], strict=False)]
+        total += sum(delta[:8])  # user nice system idle iowait irq softirq steal
+        stolen += delta[7] if len(delta) > 7 else 0
+    return round(100 * stolen / total, 1) if total else 0.0
+
+
 def run_wrk(script, args, connections, duration):
     command = ["taskset", "-c", args.client_cpus, "wrk", "-t1", f"-c{connections}", f"-d{duration}s",
                "--timeout", "30s", "-s", str(script), f"http://{HOST}:{args.port}"]
@@ -414,10 +439,12 @@ def markdown_table(result):
         f"({result['machine']['cpus']} CPUs: gunicorn {result['config']['workers']} workers × "
         f"{result['config']['threads']} threads on CPU {result['config']['server_cpus']}, wrk on CPU "
         f"{result['config']['client_cpus']}, {result['config']['connections']} connections, "
-        f"{result['config']['duration_s']} s per scenario; `bench/results/{result['file']}`).",
+        f"{result['config']['duration_s']} s per scenario; `bench/results/{result['file']}`). Steal: the "
+        f"share of the server CPU's time the hypervisor took during the scenario (a busy host slows every "
+        f"figure).",
         "",
-        "| scenario | requests/s | × baseline | p50 | p95 | p99 | errors | target | holds |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "| scenario | requests/s | × baseline | p50 | p95 | p99 | errors | steal | target | holds |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for name, figures in result["scenarios"].items():
         targets = "; ".join(
@@ -428,7 +455,7 @@ def markdown_table(result):
         lines.append(
             f"| {TITLES[name]} | {figures['rps']:.1f} | {figures['baseline_rps_ratio']:.2f} | "
             f"{figures['p50_ms']:.1f} ms | {figures['p95_ms']:.1f} ms | {figures['p99_ms']:.1f} ms | "
-            f"{figures['errors']} | {targets} | {holds} |")
+            f"{figures['errors']} | {figures.get('steal_pct', 0):.0f} % | {targets} | {holds} |")
     return "\n".join(lines)
 
 
@@ -478,11 +505,13 @@ def main():
                 results = {}
                 for name in scenarios:
                     connections_ = 1 if name == "receipt_pdf_single" else args.connections
+                    before = cpu_times(args.server_cpus)
                     figures = run_wrk(scripts[name], args, connections_, args.duration)
+                    figures["steal_pct"] = steal_percent(before, cpu_times(args.server_cpus))
                     results[name] = figures
                     print(f"{name:20} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  "
                           f"p95 {figures['p95_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "
-                          f"errors {figures['errors']}", flush=True)
+                          f"errors {figures['errors']}  steal {figures['steal_pct']} %", flush=True)
             finally:
                 stop_server(server)
         if log_path.stat().st_size == 0:
