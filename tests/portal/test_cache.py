@@ -44,3 +44,24 @@ def test_threads_share_the_client_safely(redis_cache):
         thread.join()
     assert errors == [] and redis_cache.get("counter") == 800
 
+
+def test_incr_is_one_atomic_step_and_refuses_a_missing_key(redis_cache):
+    with pytest.raises(ValueError):
+        redis_cache.incr("missing")
+    assert redis_cache.get("missing") is None  # not created by the refused increment
+    redis_cache.set("n", 5, 30)
+    assert redis_cache.incr("n") == 6 and redis_cache.incr("n", 10) == 16 and redis_cache.decr("n", 6) == 10
+    client = redis_cache._cache.get_client()
+    assert 0 < client.ttl(redis_cache.make_key("n")) <= 30  # the timeout is kept
+
+
+def test_django_ratelimit_counts_through_it(redis_cache, rf, settings):
+    from django_ratelimit.core import get_usage
+
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": settings.TEST_REDIS_URL,
+                                   "KEY_PREFIX": "test-portal-cache"}}
+    settings.RATELIMIT_USE_CACHE = "default"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.7")
+    counts = [get_usage(request, group="test", key="ip", rate="3/m", increment=True)["count"] for _ in range(4)]
+    assert counts == [1, 2, 3, 4]
+    assert get_usage(request, group="test", key="ip", rate="3/m", increment=False)["should_limit"]
