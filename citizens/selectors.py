@@ -13,24 +13,13 @@ from procedures.models import ProcedureVersion
 
 from .models import Feedback, OnlineDraft, Payment, Rating
 
-
-def my_dossiers(user):
-    """The user's own dossiers as applicant-account holder (a staff member who is also a
-    citizen sees only their own here, not their unit's)."""
-    return (
-        own_dossiers(user)
-        .select_related("procedure", "receiving_unit")
-        .annotate(has_rating=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
-        .order_by("-submitted_at", "-pk")
-    )
-
-
-# What a row of "my dossiers" shows (and orders by).
+# What a row of "my dossiers" shows (and orders by): the dossier model has 50 columns.
 MY_ROW_FIELDS = ("code", "status", "due_at", "submitted_at", "procedure__name")
 
 
-def my_dossier_rows(user):
-    """my_dossiers with only what the list shows: the dossier model has 50 columns."""
+def my_dossiers(user):
+    """The user's own dossiers as applicant-account holder, with what their list shows (a
+    staff member who is also a citizen sees only their own here, not their unit's)."""
     return (own_dossiers(user).select_related("procedure").only(*MY_ROW_FIELDS)
             .annotate(has_rating=Exists(Rating.objects.filter(dossier=OuterRef("pk"))))
             .order_by("-submitted_at", "-pk"))
@@ -114,10 +103,6 @@ def feedback_for_supervisor(user):
 
 def feedback_overdue(queryset):
     return queryset.filter(answered_at__isnull=True, due_at__lt=timezone.now())
-
-
-def returned_awaiting_rating(user):
-    return my_dossiers(user).filter(status=Status.RETURNED, has_rating=False)
 
 
 def wallet_list(user, *, limit=200):

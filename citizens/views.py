@@ -406,7 +406,7 @@ NEXT_ACTION = {
 @login_required
 def my_dossiers(request):
     """A citizen's own dossiers, with open drafts to resume."""
-    dossiers = list(selectors.my_dossier_rows(request.user)[:100])
+    dossiers = list(selectors.my_dossiers(request.user)[:100])
     for dossier in dossiers:
         dossier.next_action = NEXT_ACTION.get(dossier.status, "")
         dossier.needs_me = dossier.status in (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) or (

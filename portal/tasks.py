@@ -1,5 +1,9 @@
+import datetime
+
 from celery import shared_task
 from django.utils import timezone
+
+from .storage_sweep import orphan_files_purge
 
 
 @shared_task
@@ -26,8 +30,4 @@ def purge_orphan_uploads():
     Triggered weekly by beat. A file is only deleted when no FileField of any model refers to
     it and it was written more than a day ago, so a re-run, or a run next to an upload in
     progress, is harmless. Returns how many files were deleted."""
-    import datetime
-
-    from .storage_sweep import orphan_files_purge
-
     return len(orphan_files_purge(older_than=timezone.now() - datetime.timedelta(days=1)))
