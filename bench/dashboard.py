@@ -10,7 +10,7 @@ that is rolled back:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench_sup .venv/bin/python bench/dashboard.py -n 200000
 
 Against a database already loaded with the 1,000,000-dossier generator
-(`manage.py generate_load`), nothing generated and nothing rolled back except the counters:
+(`bench/generate_load.py`), nothing generated and nothing rolled back except the counters:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_load .venv/bin/python bench/dashboard.py --existing
 
@@ -199,8 +199,8 @@ def main():
 
     from dossiers.models import Dossier
     from portal.models import Membership, Role, Unit, User
-    from workflow import aggregates
     from workflow.models import CounterRefresh
+    from workflow.supervision import daily_counters
 
     call_command("migrate", verbosity=0)
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
@@ -239,17 +239,17 @@ def main():
                 assert response.status_code == 200, (url, response.status_code)
                 timings.setdefault(name, []).append(elapsed)
 
-        if not (args.existing and args.reuse_counters and aggregates.complete_until()):
+        if not (args.existing and args.reuse_counters and daily_counters.complete_until()):
             # Direct count first (no counters), a few rounds only: it is the slow path.
-            CounterRefresh.objects.filter(name=aggregates.STATE).delete()
+            CounterRefresh.objects.filter(name=daily_counters.STATE).delete()
             run("stats_this_month_direct", pages["stats_this_month"], max(3, args.r // 5))
             run("stats_last_month_direct", pages["stats_last_month"], max(3, args.r // 5))
 
             begin = time.perf_counter()
-            aggregates.refresh_all()
+            daily_counters.refresh_all()
             result["refresh_all_s"] = round(time.perf_counter() - begin, 1)
         begin = time.perf_counter()
-        aggregates.refresh_recent()
+        daily_counters.refresh_recent()
         result["refresh_recent_s"] = round(time.perf_counter() - begin, 2)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -4,7 +4,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_load bench/run
 
-The database must hold a province made by `manage.py generate_load` (1,000,000 dossiers for the
+The database must hold a province made by `bench/generate_load.py` (1,000,000 dossiers for the
 published figures). Steps:
 
 1. prepare, in this process: pick staff, citizens and dossiers of the generated province with a
@@ -138,7 +138,7 @@ def parse_args():
 def bench_environment():
     env = dict(os.environ)
     if not env.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("DATABASE_URL must point at a PostgreSQL database loaded by `manage.py generate_load`.")
+        sys.exit("DATABASE_URL must point at a PostgreSQL database loaded by `bench/generate_load.py`.")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
     env.setdefault("SECRET_KEY", "bench-" + "k" * 60)
     env["ALLOWED_HOSTS"] = HOST
@@ -164,7 +164,7 @@ def prepare(rng):
 
     province = Unit.objects.filter(code="L01").first()
     if province is None or not Dossier.objects.filter(receiving_unit__path__startswith=province.path).exists():
-        sys.exit("No generated province in this database: run `manage.py generate_load --dossiers N` first.")
+        sys.exit("No generated province in this database: run `bench/generate_load.py --dossiers N` first.")
 
     def session_cookie(user):
         client = Client()

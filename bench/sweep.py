@@ -123,8 +123,8 @@ def main():
     from django.utils import timezone
 
     from dossiers.models import Dossier
+    from workflow.deadlines.sweep import sweep
     from workflow.models import DeadlineMark, Handoff, Notification
-    from workflow.sweep import sweep
 
     if connection.vendor != "postgresql":
         sys.exit("bench/sweep.py needs PostgreSQL (DATABASE_URL=postgres://...)")

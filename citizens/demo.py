@@ -29,7 +29,7 @@ def _staff(unit, role):
 
 
 def seed(stdout=None):
-    from workflow import services as wf
+    from workflow.routing import services as wf
 
     citizen = User.objects.filter(username="congdan").first()
     unit = Unit.objects.filter(code=UNIT).first()

@@ -24,7 +24,7 @@ from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from portal.validators import normalise_phone
-from workflow.notifications import Kind, notify_user
+from workflow.notifications.outbox import Kind, notify_user
 
 from .messaging import send_citizen_message
 from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
@@ -383,7 +383,7 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
     """The citizen supplies what the counter asked for: the clock resumes (or the dossier
     goes back to the counter's check if it was never received). Every file is checked before
     anything is saved, so a bad file leaves the dossier untouched."""
-    from workflow.services import supplement_resume
+    from workflow.routing.services import supplement_resume
 
     if dossier.citizen_id != citizen.pk:
         raise PermissionDenied
@@ -404,7 +404,7 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
 
 
 def withdraw(*, dossier, citizen, reason):
-    from workflow.services import dossier_withdraw
+    from workflow.routing.services import dossier_withdraw
 
     if dossier.citizen_id != citizen.pk:
         raise PermissionDenied

@@ -7,4 +7,4 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Luân chuyển và xử lý")
 
     def ready(self):
-        from . import notifications, services  # noqa: F401  (connect the route and outbox receivers)
+        from workflow.routing import services  # noqa: F401  (connect the route and outbox receivers)

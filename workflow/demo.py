@@ -17,9 +17,8 @@ from dossiers.services import (
 from portal import workdays
 from portal.models import Membership, Role, Unit
 from procedures.models import Procedure
-
-from . import services
-from .models import Handoff
+from workflow.models import Handoff
+from workflow.routing import services
 
 DEMO_NOTE = "Hồ sơ mẫu"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma",

@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from . import notifications
+from workflow.notifications import outbox as notifications
 
 logger = logging.getLogger("workflow.notifications")
 
@@ -38,7 +38,7 @@ def deadline_sweep():
     """Mark and announce deadline thresholds crossed since the last run. Triggered by beat
     every five minutes; a re-run finds nothing new, and two concurrent runs never double
     (see workflow.sweep)."""
-    from .sweep import sweep
+    from workflow.deadlines.sweep import sweep
 
     return sweep()
 
@@ -47,7 +47,7 @@ def deadline_sweep():
 def send_daily_digests():
     """One digest per supervisor and leader per day. Triggered by beat each morning; the
     DigestLog row claims (user, day), so a re-run sends nothing twice."""
-    from .digests import send_digests
+    from workflow.deadlines.digests import send_digests
 
     return send_digests()
 
@@ -56,10 +56,10 @@ def send_daily_digests():
 def catalogue_watch():
     """Flag published procedures resting on an expired or replaced legal document to their
     editors. Daily; each (version, document) pair is flagged once."""
-    from .digests import legal_basis_watch
+    from workflow.deadlines.digests import legal_basis_watch
 
     return legal_basis_watch()
 
 
 
-from .aggregates import refresh_recent  # noqa: E402,F401  (registers the counter refresh task)
+from workflow.supervision.daily_counters import refresh_recent  # noqa: E402,F401  (registers the counter refresh task)

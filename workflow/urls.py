@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from workflow.routing import views
 
 app_name = "workflow"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("inbox/assign/<int:handoff_id>/", views.assign, name="assign"),
     path("supervision/", views.overview, name="overview"),
     path("dossiers/<str:code>/act/<slug:action>/", views.act, name="act"),
-    path("", include("workflow.report_urls")),
-    path("", include("workflow.supervision_urls")),
-    path("", include("workflow.notify_urls")),
+    path("", include("workflow.forms.urls")),
+    path("", include("workflow.supervision.urls")),
+    path("", include("workflow.notifications.urls")),
 ]

@@ -110,7 +110,7 @@ def payment_callback(*, provider_name, payload, signature, remote_addr=None):
 
 
 def _settle(payment, *, transaction_id="", actor=None):
-    from workflow.services import payment_confirm
+    from workflow.routing.services import payment_confirm
 
     payment.state, payment.paid_at, payment.provider_transaction = Payment.State.PAID, timezone.now(), transaction_id
     try:

@@ -74,7 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.staff_context",
-                "workflow.context_processors.notifications",
+                "workflow.notifications.context_processors.notifications",
             ],
         },
     },
@@ -241,7 +241,7 @@ NOTIFY_MESSAGE_DOMAIN = env("NOTIFY_MESSAGE_DOMAIN", default="mot-cua.local")
 # The e-mail backend of notifications when it must differ from EMAIL_BACKEND (e.g. a file sink).
 NOTIFY_EMAIL_BACKEND = env("NOTIFY_EMAIL_BACKEND", default="")
 NOTIFY_EMAIL_FILE_PATH = env("NOTIFY_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-NOTIFY_SMS_PROVIDER = env("NOTIFY_SMS_PROVIDER", default="workflow.channels.LogSmsProvider")
+NOTIFY_SMS_PROVIDER = env("NOTIFY_SMS_PROVIDER", default="workflow.notifications.channels.LogSmsProvider")
 NOTIFY_SMS_LOG_PATH = env("NOTIFY_SMS_LOG_PATH", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BEAT_SCHEDULE.update({
@@ -288,8 +288,8 @@ CELERY_BEAT_SCHEDULE["citizens-purge-stale-drafts"] = {
 }
 # --- end citizens ------------------------------------------------------------------------------
 
-# Supervision counters (workflow/aggregates.py), rebuilt for recent days every ten minutes.
+# Supervision counters (workflow/daily_counters.py), rebuilt for recent days every ten minutes.
 CELERY_BEAT_SCHEDULE["workflow-refresh-supervision-counters"] = {
-    "task": "workflow.aggregates.refresh_recent",
+    "task": "workflow.supervision.daily_counters.refresh_recent",
     "schedule": crontab(minute="*/10"),
 }

@@ -75,7 +75,7 @@ def submitted(citizen, version, org, *, delivery=Delivery.ONLINE, files=True):
 
 def returned(dossier, *, clerk, officer, leader):
     """Move an online dossier through the commune route to a returned result file."""
-    from workflow import services as wf
+    from workflow.routing import services as wf
 
     dossier = wf.online_accept(dossier=dossier, clerk=clerk)
     dossier = wf.dossier_forward(dossier=dossier, actor=clerk)

@@ -3,7 +3,7 @@ from django.urls import reverse
 from citizens.models import Rating
 from dossiers.models import DossierFile, Status
 from tests.helpers import assert_queries_do_not_grow
-from workflow import services as wf
+from workflow.routing import services as wf
 
 from .conftest import fake_pdf, pdf, returned, submitted
 

@@ -8,7 +8,7 @@ from citizens.payments import services as pay
 from citizens.payments.base import get_provider
 from dossiers.models import Status
 from procedures.models import ProcedureVersion
-from workflow import services as wf
+from workflow.routing import services as wf
 
 from .conftest import online_version, submitted
 

@@ -8,7 +8,7 @@ from citizens.models import OnlineDraft, Rating
 from dossiers.models import Dossier, Outcome, Status
 from tests.citizens.conftest import PDF, PNG, online_version
 from tests.e2e.conftest import login, screenshot
-from workflow import services as wf
+from workflow.routing import services as wf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

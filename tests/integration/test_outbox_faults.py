@@ -23,8 +23,8 @@ from tests.conftest import _reset_connections
 from tests.dossiers.factories import DossierFactory, published_version
 from tests.integration.conftest import WorkerProcess
 from tests.workflow.factories import HandoffFactory
-from workflow.channels import IdempotentFileEmailBackend
 from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
+from workflow.notifications.channels import IdempotentFileEmailBackend
 from workflow.tasks import deadline_sweep, send_pending_notifications
 
 pytestmark = pytest.mark.integration

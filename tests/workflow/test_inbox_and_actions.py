@@ -4,7 +4,7 @@ from django.urls import reverse
 from dossiers.models import Status
 from tests.helpers import assert_queries_do_not_grow
 from tests.workflow.test_processing import commune_version, receive
-from workflow import services
+from workflow.routing import services
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client_for, clerk, officer_c1
 
 
 def test_inbox_keyset_pagination_walks_every_row_once(client_for, clerk, officer_c1, org, version):
-    from workflow.selectors import PAGE_SIZE
+    from workflow.routing.selectors import PAGE_SIZE
 
     codes = {forwarded(clerk, org, version).code for _ in range(PAGE_SIZE + 3)}
     client = client_for(officer_c1)

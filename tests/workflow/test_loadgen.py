@@ -1,17 +1,19 @@
 """The benchmark generator writes consistent data (it is measured, so it must be right)."""
 
+import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
+from bench import generate_load
 from dossiers.models import Dossier, DossierEvent, Status
 from workflow.models import Handoff
 
 
 def generate(seed=3):
-    call_command("generate_load", dossiers=400, procedures=40, citizens=50, seed=seed, verbosity=0)
+    generate_load.main(["--dossiers", "400", "--procedures", "40", "--citizens", "50", "--seed", str(seed)],
+                       stdout=io.StringIO())
 
 
 def test_generated_province_is_consistent(db):
@@ -53,7 +55,7 @@ def test_recent_dossiers_follow_their_route_timeline(db):
     from django.db.models import F
     from django.utils import timezone
 
-    from workflow import loadgen
+    from bench import loadgen
 
     loadgen.generate(dossiers=300, seed=5, procedures=30, citizens=30, years=0.08)  # the last month
     now = timezone.now()
@@ -82,7 +84,7 @@ def test_large_loads_rebuild_every_index_and_constraint(db):
     """Indexes and constraints dropped for a bulk load come back, all of them, and are checked."""
     from django.db import IntegrityError, transaction
 
-    from workflow import loadgen
+    from bench import loadgen
 
     models = (Dossier, Handoff)
     tables = [m._meta.db_table for m in models]
@@ -105,7 +107,7 @@ def test_large_loads_rebuild_every_index_and_constraint(db):
 
 
 def test_a_load_above_the_threshold_takes_the_rebuild_path(db, monkeypatch):
-    from workflow import loadgen
+    from bench import loadgen
 
     monkeypatch.setattr(loadgen, "REBUILD_FROM", 100)
     calls = []

@@ -16,7 +16,7 @@ from portal.permissions import forget_memberships, units_visible_to
 from procedures.models import Procedure, ProcedureVersion, RouteStep
 from tests.dossiers.factories import DossierFactory, published_version
 from tests.factories import UnitFactory, UserFactory, level, staff
-from workflow.merger import unit_merge
+from workflow.mergers.services import unit_merge
 from workflow.models import Apology, Consultation, Handoff
 
 EFFECTIVE = datetime.date(2026, 7, 1)

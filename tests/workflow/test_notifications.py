@@ -9,8 +9,9 @@ from dossiers.services import dossier_receive_at_counter
 from procedures.models import RouteStep
 from tests.dossiers.factories import published_version
 from tests.factories import level
-from workflow import notifications, services
 from workflow.models import Notification, NotificationChannel, NotificationPreference
+from workflow.notifications import outbox as notifications
+from workflow.routing import services
 from workflow.tasks import send_pending_notifications  # also connects the outbox receiver
 
 EMAIL, IN_APP, SMS = NotificationChannel.EMAIL, NotificationChannel.IN_APP, NotificationChannel.SMS
@@ -174,7 +175,7 @@ def _urlpatterns():
     from portal.urls import urlpatterns as portal_patterns
 
     names = {p.name for p in workflow.urls.urlpatterns if hasattr(p, "name")}
-    extra = [] if "notifications" in names else [path("", include("workflow.notify_urls"))]
+    extra = [] if "notifications" in names else [path("", include("workflow.notifications.urls"))]
     patterns = [p for p in portal_patterns if getattr(p, "app_name", None) != "workflow"]
     return patterns + [path("", include((workflow.urls.urlpatterns + extra, "workflow")))]
 
@@ -186,10 +187,10 @@ pages = pytest.mark.urls(__name__)
 @pytest.fixture
 def bell_settings(settings):
     processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
-    if "workflow.context_processors.notifications" not in processors:
+    if "workflow.notifications.context_processors.notifications" not in processors:
         settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
             **settings.TEMPLATES[0]["OPTIONS"],
-            "context_processors": [*processors, "workflow.context_processors.notifications"]}}]
+            "context_processors": [*processors, "workflow.notifications.context_processors.notifications"]}}]
     return settings
 
 

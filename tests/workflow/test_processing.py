@@ -13,8 +13,8 @@ from portal.models import Role
 from procedures.models import RouteStep
 from tests.dossiers.factories import published_version
 from tests.factories import level, staff
-from workflow import services
 from workflow.models import Apology, Handoff, Timeliness
+from workflow.routing import services
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -22,8 +22,9 @@ from tests.procedures.factories import FieldFactory, published_version
 from tests.workflow.test_inbox_and_actions import forwarded
 from tests.workflow.test_processing import commune_version, receive
 from tests.workflow.test_stats import NOW, at
-from workflow import notifications, services
 from workflow.models import Handoff, Notification, NotificationChannel
+from workflow.notifications import outbox as notifications
+from workflow.routing import services
 
 OCTOBER_QUERY = {"period": "month", "year": 2026, "month": 10}
 

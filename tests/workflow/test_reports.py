@@ -369,7 +369,7 @@ def test_book_query_count_does_not_grow_with_rows(client_for, clerk, org, export
 
 
 def test_too_long_a_book_for_a_pdf_asks_for_a_shorter_period(client_for, clerk, org, book, monkeypatch):
-    monkeypatch.setattr("workflow.reports.PDF_ROW_LIMIT", 2)
+    monkeypatch.setattr("workflow.forms.printed.PDF_ROW_LIMIT", 2)
     response = client_for(clerk).get(book_url(unit=org.c1.code, format="pdf", **NOVEMBER))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "Sổ có 3 hồ sơ, quá nhiều để in một lần (tối đa 2)" in response.content.decode()

@@ -14,10 +14,11 @@ from portal.models import Role, Unit
 from procedures.models import OnlineLevel
 from tests.factories import staff
 from tests.workflow.test_processing import commune_version, receive, three_level_version
-from workflow import services, stats
+from workflow.routing import services
+from workflow.supervision import direct_counts, indicators, periods
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-OCTOBER = stats.month_period(2026, 10)
+OCTOBER = periods.month_period(2026, 10)
 NOW = datetime.datetime(2026, 10, 20, 12, 0, tzinfo=HANOI)
 
 
@@ -110,8 +111,8 @@ def all_units():
 
 
 def test_every_figure_of_the_month_for_the_province(org, october):
-    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
-    row = stats.total(rows)
+    rows = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    row = direct_counts.total(rows)
     assert row["received"] == 11  # A–J and L; K was received in September, N never
     assert (row["received_counter"], row["received_online"], row["received_postal"]) == (10, 1, 0)
     assert row["finished"] == 8  # A B C D E F J K
@@ -121,29 +122,29 @@ def test_every_figure_of_the_month_for_the_province(org, october):
     assert row["refusals"] == 2  # J after appraisal, N at reception
     assert row["withdrawals"] == 1
     assert row["digitised"] == 1
-    assert stats.on_time_rate(row) == Decimal("54.5")  # (4 + 1 + 1) / (8 + 3)
-    assert stats.online_share(row) == Decimal("9.1")  # 1 / 11
-    assert stats.digitised_share(row) == Decimal("9.1")
+    assert indicators.on_time_rate(row) == Decimal("54.5")  # (4 + 1 + 1) / (8 + 3)
+    assert indicators.online_share(row) == Decimal("9.1")  # 1 / 11
+    assert indicators.digitised_share(row) == Decimal("9.1")
 
 
 def test_inter_level_dossier_counts_once_overall_under_its_receiving_unit(org, october):
-    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    rows = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
     office, department = october["office"], org.department
     assert set(rows) == {org.c1.pk, org.c3.pk}  # neither the office nor the department received anything
     assert rows[org.c1.pk]["received"] == 10 and rows[org.c3.pk]["received"] == 1
-    by_procedure = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="procedure")
+    by_procedure = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="procedure")
     assert by_procedure[october["F"].procedure_id]["received"] == 1
     assert by_procedure[october["F"].procedure_id]["finished_early"] == 1
     # Per unit, for its own steps: the office was late on its step, the department early.
-    steps = stats.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    steps = direct_counts.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
     assert steps[office.pk]["steps_finished"] == 1 and steps[office.pk]["steps_late"] == 1
     assert steps[department.pk]["steps_finished"] == 1 and steps[department.pk]["steps_early"] == 1
     assert steps[department.pk]["steps_in_progress"] == 0
-    assert stats.step_on_time_rate(steps[office.pk]) == Decimal("0.0")
+    assert indicators.step_on_time_rate(steps[office.pk]) == Decimal("0.0")
 
 
 def test_in_progress_step_is_late_for_the_unit_holding_it(org, october):
-    steps = stats.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    steps = direct_counts.step_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
     # The other district's commune still holds L's reception step, due Mon 5 at noon.
     assert steps[org.c3.pk]["steps_in_progress"] == 1 and steps[org.c3.pk]["steps_in_progress_late"] == 1
 
@@ -151,20 +152,20 @@ def test_in_progress_step_is_late_for_the_unit_holding_it(org, october):
 def test_paused_dossier_is_measured_against_its_moved_due_date(org, october):
     dossier = october["D"]
     assert dossier.finished_at > dossier.pauses.get().due_before  # after the original due date
-    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
-    assert stats.total(rows)["finished_early"] == 4  # D is among the early ones
+    rows = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    assert direct_counts.total(rows)["finished_early"] == 4  # D is among the early ones
 
 
 def test_district_supervisor_sees_only_the_district(org, october, supervisor_d1):
     from portal.permissions import units_visible_to
 
     unit_ids = list(units_visible_to(supervisor_d1, Role.SUPERVISOR, Role.LEADER).values_list("pk", flat=True))
-    row = stats.total(stats.dossier_figures(unit_ids=unit_ids, period=OCTOBER, now=NOW))
+    row = direct_counts.total(direct_counts.dossier_figures(unit_ids=unit_ids, period=OCTOBER, now=NOW))
     assert row["received"] == 10 and row["in_progress_late"] == 1
 
 
 def test_by_field_groups_the_procedures_of_the_field(org, october):
-    rows = stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="field")
+    rows = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW, group="field")
     assert len(rows) == 1 and next(iter(rows.values()))["received"] == 11
 
 
@@ -176,40 +177,40 @@ def test_average_processing_time_in_working_days(org, clerk, officer_c1, leader_
     # Mon 08:00 → Mon 16:00: 7 h - 1 h = 6 h... 08:00–11:30 + 13:30–16:00 = 6 h = 0.75 day.
     decide(receive(clerk, org.c1, version, at(5, 8)), clerk=clerk, officer=officer_c1, leader=leader_c1,
            when=at(5, 16))
-    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
-    assert stats.average_days(row) == Decimal("1.00")
+    row = direct_counts.total(direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    assert indicators.average_days(row) == Decimal("1.00")
 
 
 def test_a_month_without_dossiers_has_no_rates(org):
-    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
-    assert row["received"] == 0 and stats.on_time_rate(row) is None and stats.average_days(row) is None
+    row = direct_counts.total(direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    assert row["received"] == 0 and indicators.on_time_rate(row) is None and indicators.average_days(row) is None
 
 
 def test_indicators_show_their_formulas(org, october):
-    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
-    online = stats.online_procedures(unit_ids=all_units(), period=OCTOBER)
+    row = direct_counts.total(direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    online = indicators.online_procedures(unit_ids=all_units(), period=OCTOBER)
     assert online == {"offered": 1, "used": 1, "share": Decimal("100.0")}
-    feedback = stats.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
-    indicators = {i["key"]: i for i in stats.indicators_766(row, online=online, feedback=feedback)}
-    assert indicators["on_time"]["value"] == Decimal("54.5")
-    assert "× 100" in indicators["on_time"]["formula"]
-    assert indicators["online_payment"]["value"] is None  # no fee paid in the month
-    assert indicators["feedback"]["value"] is None
-    assert indicators["satisfaction"]["value"] == Decimal("100") - Decimal("45.5")
+    feedback = indicators.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    by_key = {i["key"]: i for i in indicators.indicators_766(row, online=online, feedback=feedback)}
+    assert by_key["on_time"]["value"] == Decimal("54.5")
+    assert "× 100" in by_key["on_time"]["formula"]
+    assert by_key["online_payment"]["value"] is None  # no fee paid in the month
+    assert by_key["feedback"]["value"] is None
+    assert by_key["satisfaction"]["value"] == Decimal("100") - Decimal("45.5")
 
 
 def test_dashboard_counts_and_overdue_steps(org, october):
-    counts = stats.dashboard_counts(unit_ids=all_units(), now=NOW)
+    counts = direct_counts.dashboard_counts(unit_ids=all_units(), now=NOW)
     assert counts["overdue"] == 2  # H and L
     assert counts["status_processing"] == 1 and counts["status_received"] == 2  # H; G and L
-    by_unit, by_step = stats.overdue_steps(unit_ids=all_units(), now=NOW)
+    by_unit, by_step = direct_counts.overdue_steps(unit_ids=all_units(), now=NOW)
     # The commune holds H's appraisal step and G's reception step (half a day from Mon 19 08:00).
     assert {(r["unit__name"], r["n"]) for r in by_unit} == {(org.c1.name, 2), (org.c3.name, 1)}
     assert {r["action"] for r in by_step} == {"Thẩm định, dự thảo", "Tiếp nhận"}
 
 
 def test_monthly_trend(org, october):
-    trend = stats.monthly_trend(unit_ids=all_units(), period=stats.Period("year", datetime.date(2026, 9, 1),
+    trend = direct_counts.monthly_trend(unit_ids=all_units(), period=periods.Period("year", datetime.date(2026, 9, 1),
                                                                           datetime.date(2026, 12, 31)), now=NOW)
     assert [(t["label"], t["finished"], t["late"]) for t in trend] == [("09/2026", 0, 0), ("10/2026", 8, 3)]
 
@@ -221,7 +222,7 @@ def test_monthly_trend(org, october):
     ({"period": "custom", "from": "2026-01-05", "to": "2026-02-10"}, "Từ 05/01/2026 đến 10/02/2026"),
 ])
 def test_periods(params, label):
-    assert stats.parse_period(params, today=datetime.date(2026, 11, 22)).label == label
+    assert periods.parse_period(params, today=datetime.date(2026, 11, 22)).label == label
 
 
 @pytest.mark.parametrize("params", [
@@ -230,8 +231,8 @@ def test_periods(params, label):
     {"period": "year", "year": "99999"},
 ])
 def test_bad_periods_raise_a_friendly_error(params):
-    with pytest.raises(stats.PeriodError):
-        stats.parse_period(params, today=datetime.date(2026, 11, 22))
+    with pytest.raises(periods.PeriodError):
+        periods.parse_period(params, today=datetime.date(2026, 11, 22))
 
 
 def test_ratings_payments_and_feedback(org, october, citizen):
@@ -251,16 +252,16 @@ def test_ratings_payments_and_feedback(org, october, citizen):
     Feedback.objects.create(unit=org.c1, kind="proposal", sender_name="Lê Văn Tám", subject="Đề nghị",
                             body="Thêm quầy", created_at=at(9, 9), due_at=at(15, 17))
 
-    result = stats.ratings(unit_ids=all_units(), period=OCTOBER)
+    result = indicators.ratings(unit_ids=all_units(), period=OCTOBER)
     assert [c for _s, _l, c in result["distribution"]] == [1, 0, 0, 1, 1]
     assert result["average"] == Decimal("3.33") and result["count"] == 3
-    row = stats.total(stats.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    row = direct_counts.total(direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
     assert (row["paid"], row["paid_online"]) == (2, 1)
-    assert stats.online_payment_share(row) == Decimal("50.0")
-    feedback = stats.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    assert indicators.online_payment_share(row) == Decimal("50.0")
+    feedback = indicators.feedback_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
     assert feedback == {"complaints": 1, "due": 2, "answered_on_time": 1, "on_time_share": Decimal("50.0")}
     # 100 − (45.5 % late + 1 complaint / 11 received = 9.1 %)
-    assert stats.satisfaction(row, feedback) == Decimal("45.4")
+    assert indicators.satisfaction(row, feedback) == Decimal("45.4")
 
 
 # --- the pre-aggregated daily counters give the numbers of the direct count -------------------
@@ -268,53 +269,53 @@ def test_ratings_payments_and_feedback(org, october, citizen):
 
 @pytest.mark.parametrize("period", [
     OCTOBER,
-    stats.Period("custom", datetime.date(2026, 9, 28), datetime.date(2026, 10, 8)),
-    stats.Period("year", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
+    periods.Period("custom", datetime.date(2026, 9, 28), datetime.date(2026, 10, 8)),
+    periods.Period("year", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
 ])
 def test_daily_counters_equal_the_direct_count(org, october, citizen, period, time_machine):
     from django.core.cache import cache
 
     from citizens.models import Payment
-    from workflow import aggregates
+    from workflow.supervision import daily_counters
 
     cache.clear()
     Payment.objects.create(dossier=october["A"], amount=8000, description="Lệ phí", method="online", state="paid",
                            paid_at=at(6, 9))
     time_machine.move_to(NOW, tick=False)
     # Counters up to the 15th; the days after it are counted directly.
-    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
-    assert aggregates.complete_until() == datetime.date(2026, 10, 15)
+    daily_counters.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
+    assert daily_counters.complete_until() == datetime.date(2026, 10, 15)
     for group in ("unit", "field", "procedure"):
-        direct = stats.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
-        counted = aggregates.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
+        direct = direct_counts.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
+        counted = daily_counters.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
         assert counted == direct, group
-    assert (aggregates.step_figures(unit_ids=all_units(), period=period, now=NOW)
-            == stats.step_figures(unit_ids=all_units(), period=period, now=NOW))
-    assert (aggregates.monthly_trend(unit_ids=all_units(), period=period, now=NOW)
-            == stats.monthly_trend(unit_ids=all_units(), period=period, now=NOW))
-    assert (aggregates.online_procedures(unit_ids=all_units(), period=period)
-            == stats.online_procedures(unit_ids=all_units(), period=period))
+    assert (daily_counters.step_figures(unit_ids=all_units(), period=period, now=NOW)
+            == direct_counts.step_figures(unit_ids=all_units(), period=period, now=NOW))
+    assert (daily_counters.monthly_trend(unit_ids=all_units(), period=period, now=NOW)
+            == direct_counts.monthly_trend(unit_ids=all_units(), period=period, now=NOW))
+    assert (indicators.online_procedures(unit_ids=all_units(), period=period)
+            == indicators.online_procedures(unit_ids=all_units(), period=period))
 
 
 def _assert_counters_equal_direct(period, now):
-    from workflow import aggregates
+    from workflow.supervision import daily_counters
 
     for group in ("unit", "field", "procedure"):
-        direct = stats.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
-        counted = aggregates.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
+        direct = direct_counts.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
+        counted = daily_counters.dossier_figures(unit_ids=all_units(), period=period, group=group, now=now)
         assert counted == direct, group
-    assert (aggregates.step_figures(unit_ids=all_units(), period=period, now=now)
-            == stats.step_figures(unit_ids=all_units(), period=period, now=now))
-    assert (aggregates.monthly_trend(unit_ids=all_units(), period=period, now=now)
-            == stats.monthly_trend(unit_ids=all_units(), period=period, now=now))
-    assert (aggregates.online_procedures(unit_ids=all_units(), period=period)
-            == stats.online_procedures(unit_ids=all_units(), period=period))
+    assert (daily_counters.step_figures(unit_ids=all_units(), period=period, now=now)
+            == direct_counts.step_figures(unit_ids=all_units(), period=period, now=now))
+    assert (daily_counters.monthly_trend(unit_ids=all_units(), period=period, now=now)
+            == direct_counts.monthly_trend(unit_ids=all_units(), period=period, now=now))
+    assert (indicators.online_procedures(unit_ids=all_units(), period=period)
+            == indicators.online_procedures(unit_ids=all_units(), period=period))
 
 
 @pytest.mark.parametrize("period", [
     OCTOBER,
-    stats.Period("custom", datetime.date(2026, 10, 19), datetime.date(2026, 10, 19)),
-    stats.Period("custom", datetime.date(2026, 10, 12), datetime.date(2026, 10, 25)),
+    periods.Period("custom", datetime.date(2026, 10, 19), datetime.date(2026, 10, 19)),
+    periods.Period("custom", datetime.date(2026, 10, 12), datetime.date(2026, 10, 25)),
 ])
 def test_todays_counters_up_to_a_moment_and_the_direct_count_after_it(org, october, clerk, officer_c1, leader_c1,
                                                                        period, time_machine):
@@ -322,14 +323,14 @@ def test_todays_counters_up_to_a_moment_and_the_direct_count_after_it(org, octob
     counted directly: together, the numbers of the direct count."""
     from django.core.cache import cache
 
-    from workflow import aggregates
     from workflow.models import DailyCounter
+    from workflow.supervision import daily_counters
 
     cache.clear()
     time_machine.move_to(at(19, 12), tick=False)
-    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 18), from_beginning=True)
-    aggregates.refresh_today()
-    covered = aggregates.cover(OCTOBER)
+    daily_counters.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 18), from_beginning=True)
+    daily_counters.refresh_today()
+    covered = daily_counters.cover(OCTOBER)
     assert covered.counted == datetime.date(2026, 10, 18) and covered.partial == datetime.date(2026, 10, 19)
     assert covered.rest.start == at(19, 11, 59)
     # G, accepted at 08:00 on the 19th, is in today's counters.
@@ -341,18 +342,18 @@ def test_todays_counters_up_to_a_moment_and_the_direct_count_after_it(org, octob
     receive(clerk, org.c1, version, at(20, 8))
     time_machine.move_to(NOW, tick=False)
     _assert_counters_equal_direct(period, NOW)
-    row = stats.total(aggregates.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
+    row = direct_counts.total(daily_counters.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW))
     # Received: A–J, L and the two above (K in September); finished: A–F, J, K and the afternoon one.
     assert (row["received"], row["finished"]) == (13, 9)
 
 
 def test_todays_counters_are_ignored_when_the_days_before_are_not_complete(org, october, time_machine):
-    from workflow import aggregates
+    from workflow.supervision import daily_counters
 
     time_machine.move_to(at(19, 12), tick=False)
-    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
-    aggregates.refresh_today()  # the 16th to 18th are not in the counters: today's cannot follow them
-    covered = aggregates.cover(OCTOBER)
+    daily_counters.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 15), from_beginning=True)
+    daily_counters.refresh_today()  # the 16th to 18th are not in the counters: today's cannot follow them
+    covered = daily_counters.cover(OCTOBER)
     assert covered.partial is None and covered.rest.start == at(16, 0)
     time_machine.move_to(NOW, tick=False)
     _assert_counters_equal_direct(OCTOBER, NOW)
@@ -361,25 +362,25 @@ def test_todays_counters_are_ignored_when_the_days_before_are_not_complete(org, 
 def test_todays_refresh_never_overwrites_a_complete_day(org, october, time_machine):
     """Thirty seconds after midnight "a minute ago" is still yesterday, which the daily refresh
     may already have completed: today's refresh leaves it alone."""
-    from workflow import aggregates
     from workflow.models import DailyCounter
+    from workflow.supervision import daily_counters
 
     time_machine.move_to(at(20, 0, 0) + datetime.timedelta(seconds=30), tick=False)
-    aggregates.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 19), from_beginning=True)
+    daily_counters.refresh_range(datetime.date(2026, 9, 1), datetime.date(2026, 10, 19), from_beginning=True)
     complete = list(DailyCounter.objects.filter(day=datetime.date(2026, 10, 19)).values_list("received", flat=True))
-    assert complete and aggregates.refresh_today() == (0, 0)
+    assert complete and daily_counters.refresh_today() == (0, 0)
     assert list(DailyCounter.objects.filter(day=datetime.date(2026, 10, 19)).values_list(
         "received", flat=True)) == complete
-    assert aggregates.cover(OCTOBER).partial is None
+    assert daily_counters.cover(OCTOBER).partial is None
 
 
 def test_refreshing_twice_changes_nothing(org, october):
-    from workflow import aggregates
     from workflow.models import DailyCounter
+    from workflow.supervision import daily_counters
 
-    aggregates.refresh_all(until=datetime.date(2026, 10, 31))
+    daily_counters.refresh_all(until=datetime.date(2026, 10, 31))
     first = list(DailyCounter.objects.order_by("day", "unit", "procedure").values())
-    aggregates.refresh_all(until=datetime.date(2026, 10, 31))
+    daily_counters.refresh_all(until=datetime.date(2026, 10, 31))
     again = list(DailyCounter.objects.order_by("day", "unit", "procedure").values())
     assert [{k: v for k, v in r.items() if k != "id"} for r in first] == [
         {k: v for k, v in r.items() if k != "id"} for r in again]

@@ -123,7 +123,7 @@ def test_statistics_by_field_and_procedure(org, october, supervisor, client_for,
 
 def test_a_long_figures_table_comes_in_pages_with_the_total_of_every_row(org, october, supervisor, client_for,
                                                                          on_the_20th, monkeypatch):
-    from workflow import views_supervision
+    from workflow.supervision import views as views_supervision
 
     monkeypatch.setattr(views_supervision, "STATISTICS_PAGE_ROWS", 1)
     client = client_for(supervisor)
@@ -161,7 +161,7 @@ def test_statistics_query_count_does_not_grow_with_units(org, clerk, supervisor,
             counter_clerk = staff(Role.CLERK, unit, username=f"clerk{len(created)}", full_name="Cán bộ")
             created.append(unit)
             dossier = receive(counter_clerk, unit, version, at(5, 8))
-            from workflow import services
+            from workflow.routing import services
             services.dossier_forward(dossier=dossier, actor=counter_clerk, at=at(5, 9))
 
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(f"{STATS}?{OCTOBER_QUERY}"),
@@ -227,7 +227,7 @@ def test_public_disclosure_is_cached(org, october, client, clerk, on_the_20th, d
 def test_dashboard_query_count_does_not_grow_with_units(org, clerk, supervisor, client_for, on_the_20th):
     from portal.models import Role
     from tests.factories import UnitFactory, staff
-    from workflow import services
+    from workflow.routing import services
 
     version = commune_version()
     client = client_for(supervisor)

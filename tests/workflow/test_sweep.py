@@ -7,8 +7,8 @@ from dossiers.models import Status
 from portal.models import Membership
 from tests.dossiers.factories import DossierFactory
 from tests.workflow.factories import ApologyFactory, ConsultationFactory, HandoffFactory, at
+from workflow.deadlines.sweep import sweep
 from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
-from workflow.sweep import sweep
 
 # Monday 23 November 2026, 10:00 in Hà Nội: a working day.
 NOW = at(23, 10)
@@ -162,7 +162,7 @@ def test_two_sweeps_at_the_same_moment_never_double(org, officer_c1, leader_c1, 
 
 def test_each_leader_and_supervisor_gets_one_digest_a_day_with_their_units_figures(
         org, leader_c1, supervisor_d1, officer_c1):
-    from workflow.digests import send_digests
+    from workflow.deadlines.digests import send_digests
 
     dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(23, 9))   # overdue
     dossier_with_step(org.c1, step_due=at(27, 9), dossier_due=at(23, 16))  # due today
@@ -184,7 +184,7 @@ def test_the_catalogue_watch_flags_expired_or_replaced_legal_bases_to_editors_on
 
     from procedures.models import LegalDocument
     from tests.dossiers.factories import published_version
-    from workflow.digests import legal_basis_watch
+    from workflow.deadlines.digests import legal_basis_watch
 
     version = published_version(code="1.000894", name="Đăng ký kết hôn")
     old = LegalDocument.objects.create(number="123/2015/NĐ-CP", title="Nghị định hướng dẫn Luật Hộ tịch")

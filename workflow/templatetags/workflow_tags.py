@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 from dossiers.models import Status
 from portal.models import Role, Unit
 from portal.permissions import has_role
-
-from .. import selectors, services
-from ..models import Apology, Handoff
+from workflow.models import Apology, Handoff
+from workflow.routing import selectors, services
 
 register = template.Library()
 

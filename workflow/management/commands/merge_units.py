@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from portal.models import Unit
-from workflow.merger import unit_merge
+from workflow.mergers.services import unit_merge
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflow import aggregates
+from workflow.supervision import daily_counters
 
 
 class Command(BaseCommand):
@@ -26,18 +26,18 @@ class Command(BaseCommand):
     def handle(self, *args, first=None, last=None, recent=None, dry_run=False, **options):
         if dry_run:
             first = first or datetime.date.today() - datetime.timedelta(days=recent or 1)
-            rows, steps = aggregates.compute_range(first, last or datetime.date.today())
+            rows, steps = daily_counters.compute_range(first, last or datetime.date.today())
             self.stdout.write(f"{len(rows)} counter rows, {len(steps)} step rows (not written)")
             return
         if recent:
-            aggregates.refresh_recent(days=recent)
+            daily_counters.refresh_recent(days=recent)
             result = None
         elif first or last:
             if not (first and last) or last < first:
                 raise CommandError("Give both --from and --to, --to not before --from.")
-            result = aggregates.refresh_range(first, last)
+            result = daily_counters.refresh_range(first, last)
         else:
-            result = aggregates.refresh_all()
-            aggregates.refresh_today()
+            result = daily_counters.refresh_all()
+            daily_counters.refresh_today()
         self.stdout.write(self.style.SUCCESS(f"Counters rebuilt: {result or 'recent days'}; complete until "
-                                             f"{aggregates.complete_until()}"))
+                                             f"{daily_counters.complete_until()}"))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_reports
+from workflow.forms import views as views_reports
 
 urlpatterns = [
     path("dossiers/<str:code>/process-slip.pdf", views_reports.process_slip, name="process_slip"),

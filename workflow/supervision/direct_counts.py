@@ -45,25 +45,22 @@ Everything is scoped by a list of unit ids (the supervisor's subtree); callers g
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Channel, Dossier, DossierEvent, DossierFile, Outcome, Status
 from portal import workdays
 from portal.models import Unit
-from procedures.models import OnlineLevel, Procedure, ProcedureVersion
-
-from .models import Handoff, Pause
+from workflow.models import Handoff, Pause
+from workflow.supervision.indicators import _percent
+from workflow.supervision.periods import month_period
 
 TZ = workdays.TZ
 FINISHED_STATES = (Status.RESULT_READY, Status.RETURNED)
@@ -72,128 +69,6 @@ IN_PROGRESS_STATES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQU
 ENDED_WITHOUT_RESULT = (Status.WITHDRAWN, Status.NOT_ACCEPTED)
 # Decision 766: more than one supplementation request makes a dossier late.
 LATE_SUPPLEMENTS = 2
-
-
-# --- periods ---------------------------------------------------------------------------------
-
-
-class PeriodError(ValueError):
-    """A period the page cannot use; the message is shown to the user as is."""
-
-
-@dataclass(frozen=True)
-class Period:
-    kind: str  # month | quarter | year | custom
-    first: datetime.date
-    last: datetime.date  # inclusive
-    # A period may begin or end at a moment within its first or last day (the counters of
-    # today, workflow.aggregates, cover the day up to a moment; the direct count the rest).
-    since: datetime.datetime | None = None
-    until: datetime.datetime | None = None
-
-    @property
-    def start(self):
-        if self.since is not None:
-            return self.since
-        return datetime.datetime.combine(self.first, datetime.time.min, tzinfo=TZ)
-
-    @property
-    def end(self):
-        """Exclusive end: the day after the last day, 00:00 local time."""
-        if self.until is not None:
-            return self.until
-        return datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
-
-    def cutoff(self, now=None):
-        """The moment 'in progress' is measured at: the period's end, or now if earlier."""
-        now = now or timezone.now()
-        return min(self.end, now)
-
-    @property
-    def label(self):
-        if self.kind == "month":
-            return _("Tháng %(month)s/%(year)s") % {"month": self.first.month, "year": self.first.year}
-        if self.kind == "quarter":
-            return _("Quý %(quarter)s/%(year)s") % {"quarter": (self.first.month - 1) // 3 + 1,
-                                                    "year": self.first.year}
-        if self.kind == "year":
-            return _("Năm %(year)s") % {"year": self.first.year}
-        return _("Từ %(first)s đến %(last)s") % {"first": self.first.strftime("%d/%m/%Y"),
-                                                  "last": self.last.strftime("%d/%m/%Y")}
-
-    def query(self):
-        """The GET parameters that select this period again."""
-        if self.kind == "custom":
-            return {"period": "custom", "from": self.first.isoformat(), "to": self.last.isoformat()}
-        values = {"period": self.kind, "year": self.first.year}
-        if self.kind == "month":
-            values["month"] = self.first.month
-        if self.kind == "quarter":
-            values["quarter"] = (self.first.month - 1) // 3 + 1
-        return values
-
-    def months(self):
-        """(year, month) of every month the period touches, for trend charts."""
-        year, month, result = self.first.year, self.first.month, []
-        while (year, month) <= (self.last.year, self.last.month):
-            result.append((year, month))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return result
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-MAX_CUSTOM_DAYS = 366 * 3
-
-
-def month_period(year, month):
-    return Period("month", datetime.date(year, month, 1),
-                  datetime.date(year, month, calendar.monthrange(year, month)[1]))
-
-
-def parse_period(params, *, today=None):
-    """A Period from GET parameters (`period` = month | quarter | year | custom with `year`,
-    `month`, `quarter`, `from`, `to`); the current month when nothing is given. Raises
-    PeriodError with a Vietnamese message for anything else."""
-    today = today or timezone.localdate()
-    kind = params.get("period") or "month"
-
-    def number(name, default, low, high):
-        raw = params.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
-            raise PeriodError(_("Kỳ báo cáo không hợp lệ.")) from None
-        if not low <= value <= high:
-            raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
-        return value
-
-    if kind == "month":
-        return month_period(number("year", today.year, FIRST_YEAR, LAST_YEAR), number("month", today.month, 1, 12))
-    if kind == "quarter":
-        year = number("year", today.year, FIRST_YEAR, LAST_YEAR)
-        quarter = number("quarter", (today.month - 1) // 3 + 1, 1, 4)
-        last_month = quarter * 3
-        return Period("quarter", datetime.date(year, last_month - 2, 1),
-                      datetime.date(year, last_month, calendar.monthrange(year, last_month)[1]))
-    if kind == "year":
-        year = number("year", today.year, FIRST_YEAR, LAST_YEAR)
-        return Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    if kind == "custom":
-        try:
-            first = datetime.date.fromisoformat(params.get("from") or "")
-            last = datetime.date.fromisoformat(params.get("to") or "")
-        except ValueError:
-            raise PeriodError(_("Hãy nhập ngày bắt đầu và ngày kết thúc hợp lệ.")) from None
-        if not (FIRST_YEAR <= first.year <= LAST_YEAR and FIRST_YEAR <= last.year <= LAST_YEAR):
-            raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
-        if last < first:
-            raise PeriodError(_("Ngày kết thúc phải sau ngày bắt đầu."))
-        if (last - first).days > MAX_CUSTOM_DAYS:
-            raise PeriodError(_("Kỳ báo cáo tối đa 3 năm."))
-        return Period("custom", first, last)
-    raise PeriodError(_("Kỳ báo cáo không hợp lệ."))
 
 
 # --- the figures: one function per figure, each a COUNT filter on Dossier ---------------------
@@ -535,182 +410,6 @@ def step_figures(*, unit_ids, period, now=None, with_running=True):
         .order_by()
     )
     return {row.pop("unit"): row for row in rows if any(row[k] for k in STEP_KEYS)}
-
-
-# --- indicators: functions of one row ---------------------------------------------------------
-
-
-def _percent(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def on_time_rate(row):
-    """Decision 766: (finished early or on time + in progress within due) / (finished + in
-    progress) × 100."""
-    good = row["finished_early"] + row["finished_on_time"] + row["in_progress_on_time"]
-    return _percent(good, row["finished"] + row["in_progress"])
-
-
-def step_on_time_rate(row):
-    """The same rate over a unit's own steps."""
-    good = row["steps_early"] + row["steps_on_time"] + row["steps_in_progress"] - row["steps_in_progress_late"]
-    return _percent(good, row["steps_finished"] + row["steps_in_progress"])
-
-
-def online_share(row):
-    """Online dossiers / received × 100."""
-    return _percent(row["received_online"], row["received"])
-
-
-def digitised_share(row):
-    """Received dossiers with digitised components / received × 100."""
-    return _percent(row["digitised"], row["received"])
-
-
-def electronic_result_share(row):
-    """Finished dossiers with an electronic result / finished × 100."""
-    return _percent(row["electronic_result"], row["finished"])
-
-
-def late_share(row):
-    """(finished late + in progress late) / (finished + in progress) × 100."""
-    return _percent(row["finished_late"] + row["in_progress_late"], row["finished"] + row["in_progress"])
-
-
-def average_days(row):
-    """Mean working days from reception to result over the dossiers finished in the period."""
-    if not row["days_count"]:
-        return None
-    return (row["days_sum"] / row["days_count"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def online_payment_share(row):
-    """Dossiers whose fees were paid online / dossiers whose fees were paid, in the period."""
-    return _percent(row["paid_online"], row["paid"])
-
-
-def decorate(row):
-    """The row with its indicators, for templates and exports."""
-    return {**row, "on_time_rate": on_time_rate(row), "online_share": online_share(row),
-            "digitised_share": digitised_share(row), "electronic_result_share": electronic_result_share(row),
-            "average_days": average_days(row), "late_share": late_share(row),
-            "online_payment_share": online_payment_share(row)}
-
-
-def online_procedures(*, unit_ids, period):
-    """Decision 766: procedures offered online (level 3 or 4 in force at the period's end)
-    and, of those, the ones with at least one online dossier received in the scope."""
-    offered = offered_online(period)
-    used = offered.filter(Exists(Dossier.objects.filter(
-        procedure=OuterRef("pk"), receiving_unit__in=unit_ids, channel=Channel.ONLINE,
-        received_at__gte=period.start, received_at__lt=period.end)))
-    return online_share_of(offered.count(), used.count())
-
-
-def offered_online(period):
-    """Procedures with a level 3 or 4 version in force at the period's end (or today)."""
-    on = min(period.last, timezone.localdate())
-    return Procedure.objects.filter(Exists(
-        ProcedureVersion.objects.in_force(on).filter(procedure=OuterRef("pk"), online_level__gte=OnlineLevel.LEVEL_3)
-    ))
-
-
-def online_share_of(n_offered, n_used):
-    return {"offered": n_offered, "used": n_used, "share": _percent(n_used, n_offered)}
-
-
-def feedback_figures(*, unit_ids, period, now=None):
-    """Feedback (phản ánh, kiến nghị) about the scope's units: complaints received in the
-    period, and feedback due in the period answered by its due date (Decision 766)."""
-    now = now or timezone.now()
-    try:
-        model = apps.get_model("citizens", "Feedback")
-    except LookupError:
-        return {"complaints": 0, "due": 0, "answered_on_time": 0, "on_time_share": None}
-    qs = model.objects.filter(unit__in=unit_ids)
-    result = qs.aggregate(
-        complaints=Count("pk", filter=Q(kind="complaint", created_at__gte=period.start, created_at__lt=period.end)),
-        due=Count("pk", filter=Q(due_at__gte=period.start, due_at__lt=min(period.end, now))),
-        answered_on_time=Count("pk", filter=Q(due_at__gte=period.start, due_at__lt=min(period.end, now),
-                                              answered_at__lte=F("due_at"))),
-    )
-    result["on_time_share"] = _percent(result["answered_on_time"], result["due"])
-    return result
-
-
-def satisfaction(row, feedback):
-    """Decision 766: 100% − (% late + % with complaints), both over the period's dossiers."""
-    late = late_share(row)
-    if late is None:
-        return None
-    complaints = _percent(feedback["complaints"], row["received"]) or Decimal("0")
-    return max(Decimal("100") - late - complaints, Decimal("0"))
-
-
-def indicators_766(row, *, online, feedback):
-    """The Decision 766 indicators the portal can compute from its own data, each with the
-    formula the page shows. Values are percentages, or days for the processing time; None =
-    no data."""
-    return [
-        {"key": "on_time", "name": _("Tỷ lệ hồ sơ giải quyết đúng hạn"), "value": on_time_rate(row), "unit": "%",
-         "formula": _("(Đã giải quyết trước hạn và đúng hạn + Đang giải quyết trong hạn) ÷ (Đã giải quyết + "
-                      "Đang giải quyết) × 100; hồ sơ yêu cầu bổ sung từ 2 lần trở lên tính là quá hạn; thời "
-                      "gian tạm dừng chờ bổ sung không tính.")},
-        {"key": "average_days", "name": _("Thời gian giải quyết trung bình"), "value": average_days(row),
-         "unit": _("ngày làm việc"),
-         "formula": _("Tổng số ngày làm việc từ khi tiếp nhận đến khi có kết quả ÷ Số hồ sơ đã giải quyết trong kỳ.")},
-        {"key": "online_share", "name": _("Tỷ lệ hồ sơ trực tuyến"), "value": online_share(row), "unit": "%",
-         "formula": _("Hồ sơ nộp trực tuyến ÷ Hồ sơ tiếp nhận trong kỳ × 100.")},
-        {"key": "online_procedures", "name": _("Tỷ lệ thủ tục trực tuyến có phát sinh hồ sơ"),
-         "value": online["share"], "unit": "%",
-         "formula": _("Thủ tục cung cấp trực tuyến có ít nhất 1 hồ sơ trực tuyến (%(used)s) ÷ Thủ tục cung cấp "
-                      "trực tuyến (%(offered)s) × 100.") % online},
-        {"key": "digitised", "name": _("Tỷ lệ hồ sơ có số hóa thành phần"), "value": digitised_share(row),
-         "unit": "%", "formula": _("Hồ sơ tiếp nhận có tệp thành phần số hóa ÷ Hồ sơ tiếp nhận × 100.")},
-        {"key": "electronic_result", "name": _("Tỷ lệ hồ sơ có kết quả điện tử"),
-         "value": electronic_result_share(row), "unit": "%",
-         "formula": _("Hồ sơ đã giải quyết có tệp kết quả điện tử ÷ Hồ sơ đã giải quyết × 100.")},
-        {"key": "online_payment", "name": _("Tỷ lệ hồ sơ thanh toán trực tuyến"),
-         "value": online_payment_share(row), "unit": "%",
-         "formula": _("Hồ sơ nộp phí, lệ phí trực tuyến ÷ Hồ sơ đã nộp phí, lệ phí trong kỳ × 100.")},
-        {"key": "feedback", "name": _("Tỷ lệ phản ánh, kiến nghị được trả lời đúng hạn"),
-         "value": feedback["on_time_share"], "unit": "%",
-         "formula": _("Phản ánh, kiến nghị đến hạn trong kỳ đã trả lời đúng hạn ÷ Phản ánh, kiến nghị đến hạn "
-                      "trong kỳ × 100.")},
-        {"key": "satisfaction", "name": _("Mức độ hài lòng"), "value": satisfaction(row, feedback), "unit": "%",
-         "formula": _("100% − (% hồ sơ quá hạn + % hồ sơ bị phản ánh): số phản ánh trong kỳ ÷ Hồ sơ tiếp nhận.")},
-    ]
-
-
-# --- ratings (citizens' evaluation, 1–5) ------------------------------------------------------
-
-RATING_LABELS = [gettext_lazy("Thất vọng"), gettext_lazy("Chưa tốt"), gettext_lazy("Chấp nhận"),
-                 gettext_lazy("Tốt"), gettext_lazy("Yêu thích")]
-
-
-def rating_model():
-    """The citizens' rating (citizens.Rating: a 1–5 score per dossier), if installed."""
-    try:
-        return apps.get_model("citizens", "Rating")
-    except LookupError:
-        return None
-
-
-def ratings(*, unit_ids, period):
-    """Distribution (score -> count) and average of the ratings of the scope's dossiers given
-    in the period, or None when the portal has no rating data model."""
-    model = rating_model()
-    if model is None:
-        return None
-    qs = model.objects.filter(dossier__receiving_unit__in=unit_ids, created_at__gte=period.start,
-                              created_at__lt=period.end)
-    counts = dict(qs.values_list("score").annotate(n=Count("pk")).order_by())
-    distribution = [(score, RATING_LABELS[score - 1], counts.get(score, 0)) for score in range(1, 6)]
-    n = sum(c for _s, _l, c in distribution)
-    average = (Decimal(sum(s * c for s, _l, c in distribution)) / n).quantize(Decimal("0.01")) if n else None
-    return {"distribution": distribution, "count": n, "average": average}
 
 
 # --- current state (dashboard) ----------------------------------------------------------------

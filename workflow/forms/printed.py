@@ -17,8 +17,7 @@ from dossiers.models import Status
 from dossiers.selectors import dossiers_visible_to
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
-
-from .models import Apology, Handoff
+from workflow.models import Apology, Handoff
 
 # --- Form 05: Phiếu kiểm soát quá trình giải quyết hồ sơ -----------------------------------
 

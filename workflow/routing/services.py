@@ -17,9 +17,8 @@ from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from procedures.models import ProcedureVersion
-
-from .models import Apology, Consultation, Handoff, Pause, timeliness
-from .routing import instantiate_route, step_due
+from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
+from workflow.routing.route import instantiate_route, step_due
 
 PROCESS_ROLES = (Role.OFFICER, Role.LEADER)
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 from portal import workdays
 from portal.models import Membership, Role
 from portal.permissions import has_role, units_for_role
-
-from .models import Apology, Consultation, Handoff
+from workflow.models import Apology, Consultation, Handoff
 
 PAGE_SIZE = 25
 # What a row of the inbox shows (workflow/inbox.html): 4 tables of 100 columns were most of

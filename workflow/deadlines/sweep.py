@@ -38,9 +38,8 @@ from django.utils import timezone
 from dossiers.models import Dossier, Status
 from portal import workdays
 from portal.models import Membership, Role, Unit, User
-
-from .models import Apology, Consultation, DeadlineMark, Handoff, HandoffMark, Notification, NotificationChannel
-from .notifications import Kind, counter_heads, outbox_add, preference_of
+from workflow.models import Apology, Consultation, DeadlineMark, Handoff, HandoffMark, Notification, NotificationChannel
+from workflow.notifications.outbox import Kind, counter_heads, outbox_add, preference_of
 
 DUE_SOON, DUE_TODAY, OVERDUE = "due_soon", "due_today", "overdue"
 APOLOGY_DUE, LATE = "apology_due", "late"

@@ -4,6 +4,6 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .notifications import unread_count
+    from workflow.notifications.outbox import unread_count
 
     return {"notification_unread": unread_count(user)}

@@ -15,10 +15,9 @@ from dossiers.models import Dossier
 from portal import workdays
 from portal.models import Membership, Role, Unit, User
 from procedures.models import LegalDocument, ProcedureVersion
-
-from .models import Apology, DigestLog, LegalBasisFlag, Notification, NotificationChannel
-from .notifications import Kind, outbox_add, preference_of
-from .sweep import CLOCK_STATES, end_of_day
+from workflow.deadlines.sweep import CLOCK_STATES, end_of_day
+from workflow.models import Apology, DigestLog, LegalBasisFlag, Notification, NotificationChannel
+from workflow.notifications.outbox import Kind, outbox_add, preference_of
 
 DIGEST_ROLES = (Role.LEADER, Role.SUPERVISOR)
 

@@ -18,8 +18,7 @@ from portal.models import Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
 from portal.selectors import current_unit
-
-from . import reports
+from workflow.forms import printed as reports
 
 
 def _dossier_or_404(request, code):

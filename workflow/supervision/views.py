@@ -23,8 +23,7 @@ from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required, units_visible_to
 from procedures.models import Field, Procedure
-
-from . import aggregates, stats
+from workflow.supervision import daily_counters, direct_counts, indicators, periods
 
 ROLES = (Role.SUPERVISOR, Role.LEADER)
 PAGE_SIZE = 25
@@ -74,12 +73,12 @@ def dashboard(request):
     except InputError as error:
         return _error(request, "workflow/supervision/dashboard.html", str(error))
     now = timezone.now()
-    counts = stats.dashboard_counts(unit_ids=unit_ids, now=now)
-    by_unit, by_step = stats.overdue_steps(unit_ids=unit_ids, now=now)
+    counts = direct_counts.dashboard_counts(unit_ids=unit_ids, now=now)
+    by_unit, by_step = direct_counts.overdue_steps(unit_ids=unit_ids, now=now)
     unit_query = f"&unit={chosen.pk}" if chosen else ""
     states = [
         {"key": s, "label": Status(s).label, "count": counts[f"status_{s}"]}
-        for s in [Status.SUBMITTED, *stats.IN_PROGRESS_STATES]
+        for s in [Status.SUBMITTED, *direct_counts.IN_PROGRESS_STATES]
     ]
     context = {
         "units": units, "chosen": chosen, "counts": counts, "states": states, "unit_query": unit_query,
@@ -109,10 +108,10 @@ def dossier_list(request):
         return _error(request, "workflow/supervision/dossier_list.html", str(error))
     now = timezone.now()
     if state == "step_overdue":
-        qs = stats.supervised(unit_ids).filter(stats.overdue_steps_filter(chosen.pk, now))
+        qs = direct_counts.supervised(unit_ids).filter(direct_counts.overdue_steps_filter(chosen.pk, now))
         title = _("Hồ sơ quá hạn ở bước của %(unit)s") % {"unit": chosen.name}
     else:
-        qs = stats.supervised(unit_ids).filter(stats.deadline_filter(state, now))
+        qs = direct_counts.supervised(unit_ids).filter(direct_counts.deadline_filter(state, now))
         labels = {"overdue": _("Hồ sơ quá hạn"), "due_today": _("Hồ sơ đến hạn hôm nay"),
                   "due_soon": _("Hồ sơ sắp đến hạn")}
         title = labels.get(state) or _("Hồ sơ: %(status)s") % {"status": Status(state).label}
@@ -143,23 +142,23 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
     """Everything the statistics page, its exports and the monthly report show."""
     now = now or timezone.now()
     field_ids = [field.pk] if field else None
-    rows = aggregates.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now,
+    rows = daily_counters.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now,
                                       field_ids=field_ids)
     names = _names(group, list(rows))
-    table = sorted(({"key": k, "name": names.get(k, "—"), **stats.decorate(v)} for k, v in rows.items()),
+    table = sorted(({"key": k, "name": names.get(k, "—"), **indicators.decorate(v)} for k, v in rows.items()),
                    key=lambda r: r["name"])
-    total = stats.total(rows)
+    total = direct_counts.total(rows)
     unit_names = {u.pk: u.name for u in units}
-    steps = sorted(({"key": k, "name": unit_names.get(k, "—"), **v, "rate": stats.step_on_time_rate(v)}
-                    for k, v in aggregates.step_figures(unit_ids=unit_ids, period=period, now=now).items()),
+    steps = sorted(({"key": k, "name": unit_names.get(k, "—"), **v, "rate": indicators.step_on_time_rate(v)}
+                    for k, v in daily_counters.step_figures(unit_ids=unit_ids, period=period, now=now).items()),
                    key=lambda r: r["name"])
-    online = aggregates.online_procedures(unit_ids=unit_ids, period=period)
-    feedback = stats.feedback_figures(unit_ids=unit_ids, period=period, now=now)
+    online = indicators.online_procedures(unit_ids=unit_ids, period=period)
+    feedback = indicators.feedback_figures(unit_ids=unit_ids, period=period, now=now)
     last = period.last
     first_month = (last.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
-    trend = aggregates.monthly_trend(unit_ids=unit_ids, period=stats.Period("custom", first_month, last),
+    trend = daily_counters.monthly_trend(unit_ids=unit_ids, period=periods.Period("custom", first_month, last),
                                      now=now)
-    ratings = stats.ratings(unit_ids=unit_ids, period=period)
+    ratings = indicators.ratings(unit_ids=unit_ids, period=period)
     if ratings is not None and not ratings["count"]:
         ratings = None  # shown as "no rating data"
     late_by_unit = sorted(((r["name"], r["steps_late"] + r["steps_in_progress_late"]) for r in steps),
@@ -168,8 +167,8 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
                 (_("Bưu chính"), total["received_postal"])]
     return {
         "period": period, "group": group, "group_label": GROUP_LABELS[group], "rows": table,
-        "total": stats.decorate(total), "steps": steps,
-        "indicators": stats.indicators_766(total, online=online, feedback=feedback),
+        "total": indicators.decorate(total), "steps": steps,
+        "indicators": indicators.indicators_766(total, online=online, feedback=feedback),
         "online": online, "ratings": ratings, "trend": trend, "late_by_unit": late_by_unit, "channels": channels,
         "field": field, "now": now,
     }
@@ -178,11 +177,11 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
 def _statistics_input(request):
     units, chosen, unit_ids = _scope(request)
     try:
-        period = stats.parse_period(request.GET)
-    except stats.PeriodError as error:
+        period = periods.parse_period(request.GET)
+    except periods.PeriodError as error:
         raise InputError(str(error)) from None
     group = request.GET.get("group") or "unit"
-    if group not in stats.GROUP_FIELDS:
+    if group not in direct_counts.GROUP_FIELDS:
         raise InputError(_("Cách nhóm số liệu không hợp lệ."))
     return units, chosen, unit_ids, period, group, _field(request)
 
@@ -375,8 +374,8 @@ def _month_input(request):
     units, chosen, unit_ids = _scope(request)
     params = {"period": "month", "year": request.GET.get("year", ""), "month": request.GET.get("month", "")}
     try:
-        period = stats.parse_period(params)
-    except stats.PeriodError as error:
+        period = periods.parse_period(params)
+    except periods.PeriodError as error:
         raise InputError(str(error)) from None
     return units, chosen, unit_ids, period, _field(request)
 
@@ -490,7 +489,7 @@ def disclosure_rows(*, period, group, now=None):
     """Per unit (receiving unit) or per field: received, finished on time (early or on time),
     finished late. Only names of units and fields, never anything about applicants."""
     unit_ids = list(Unit.objects.values_list("pk", flat=True))
-    rows = aggregates.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now)
+    rows = daily_counters.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now)
     names = _names(group, list(rows))
     result = sorted(({"name": names.get(k, "—"), "received": r["received"],
                       "on_time": r["finished_early"] + r["finished_on_time"], "late": r["finished_late"]}
@@ -505,7 +504,7 @@ def disclosure(request):
     Each table is cached (per grouping and period, short TTL): the page is public and may be
     hit hard, and published figures may be a few minutes old."""
     today = timezone.localdate()
-    month, year = stats.month_period(today.year, today.month), stats.parse_period({"period": "year"}, today=today)
+    month, year = periods.month_period(today.year, today.month), periods.parse_period({"period": "year"}, today=today)
     sections, oldest = [], None
     for group, group_label in (("unit", _("Theo đơn vị")), ("field", _("Theo lĩnh vực"))):
         for period in (month, year):

@@ -3,7 +3,7 @@ from workflow/urls.py (namespace `workflow`)."""
 
 from django.urls import path
 
-from . import views_notify
+from workflow.notifications import views as views_notify
 
 urlpatterns = [
     path("notifications/", views_notify.notification_list, name="notifications"),

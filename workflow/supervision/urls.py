@@ -3,7 +3,7 @@ workflow/urls.py."""
 
 from django.urls import path
 
-from . import views_supervision as views
+from workflow.supervision import views
 
 urlpatterns = [
     path("supervision/dashboard/", views.dashboard, name="supervision"),

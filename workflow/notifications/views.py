@@ -15,9 +15,8 @@ from django.views.decorators.http import require_POST
 
 from portal.models import Role
 from portal.permissions import role_required, units_visible_to
-
-from . import notifications
-from .models import Notification, NotificationPreference
+from workflow.models import Notification, NotificationPreference
+from workflow.notifications import outbox as notifications
 
 
 @login_required

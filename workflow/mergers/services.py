@@ -24,8 +24,7 @@ from dossiers.models import OPEN_STATES, Dossier, Status
 from portal.models import Membership, Unit
 from portal.services import membership_grant, membership_revoke
 from procedures.models import Procedure, ProcedureVersion, RouteStep
-
-from .models import Apology, Consultation, Handoff
+from workflow.models import Apology, Consultation, Handoff
 
 logger = logging.getLogger("portal.merger")
 

@@ -15,10 +15,9 @@ from dossiers.views import detail_context
 from portal.models import Role, Unit, User
 from portal.permissions import has_role, role_required
 from portal.selectors import current_unit
-
-from . import selectors, services
-from .forms import InboxFilterForm
-from .models import Apology, Consultation, Handoff
+from workflow.models import Apology, Consultation, Handoff
+from workflow.routing import selectors, services
+from workflow.routing.forms import InboxFilterForm
 
 
 @role_required(Role.OFFICER, Role.LEADER)

@@ -11,7 +11,7 @@ back, so the result is the same tables with the same guarantees.
 
 Times are computed from an in-memory working-day list (the same holidays and exceptions as
 portal.workdays) rather than per dossier through the calendar API, which would take hours at
-this size. Used by `manage.py generate_load`, never by tests of behaviour.
+this size. Used by `bench/generate_load.py`, never by tests of behaviour.
 """
 
 import contextlib
@@ -40,8 +40,7 @@ from procedures.models import (
     RouteStep,
     TimeUnit,
 )
-
-from .models import Handoff, Timeliness
+from workflow.models import Handoff, Timeliness
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE_CODE = "L01"

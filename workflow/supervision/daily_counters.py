@@ -4,7 +4,7 @@ Every *event* figure of workflow.stats counts dossiers by one moment (received_a
 the refusal or withdrawal event, the payment, the supplementation pause): grouping those
 moments by local day partitions the dossiers, so a period's figure is the sum of its days'
 counters. `refresh_range` rebuilds the counters of a range of days with the same Q functions
-as the direct count (stats.figure_filters), so the numbers are identical by construction, and a
+as the direct count (direct_counts.figure_filters), so the numbers are identical by construction, and a
 test compares them.
 
 What is not pre-aggregated, and why:
@@ -40,14 +40,13 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from dossiers.models import DossierEvent, Status
+from dossiers.models import Channel, Dossier, DossierEvent, Status
+from workflow.models import CounterRefresh, DailyCounter, DailyStepCounter, Handoff, Pause
+from workflow.supervision import direct_counts, indicators, periods
 
-from . import stats
-from .models import CounterRefresh, DailyCounter, DailyStepCounter, Handoff, Pause
-
-TZ = stats.TZ
+TZ = direct_counts.TZ
 RECENT_DAYS = 7
-EVENT_KEYS = [k for k in stats.COUNT_KEYS if not k.startswith("in_progress")]
+EVENT_KEYS = [k for k in direct_counts.COUNT_KEYS if not k.startswith("in_progress")]
 STEP_DONE_KEYS = ["steps_finished", "steps_early", "steps_on_time", "steps_late"]
 STATE = "daily"
 TODAY = "today"  # CounterRefresh row: complete_until = the partial day, refreshed_at = up to when
@@ -62,9 +61,9 @@ def compute_range(first, last, *, until=None):
     """{(day, unit id, procedure id): counters} for the local days first..last (up to the
     moment `until` within the last day when given), and {(day, unit id): step counters}. A
     handful of grouped queries for the whole range."""
-    period = stats.Period("custom", first, last, until=until)
+    period = periods.Period("custom", first, last, until=until)
     rows = defaultdict(lambda: {**dict.fromkeys(EVENT_KEYS, 0), "days_sum": Decimal("0"), "days_count": 0})
-    scope = stats.Dossier.objects.all()
+    scope = Dossier.objects.all()
 
     def add(queryset, day_field, keys, prefix=""):
         group = [f"{prefix}receiving_unit", f"{prefix}procedure"]
@@ -73,13 +72,13 @@ def compute_range(first, last, *, until=None):
             for name in keys:
                 row[name] += values[name]
 
-    filters = stats.figure_filters(period)
+    filters = direct_counts.figure_filters(period)
     received_keys = ["received", "received_counter", "received_online", "received_postal", "digitised"]
-    add(scope.filter(stats.received(period)), "received_at",
+    add(scope.filter(direct_counts.received(period)), "received_at",
         {k: Count("pk", filter=filters[k]) for k in received_keys})
     finished_keys = ["finished", "finished_early", "finished_on_time", "finished_late", "stopped", "electronic_result"]
-    finished_q = stats.in_period("finished_at", period)
-    refused = stats.refused_after_appraisal(period)
+    finished_q = direct_counts.in_period("finished_at", period)
+    refused = direct_counts.refused_after_appraisal(period)
     add(scope.filter(finished_q), "finished_at",
         {**{k: Count("pk", filter=filters[k]) for k in finished_keys}, "refusals": Count("pk", filter=refused)})
     # Refused at reception and withdrawn: by the day of their event.
@@ -96,9 +95,9 @@ def compute_range(first, last, *, until=None):
         prefix="dossier__")
     pauses = Pause.objects.filter(requested_at__gte=period.start, requested_at__lt=period.end)
     add(pauses, "requested_at", {"supplement_requests": Count("pk")}, prefix="dossier__")
-    finished = list(scope.filter(stats.finished(period)).values_list(
+    finished = list(scope.filter(direct_counts.finished(period)).values_list(
         "receiving_unit", "procedure", "received_at", "finished_at").order_by())
-    calendars = stats.calendars_for({r[0] for r in finished})
+    calendars = direct_counts.calendars_for({r[0] for r in finished})
     for unit_id, procedure_id, received_at, finished_at in finished:
         row = rows[(timezone.localtime(finished_at, TZ).date(), unit_id, procedure_id)]
         row["days_sum"] += calendars[unit_id].working_days_between(received_at, finished_at)
@@ -147,7 +146,7 @@ def _replace_counters(first, last, rows, steps):
 def refresh_all(*, until=None):
     """Back-fill: every day from the first dossier's up to `until` (yesterday by default)."""
     until = until or timezone.localdate() - datetime.timedelta(days=1)
-    bounds = stats.Dossier.objects.aggregate(submitted=Min("submitted_at"), received=Min("received_at"))
+    bounds = Dossier.objects.aggregate(submitted=Min("submitted_at"), received=Min("received_at"))
     earliest = min((v for v in bounds.values() if v is not None), default=None)
     first = timezone.localtime(earliest, TZ).date() if earliest else until
     first = min(first, until)
@@ -198,7 +197,7 @@ class Cover:
 
     counted: datetime.date | None
     partial: datetime.date | None
-    rest: stats.Period | None
+    rest: periods.Period | None
 
 
 def cover(period):
@@ -215,9 +214,9 @@ def cover(period):
         return None
     counted = min(until, period.last) if until is not None and until >= period.first else None
     if partial is not None and partial <= period.last:
-        return Cover(counted, partial, stats.Period("custom", partial, period.last, since=partial_at))
+        return Cover(counted, partial, periods.Period("custom", partial, period.last, since=partial_at))
     next_day = (counted or period.first - datetime.timedelta(days=1)) + datetime.timedelta(days=1)
-    return Cover(counted, None, stats.Period("custom", next_day, period.last) if next_day <= period.last else None)
+    return Cover(counted, None, periods.Period("custom", next_day, period.last) if next_day <= period.last else None)
 
 
 def _counter_rows(name, counters, period, covered, build, *key_parts):
@@ -252,15 +251,16 @@ def _counter_sums(name, queryset_fn, *key_parts):
 
 
 def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
-    """The same result as stats.dossier_figures, from the counters where they are complete."""
+    """The same result as direct_counts.dossier_figures, from the counters where they are complete."""
     covered = cover(period)
     if covered is None:
-        return stats.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now, field_ids=field_ids)
+        return direct_counts.dossier_figures(unit_ids=unit_ids, period=period, group=group, now=now,
+                                             field_ids=field_ids)
     key = {"unit": "unit", "field": "procedure__field", "procedure": "procedure"}[group]
     counters = DailyCounter.objects.filter(unit__in=unit_ids)
     if field_ids is not None:
         counters = counters.filter(procedure__field__in=field_ids)
-    rows = defaultdict(stats.empty_row)
+    rows = defaultdict(direct_counts.empty_row)
     sums = {name: Sum(name) for name in [*EVENT_KEYS, "days_sum", "days_count"]}
     summed = _counter_rows("figures", counters, period, covered,
                            lambda qs: qs.values(key).annotate(**sums).order_by(), sorted(unit_ids), key, field_ids)
@@ -269,7 +269,7 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None)
         for name, value in values.items():
             row[name] += value or 0
     if covered.rest is not None:
-        direct = stats.dossier_figures(unit_ids=unit_ids, period=covered.rest, group=group, now=now,
+        direct = direct_counts.dossier_figures(unit_ids=unit_ids, period=covered.rest, group=group, now=now,
                                        field_ids=field_ids, with_in_progress=False)
         for group_key, values in direct.items():
             for name, value in values.items():
@@ -278,28 +278,28 @@ def dossier_figures(*, unit_ids, period, group="unit", now=None, field_ids=None)
     for group_key, values in in_progress_figures(unit_ids=unit_ids, period=period, group=group, now=now,
                                                  field_ids=field_ids).items():
         rows[group_key].update(values)
-    return {k: v for k, v in rows.items() if any(v[name] for name in stats.COUNT_KEYS)}
+    return {k: v for k, v in rows.items() if any(v[name] for name in direct_counts.COUNT_KEYS)}
 
 
 def online_procedures(*, unit_ids, period):
-    """The same result as stats.online_procedures. "Used" (an online dossier received in the
+    """The same result as indicators.online_procedures. "Used" (an online dossier received in the
     scope) is read from the counters' received_online for the complete days (cached until the
     next refresh, like the sums) and counted directly for the rest: the direct EXISTS probes
     every procedure's dossiers whatever the period."""
     covered = cover(period)
     if covered is None:
-        return stats.online_procedures(unit_ids=unit_ids, period=period)
-    offered = set(stats.offered_online(period).values_list("pk", flat=True))
+        return indicators.online_procedures(unit_ids=unit_ids, period=period)
+    offered = set(indicators.offered_online(period).values_list("pk", flat=True))
     counters = DailyCounter.objects.filter(unit__in=unit_ids, received_online__gt=0)
     used = {row["procedure"] for row in _counter_rows(
         "online-used", counters, period, covered, lambda qs: qs.values("procedure").distinct().order_by(),
         sorted(unit_ids))}
     if covered.rest is not None:
         rest = covered.rest
-        used |= set(stats.Dossier.objects.filter(
-            receiving_unit__in=unit_ids, channel=stats.Channel.ONLINE, received_at__gte=rest.start,
+        used |= set(Dossier.objects.filter(
+            receiving_unit__in=unit_ids, channel=Channel.ONLINE, received_at__gte=rest.start,
             received_at__lt=rest.end).values_list("procedure", flat=True).distinct().order_by())
-    return stats.online_share_of(len(offered), len(used & offered))
+    return indicators.online_share_of(len(offered), len(used & offered))
 
 
 def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=None):
@@ -308,17 +308,18 @@ def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=N
     Candidates in two disjoint queries, summed: dossiers still open (read from the partial
     index dossier_open alone) and dossiers finished after the cut-off (index on finished_at)."""
     cutoff = period.cutoff(now)
-    key = stats.GROUP_FIELDS[group]
-    scope = stats.Dossier.objects.filter(receiving_unit__in=unit_ids)
+    key = direct_counts.GROUP_FIELDS[group]
+    scope = Dossier.objects.filter(receiving_unit__in=unit_ids)
     if field_ids is not None:
         scope = scope.filter(procedure__field__in=field_ids)
-    still_open = stats.Q(status__in=stats.IN_PROGRESS_STATES)
+    still_open = Q(status__in=direct_counts.IN_PROGRESS_STATES)
     counts = {"in_progress": Count("pk"),
-              "in_progress_on_time": Count("pk", filter=stats.in_progress_on_time(period, now)),
-              "in_progress_late": Count("pk", filter=stats.in_progress_late(period, now))}
+              "in_progress_on_time": Count("pk", filter=direct_counts.in_progress_on_time(period, now)),
+              "in_progress_late": Count("pk", filter=direct_counts.in_progress_late(period, now))}
     return _sum_grouped(
-        (scope.filter(candidates).filter(stats.in_progress(period, now)).values(key).annotate(**counts).order_by()
-         for candidates in (still_open, stats.Q(finished_at__gte=cutoff) & ~still_open)), key, counts)
+        (scope.filter(candidates).filter(direct_counts.in_progress(period, now)).values(key).annotate(**counts)
+         .order_by()
+         for candidates in (still_open, Q(finished_at__gte=cutoff) & ~still_open)), key, counts)
 
 
 def _sum_grouped(querysets, key, names):
@@ -342,7 +343,7 @@ def running_steps(*, unit_ids, period, now=None):
     cutoff = period.cutoff(now)
     # A running step is not late while its dossier waits for the applicant or for collection;
     # those dossiers are read once (hashed) from the partial index dossier_open.
-    waiting = stats.Dossier.objects.filter(status__in=[Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY]).values("pk")
+    waiting = Dossier.objects.filter(status__in=[Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY]).values("pk")
     started = Handoff.objects.filter(unit__in=unit_ids, started_at__lt=cutoff)
     parts = [
         (started.filter(Q(state=Handoff.State.ACTIVE) & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff))),
@@ -355,12 +356,12 @@ def running_steps(*, unit_ids, period, now=None):
 
 
 def step_figures(*, unit_ids, period, now=None):
-    """The same result as stats.step_figures: finished steps from the counters (complete
+    """The same result as direct_counts.step_figures: finished steps from the counters (complete
     days), the rest and the running steps directly."""
     covered = cover(period)
     if covered is None:
-        return stats.step_figures(unit_ids=unit_ids, period=period, now=now)
-    rows = defaultdict(lambda: dict.fromkeys(stats.STEP_KEYS, 0))
+        return direct_counts.step_figures(unit_ids=unit_ids, period=period, now=now)
+    rows = defaultdict(lambda: dict.fromkeys(direct_counts.STEP_KEYS, 0))
     counters = DailyStepCounter.objects.filter(unit__in=unit_ids)
     summed = _counter_rows("steps", counters, period, covered, lambda qs: qs.values("unit").annotate(
         **{k: Sum(k) for k in STEP_DONE_KEYS}).order_by(), sorted(unit_ids))
@@ -369,20 +370,20 @@ def step_figures(*, unit_ids, period, now=None):
         for name, value in values.items():
             row[name] += value or 0
     if covered.rest is not None:
-        for unit_id, values in stats.step_figures(unit_ids=unit_ids, period=covered.rest, now=now,
+        for unit_id, values in direct_counts.step_figures(unit_ids=unit_ids, period=covered.rest, now=now,
                                                   with_running=False).items():
             for name in STEP_DONE_KEYS:
                 rows[unit_id][name] += values[name]
     for unit_id, values in running_steps(unit_ids=unit_ids, period=period, now=now).items():
         rows[unit_id].update(values)
-    return {k: v for k, v in rows.items() if any(v[name] for name in stats.STEP_KEYS)}
+    return {k: v for k, v in rows.items() if any(v[name] for name in direct_counts.STEP_KEYS)}
 
 
 def monthly_trend(*, unit_ids, period, now=None):
-    """The same result as stats.monthly_trend, from the counters where they are complete."""
+    """The same result as direct_counts.monthly_trend, from the counters where they are complete."""
     covered = cover(period)
     if covered is None:
-        return stats.monthly_trend(unit_ids=unit_ids, period=period, now=now)
+        return direct_counts.monthly_trend(unit_ids=unit_ids, period=period, now=now)
     totals = defaultdict(lambda: {"finished": 0, "late": 0})
     counters = DailyCounter.objects.filter(unit__in=unit_ids)
     summed = _counter_rows("trend", counters, period, covered, lambda qs: qs.annotate(m=TruncMonth("day")).values(
@@ -391,16 +392,16 @@ def monthly_trend(*, unit_ids, period, now=None):
         totals[(values["m"].year, values["m"].month)]["finished"] += values["f"] or 0
         totals[(values["m"].year, values["m"].month)]["late"] += values["late"] or 0
     if covered.rest is not None:
-        for item in stats.monthly_trend(unit_ids=unit_ids, period=covered.rest, now=now):
+        for item in direct_counts.monthly_trend(unit_ids=unit_ids, period=covered.rest, now=now):
             month, year = (int(x) for x in item["label"].split("/"))
             totals[(year, month)]["finished"] += item["finished"]
             totals[(year, month)]["late"] += item["late"]
     now = now or timezone.now()
     result = []
     for year, month in period.months():
-        if stats.month_period(year, month).start > now:
+        if periods.month_period(year, month).start > now:
             break
         row = totals[(year, month)]
         result.append({"label": f"{month:02d}/{year}", "finished": row["finished"], "late": row["late"],
-                       "rate": stats._percent(row["finished"] - row["late"], row["finished"])})
+                       "rate": indicators._percent(row["finished"] - row["late"], row["finished"])})
     return result

@@ -3,8 +3,7 @@
 from portal import workdays
 from portal.models import Unit
 from procedures.models import TimeUnit
-
-from .models import Handoff
+from workflow.models import Handoff
 
 
 def step_time_unit(version):

@@ -29,9 +29,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from dossiers.signals import dossier_event_recorded
 from portal.models import Membership, Role
-
-from . import channels
-from .models import Consultation, Handoff, Notification, NotificationChannel, NotificationPreference
+from workflow.models import Consultation, Handoff, Notification, NotificationChannel, NotificationPreference
+from workflow.notifications import channels
 
 logger = logging.getLogger("workflow.notifications")
 
@@ -272,7 +271,7 @@ def notify_user(*, user, kind, context, dossier=None, email=True, dedupe_key=Non
 def enqueue(pk):
     """After commit: hand the row to a worker. A broker outage must not break the action that
     wrote the row (it already committed); the resend task sends it later."""
-    from .tasks import send_notification
+    from workflow.tasks import send_notification
 
     try:
         send_notification.apply_async((pk,), queue=settings.NOTIFY_QUEUE)
@@ -281,7 +280,7 @@ def enqueue(pk):
 
 
 def enqueue_pending():
-    from .tasks import send_pending_notifications
+    from workflow.tasks import send_pending_notifications
 
     try:
         send_pending_notifications.apply_async(kwargs={"min_age": 0}, queue=settings.NOTIFY_QUEUE)

@@ -1,0 +1,2 @@
+"""Notifications: the one outbox for every message, its channels (e-mail, SMS), preferences
+and the bell."""

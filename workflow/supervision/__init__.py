@@ -1,0 +1,2 @@
+"""Supervision: statistics, Decision 766 indicators, daily counters, dashboards, exports and
+public disclosure."""
