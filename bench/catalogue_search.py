@@ -61,7 +61,8 @@ def main():
     from django.test import Client
 
     from portal.models import User
-    from procedures.importers import Context, apply_rows, validate_row
+    from procedures.importing.apply import apply_rows
+    from procedures.importing.validate import Context, validate_row
     from procedures.models import Procedure
     from tests.procedures import importdata
 

@@ -3,22 +3,22 @@ and is safe to run twice."""
 
 from celery import shared_task
 
-from . import importers
+from .importing import jobs
 
 
 @shared_task(name="procedures.validate_import")
 def validate_import(job_id):
     """Phase 1 of an import: parse and check every row, store the preview or the errors.
-    Queued by importers.import_job_create after the upload commits; a re-run finds the job no
+    Queued by jobs.import_job_create after the upload commits; a re-run finds the job no
     longer pending and does nothing."""
-    importers.run_validation(job_id)
+    jobs.run_validation(job_id)
 
 
 @shared_task(name="procedures.apply_import")
 def apply_import(job_id, user_id):
     """Phase 2: write the confirmed import in one transaction. Queued by
-    importers.import_job_confirm; a re-run finds the job finished and does nothing."""
-    importers.run_import(job_id, user_id)
+    jobs.import_job_confirm; a re-run finds the job finished and does nothing."""
+    jobs.run_import(job_id, user_id)
 
 
 @shared_task(name="procedures.retire_superseded_versions")

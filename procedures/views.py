@@ -35,6 +35,8 @@ from .forms import (
     VersionForm,
     version_formsets,
 )
+from .importing.export import export_procedures
+from .importing.jobs import import_job_confirm, import_job_create, job_progress
 from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion
 
 PUBLIC_PAGE_SIZE = 20
@@ -334,8 +336,6 @@ def legal_document_edit(request, pk=None):
 
 @role_required(Role.EDITOR)
 def import_start(request):
-    from .importers import import_job_create
-
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_job_create(user=request.user, upload=form.cleaned_data["file"])
@@ -350,8 +350,6 @@ def _job_or_404(request, pk):
 
 @role_required(Role.EDITOR)
 def import_job(request, pk):
-    from .importers import job_progress
-
     job = _job_or_404(request, pk)
     done, total = job_progress(job)
     percent = 100 if job.status in {ImportJob.Status.DONE, ImportJob.Status.PREVIEW} else (
@@ -364,8 +362,6 @@ def import_job(request, pk):
 @role_required(Role.EDITOR)
 @require_POST
 def import_confirm(request, pk):
-    from .importers import import_job_confirm
-
     job = _job_or_404(request, pk)
     try:
         import_job_confirm(job=job, user=request.user)
@@ -376,8 +372,6 @@ def import_confirm(request, pk):
 
 @role_required(Role.EDITOR)
 def export(request):
-    from .importers import export_procedures
-
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx", "json"}:
         fmt = "csv"

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from procedures.importers import COLUMNS
+from procedures.importing.schema import COLUMNS
 
 NAMES = ["Đăng ký khai sinh", "Cấp giấy phép kinh doanh", "Chứng thực bản sao", "Đăng ký kết hôn",
          "Cấp phép xây dựng nhà ở", "Xác nhận tình trạng hôn nhân", "Hỗ trợ chi phí mai táng",

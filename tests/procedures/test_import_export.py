@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from procedures.importers import export_procedures
+from procedures.importing.export import export_procedures
 from procedures.models import ImportJob, Procedure, ProcedureVersion, RouteStep
 from procedures.selectors import procedures_managed_by
 
@@ -133,7 +133,8 @@ def test_export_then_import_is_unchanged_and_an_edit_is_an_update(client_for, ed
 def test_export_formats_round_trip(editor, org, setup, fmt):
     published_version(code="1.001193", name="Đăng ký khai sinh", receiving=[org.c1])
     content, content_type = export_procedures(procedures=procedures_managed_by(editor), fmt=fmt)
-    from procedures.importers import Context, read_rows, validate_row
+    from procedures.importing.parse import read_rows
+    from procedures.importing.validate import Context, validate_row
 
     rows = read_rows(content, fmt)
     assert len(rows) == 1
@@ -174,11 +175,11 @@ def test_progress_partial_for_htmx_polling(client_for, editor, setup):
 
 
 def test_import_failure_rolls_everything_back(client_for, editor, setup, monkeypatch):
-    from procedures import importers
+    from procedures.importing import apply
 
     client = client_for(editor)
     job = upload(client, importdata.to_csv(importdata.rows(120, **setup)), "x.csv")
-    original = importers._apply_chunk
+    original = apply._apply_chunk
     calls = []
 
     def failing(rows, *args):
@@ -187,7 +188,7 @@ def test_import_failure_rolls_everything_back(client_for, editor, setup, monkeyp
             raise RuntimeError("mất kết nối")
         return original(rows, *args)
 
-    monkeypatch.setattr(importers, "_apply_chunk", failing)
+    monkeypatch.setattr(apply, "_apply_chunk", failing)
     client.post(reverse("procedures:import_confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "mất kết nối" in job.message
@@ -197,7 +198,7 @@ def test_import_failure_rolls_everything_back(client_for, editor, setup, monkeyp
 def test_a_running_import_polls_and_shows_its_progress(client_for, editor, setup):
     from django.core.cache import cache
 
-    from procedures.importers import progress_key
+    from procedures.importing.jobs import progress_key
 
     job = ImportJob.objects.create(original_name="lon.csv", format="csv", file="x.csv", created_by=editor,
                                    status=ImportJob.Status.IMPORTING, total_rows=2000)

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures import importers
+from procedures.importing.jobs import run_import, run_validation
 from procedures.models import ImportJob
 
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         with source.open("rb") as handle:
             job = ImportJob(original_name=source.name, format=fmt, created_by=editor)
             job.file.save(source.name, File(handle), save=True)
-        importers.run_validation(job.pk)
+        run_validation(job.pk)
         job.refresh_from_db()
         for error in job.errors:
             self.stdout.write(f"dòng {error['row']}\t{error['column']}\t{error['message']}")
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.INVALID, message="--dry-run")
             return
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
-        importers.run_import(job.pk, editor.pk)
+        run_import(job.pk, editor.pk)
         job.refresh_from_db()
         if job.status != ImportJob.Status.DONE:
             raise CommandError(job.message or "Nhập không thành công.")

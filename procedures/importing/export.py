@@ -1,0 +1,111 @@
+"""Exporting procedures in the import format: the versions in force as CSV, XLSX or JSON, so an
+export can be edited and imported again."""
+
+import csv
+import io
+import json
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from openpyxl import Workbook
+
+from procedures.importing.schema import COLUMNS, _plain
+from procedures.models import ComponentRequirement, ProcedureVersion, RouteStep
+
+
+def _row_prefetches():
+    return [
+        "receiving_units", "implementing_units", "legal_documents", "fees", "methods",
+        Prefetch("components", queryset=ComponentRequirement.objects.order_by("order", "pk")),
+        Prefetch("steps", queryset=RouteStep.objects.select_related("handler_level", "handler_unit")
+                 .order_by("order", "pk")),
+    ]
+
+
+def version_to_row(version, *, fmt):
+    """The import/export representation of a version (JSON: lists; CSV/XLSX: lines)."""
+
+    def handler(step):
+        if step.is_counter:
+            return f"counter:{step.handler_level.code}" if step.handler_level_id else "counter"
+        if step.handler_unit_id:
+            return f"unit:{step.handler_unit.code}"
+        return f"level:{step.handler_level.code}"
+
+    components = [
+        {"ten": c.name, "ban_chinh": c.originals, "ban_sao": c.certified_copies, "ban_photo": c.photocopies,
+         "bat_buoc": 1 if c.is_required else 0} for c in version.components.all()
+    ]
+    steps = [{"noi_xu_ly": handler(s), "cong_viec": s.action, "thoi_gian": _plain(s.budget)}
+             for s in version.steps.all()]
+    fees = [{"ten": f.name, "so_tien": f.amount, "mien_giam": f.exemptions}
+            for f in sorted(version.fees.all(), key=lambda f: (f.order, f.pk))]
+    methods = [{"kenh": m.channel, "thoi_han": _plain(m.processing_time), "phi": m.fee_amount,
+                "ghi_chu": m.fee_note} for m in sorted(version.methods.all(), key=lambda m: m.channel)]
+    row = {
+        "ma_thu_tuc": version.procedure.national_code,
+        "ten_thu_tuc": version.name,
+        "ma_linh_vuc": version.procedure.field.code,
+        "ten_linh_vuc": version.procedure.field.name,
+        "cap_thuc_hien": version.authority_level.code if version.authority_level_id else "",
+        "noi_tiep_nhan": sorted(u.code for u in version.receiving_units.all()),
+        "co_quan_thuc_hien": sorted(u.code for u in version.implementing_units.all()),
+        "muc_do": version.online_level,
+        "don_vi_thoi_gian": version.time_unit,
+        "thoi_han": _plain(version.processing_time),
+        "ghi_chu_thoi_han": version.processing_time_note,
+        "hieu_luc_tu": version.effective_from.isoformat() if version.effective_from else "",
+        "quyet_dinh_cong_bo": version.decision_number,
+        "doi_tuong": version.subjects,
+        "ket_qua": version.result,
+        "yeu_cau": version.requirements,
+        "tinh_thoi_gian_bo_sung": version.supplement_clock_rule,
+        "nop_phi": version.fee_payment,
+        "giai_quyet_ngay": 1 if version.settled_on_spot else 0,
+        "can_cu_phap_ly": sorted(d.number for d in version.legal_documents.all()),
+        "thanh_phan": components,
+        "quy_trinh": steps,
+        "phi_le_phi": fees,
+        "cach_thuc": methods,
+    }
+    if fmt == "json":
+        return row
+    flat = dict(row)
+    for key in ("noi_tiep_nhan", "co_quan_thuc_hien", "can_cu_phap_ly"):
+        flat[key] = "; ".join(row[key])
+    for key in ("thanh_phan", "quy_trinh", "phi_le_phi", "cach_thuc"):
+        flat[key] = "\n".join(" | ".join(str(v).replace("|", "/").replace("\n", " ") for v in item.values())
+                              for item in row[key])
+    return flat
+
+
+def export_procedures(*, procedures, fmt, on=None):
+    """(bytes, content type) of the versions in force (or latest published) of `procedures`."""
+    on = on or timezone.localdate()
+    versions = (
+        ProcedureVersion.objects.in_force(on)
+        .filter(procedure__in=procedures)
+        .select_related("procedure", "procedure__field", "authority_level")
+        .prefetch_related(*_row_prefetches())
+        .order_by("procedure__national_code")
+    )
+    rows = [version_to_row(v, fmt=fmt) for v in versions]
+    if fmt == "json":
+        content = json.dumps({"procedures": rows}, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+        return content, "application/json; charset=utf-8"
+    if fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("thu_tuc")
+        sheet.append(COLUMNS)
+        for row in rows:
+            sheet.append([row[c] for c in COLUMNS])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row[c] for c in COLUMNS])
+    # A BOM so that Excel opens the UTF-8 file with its Vietnamese letters intact.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"

@@ -1,0 +1,138 @@
+"""The ImportJob lifecycle: store the upload, queue validation, confirm, the bodies of the two
+Celery tasks (procedures.tasks), and the progress shown while importing."""
+
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.models import User
+from procedures.importing.apply import apply_rows
+from procedures.importing.schema import FileError, RowError
+from procedures.importing.validate import validate_file
+from procedures.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+def progress_key(job_id):
+    return f"procedures:import:{job_id}:progress"
+
+
+@transaction.atomic
+def import_job_create(*, user, upload):
+    """Store the uploaded file and queue its validation (after commit)."""
+    # In the function: procedures.tasks imports this module (a real import cycle).
+    from procedures.tasks import validate_import
+
+    job = ImportJob(original_name=upload.name[:255], format=upload.import_format, created_by=user)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: validate_import.delay(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, job, user):
+    """The editor confirmed the preview: queue the import (claimed so it runs once)."""
+    # In the function: procedures.tasks imports this module (a real import cycle).
+    from procedures.tasks import apply_import
+
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
+        status=ImportJob.Status.IMPORTING, processed_rows=0
+    )
+    if not claimed:
+        raise ValidationError(_("Lượt nhập này không ở trạng thái chờ xác nhận."))
+    transaction.on_commit(lambda: apply_import.delay(job.pk, user.pk))
+
+
+def run_validation(job_id):
+    """Phase 1 (task body). Safe to re-run: only a pending job is claimed."""
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.VALIDATING
+    ):
+        return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+
+    def progress(done, total):
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total)
+
+    try:
+        rows, errors, _ctx = validate_file(job=job, user=job.created_by, on_progress=progress)
+    except FileError as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.INVALID, errors=[RowError(0, "", str(exc)).as_dict()],
+            finished_at=timezone.now(),
+        )
+        return
+    summary = {
+        "create": sum(1 for r in rows if r.action == "create"),
+        "update": sum(1 for r in rows if r.action == "update"),
+        "unchanged": sum(1 for r in rows if r.action == "unchanged"),
+        "rows": [{"row": r.row, "code": r.code, "name": r.version.get("name", ""), "action": r.action}
+                 for r in rows[:500]],
+    }
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.INVALID if errors else ImportJob.Status.PREVIEW,
+        errors=[e.as_dict() for e in errors[:2000]],
+        summary=summary,
+        total_rows=len(rows),
+        processed_rows=len(rows),
+        finished_at=timezone.now() if errors else None,
+    )
+
+
+def run_import(job_id, user_id):
+    """Phase 2 (task body): re-validate (the catalogue may have changed since the preview)
+    and apply in one transaction. Safe to re-run: only an `importing` job without a finish
+    time is processed, and the whole write is atomic."""
+    job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.IMPORTING, finished_at=None).first()
+    if job is None:
+        return
+    user = User.objects.get(pk=user_id)
+
+    def progress(done, total):
+        # Inside the transaction the job row's changes are invisible to the polling page:
+        # report through the cache instead.
+        cache.set(progress_key(job_id), (done, total), 3600)
+
+    try:
+        rows, errors, ctx = validate_file(job=job, user=user)
+        if errors:
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.INVALID, errors=[e.as_dict() for e in errors[:2000]],
+                finished_at=timezone.now(),
+            )
+            return
+        with transaction.atomic():
+            counts = apply_rows(rows=rows, ctx=ctx, user=user, on_progress=progress)
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.DONE, summary={**job.summary, **counts},
+                processed_rows=len(rows), total_rows=len(rows), finished_at=timezone.now(),
+            )
+    except FileError as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, message=str(exc), finished_at=timezone.now()
+        )
+    except Exception as exc:  # noqa: BLE001 — the job must end visibly failed, never stay "importing"
+        logger.exception("Import job %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            message=_("Lỗi khi ghi dữ liệu, không có thủ tục nào được nhập: %(error)s") % {"error": exc},
+            finished_at=timezone.now(),
+        )
+    finally:
+        cache.delete(progress_key(job_id))
+
+
+def job_progress(job):
+    """(done, total) for the progress bar, from the cache while importing."""
+    if job.status == ImportJob.Status.IMPORTING:
+        cached = cache.get(progress_key(job.pk))
+        if cached:
+            return cached
+        return 0, max(job.total_rows, 1)
+    return job.processed_rows, job.total_rows

@@ -1,0 +1,370 @@
+"""Checking parsed rows against the catalogue: one ParsedRow and its RowErrors per row, and
+whether each row creates, updates or leaves a procedure unchanged. Nothing is written."""
+
+import datetime
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from portal.models import Unit, UnitLevel
+from procedures.importing.export import _row_prefetches, version_to_row
+from procedures.importing.parse import read_rows
+from procedures.importing.schema import PROGRESS_EVERY, FileError, ParsedRow, RowError, _plain
+from procedures.models import Field, LegalDocument, OnlineLevel, Procedure, ProcedureMethod, ProcedureVersion, TimeUnit
+from procedures.selectors import procedures_managed_by
+from procedures.text import NATIONAL_CODE_RE, nfc
+
+FIELD_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_ROWS = 10000
+
+
+class Context:
+    """Everything rows are checked against, loaded once."""
+
+    def __init__(self, user):
+        self.user = user
+        self.fields = {f.code: f for f in Field.objects.all()}
+        self.levels = {lv.code: lv for lv in UnitLevel.objects.all()}
+        self.units = {u.code: u for u in Unit.objects.all().only("pk", "code", "name")}
+        self.documents = {d.number: d for d in LegalDocument.objects.all()}
+        self.managed = set(procedures_managed_by(user).values_list("national_code", flat=True))
+        self.existing = {p.national_code: p for p in Procedure.objects.all().only("pk", "national_code", "name")}
+        self.new_fields = {}
+
+
+def _text(value, limit=None):
+    value = "" if value is None else nfc(str(value)).strip()
+    if limit and len(value) > limit:
+        raise ValueError(_("Dài quá %(limit)s ký tự.") % {"limit": limit})
+    return value
+
+
+def _decimal(value):
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("Không phải là số: “%(value)s”.") % {"value": value}) from None
+    if number < 0 or number >= 10000:
+        raise ValueError(_("Số phải từ 0 đến 9999."))
+    return number.quantize(Decimal("0.01"))
+
+
+def _int(value, *, minimum=0, maximum=2_000_000_000):
+    try:
+        number = int(Decimal(str(value).strip().replace(".", "").replace(",", "") or "0")) if not isinstance(
+            value, int) else value
+    except (InvalidOperation, ValueError):
+        raise ValueError(_("Không phải là số nguyên: “%(value)s”.") % {"value": value}) from None
+    if not minimum <= number <= maximum:
+        raise ValueError(_("Giá trị phải từ %(min)s đến %(max)s.") % {"min": minimum, "max": maximum})
+    return number
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("Ngày không hợp lệ: “%(value)s” (dùng dạng 2025-07-01 hoặc 01/07/2025).") % {"value": text})
+
+
+def _bool(value):
+    text = str(value).strip().lower()
+    if text in {"1", "true", "x", "có", "co", "yes"}:
+        return True
+    if text in {"", "0", "false", "không", "khong", "no"}:
+        return False
+    raise ValueError(_("Giá trị đúng/sai không hợp lệ: “%(value)s” (dùng 1 hoặc 0).") % {"value": value})
+
+
+def _items(value, keys):
+    """A list cell: JSON gives a list of objects or strings; CSV/XLSX give lines of "a | b | c"."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, dict):
+                items.append([item.get(k, "") for k in keys])
+            else:
+                items.append([p.strip() for p in str(item).split("|")])
+        return items
+    return [[p.strip() for p in line.split("|")] for line in str(value).splitlines() if line.strip()]
+
+
+def _codes(value):
+    if isinstance(value, list):
+        return [nfc(str(v)).strip() for v in value if str(v).strip()]
+    return [c.strip() for c in nfc(str(value or "")).replace("\n", ";").split(";") if c.strip()]
+
+
+def validate_row(number, raw, ctx):
+    """(ParsedRow, [RowError]) for one row; every problem is reported, not only the first."""
+    errors = []
+    raw = {str(k).strip().lower(): v for k, v in raw.items()}
+
+    def err(column, message):
+        errors.append(RowError(number, column, str(message)))
+
+    def get(column, convert=None, required=False, default=None):
+        value = raw.get(column)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                err(column, _("Bắt buộc nhập."))
+            return default
+        if convert is None:
+            return value
+        try:
+            return convert(value)
+        except ValueError as exc:
+            err(column, exc)
+            return default
+
+    code_value = raw.get("ma_thu_tuc")
+    if isinstance(code_value, float):
+        # Excel turns 1.001190 into the number 1.00119: restore the six digits.
+        code_value = f"{code_value:.6f}"
+    code = _text(code_value)
+    row = ParsedRow(row=number, code=code)
+    if not code:
+        err("ma_thu_tuc", _("Bắt buộc nhập."))
+    elif not NATIONAL_CODE_RE.match(code):
+        err("ma_thu_tuc", _("Mã thủ tục phải có dạng như 1.001193."))
+    elif code in ctx.existing and code not in ctx.managed:
+        err("ma_thu_tuc", _("Bạn không có quyền sửa thủ tục này."))
+    name = get("ten_thu_tuc", lambda v: _text(v, 500), required=True, default="")
+    field_code = get("ma_linh_vuc", lambda v: _text(v, 40), required=True, default="")
+    if field_code and field_code not in ctx.fields and not FIELD_CODE_RE.match(field_code):
+        err("ma_linh_vuc", _("Mã lĩnh vực chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: ho-tich)."))
+    elif field_code and field_code not in ctx.fields:
+        field_name = get("ten_linh_vuc", lambda v: _text(v, 200), default="")
+        if field_name:
+            ctx.new_fields.setdefault(field_code, field_name)
+        else:
+            err("ma_linh_vuc", _("Lĩnh vực “%(code)s” chưa có; nhập thêm cột ten_linh_vuc để tạo mới.")
+                % {"code": field_code})
+    level_code = get("cap_thuc_hien", lambda v: _text(v), required=True, default="")
+    if level_code and level_code not in ctx.levels:
+        err("cap_thuc_hien", _("Không có cấp “%(code)s”. Các cấp: %(levels)s.")
+            % {"code": level_code, "levels": ", ".join(ctx.levels)})
+
+    def units(column, required):
+        codes = get(column, _codes, required=required, default=[])
+        unknown = [c for c in codes if c not in ctx.units]
+        if unknown:
+            err(column, _("Không có đơn vị mã: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return sorted(c for c in codes if c in ctx.units)
+
+    receiving = units("noi_tiep_nhan", True)
+    implementing = units("co_quan_thuc_hien", False)
+    online = get("muc_do", lambda v: _int(v, minimum=1, maximum=4), required=True, default=OnlineLevel.LEVEL_2)
+    time_unit = get("don_vi_thoi_gian", lambda v: _text(v), required=True, default="")
+    if time_unit and time_unit not in TimeUnit.values:
+        err("don_vi_thoi_gian", _("Phải là một trong: %(values)s.") % {"values": ", ".join(TimeUnit.values)})
+    total = get("thoi_han", _decimal, required=True, default=Decimal("0"))
+    effective_from = get("hieu_luc_tu", _date, required=True)
+    clock = get("tinh_thoi_gian_bo_sung", lambda v: _text(v), default="pause")
+    if clock not in ProcedureVersion.ClockRule.values:
+        err("tinh_thoi_gian_bo_sung", _("Phải là pause hoặc restart."))
+    fee_payment = get("nop_phi", lambda v: _text(v), default="before")
+    if fee_payment not in ProcedureVersion.FeePayment.values:
+        err("nop_phi", _("Phải là before hoặc after."))
+    documents = get("can_cu_phap_ly", _codes, required=True, default=[])
+    unknown = [d for d in documents if d not in ctx.documents]
+    if unknown:
+        err("can_cu_phap_ly", _("Chưa có văn bản số: %(numbers)s (thêm văn bản vào danh mục trước).")
+            % {"numbers": ", ".join(unknown)})
+
+    # Components: name | originals | certified copies | photocopies | required (1/0)
+    for i, parts in enumerate(_items(raw.get("thanh_phan"), ["ten", "ban_chinh", "ban_sao", "ban_photo",
+                                                             "bat_buoc"]), start=1):
+        parts += [""] * (5 - len(parts))
+        try:
+            component = {
+                "order": i, "name": _text(parts[0], 500), "originals": _int(parts[1] or 0, maximum=99),
+                "certified_copies": _int(parts[2] or 0, maximum=99), "photocopies": _int(parts[3] or 0, maximum=99),
+                "is_required": _bool(parts[4] if parts[4] != "" else "1"),
+            }
+            if not component["name"]:
+                raise ValueError(_("Thiếu tên giấy tờ."))
+            row.components.append(component)
+        except ValueError as exc:
+            err("thanh_phan", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
+    if "thanh_phan" in raw and not row.components and not any(e.column == "thanh_phan" for e in errors):
+        err("thanh_phan", _("Thủ tục phải có ít nhất một thành phần hồ sơ."))
+
+    # Route: handler | action | budget. Handler: counter, counter:<level>, level:<code>, unit:<code>
+    for i, parts in enumerate(_items(raw.get("quy_trinh"), ["noi_xu_ly", "cong_viec", "thoi_gian"]), start=1):
+        parts += [""] * (3 - len(parts))
+        try:
+            step = {"order": i, "action": _text(parts[1], 500), "budget": _decimal(parts[2] or "x"),
+                    "is_counter": False, "handler_level": None, "handler_unit": None}
+            kind, _sep, ref = parts[0].partition(":")
+            kind = kind.strip().lower()
+            ref = ref.strip()
+            if kind == "counter":
+                step["is_counter"] = True
+                if ref:
+                    step["handler_level"] = _lookup(ctx.levels, ref, _("cấp"))
+            elif kind == "level":
+                step["handler_level"] = _lookup(ctx.levels, ref, _("cấp"))
+            elif kind == "unit":
+                step["handler_unit"] = _lookup(ctx.units, ref, _("đơn vị"))
+            else:
+                raise ValueError(_("Nơi xử lý phải là counter, counter:<cấp>, level:<cấp> hoặc unit:<mã đơn vị>."))
+            if not step["action"]:
+                raise ValueError(_("Thiếu nội dung công việc."))
+            row.steps.append(step)
+        except ValueError as exc:
+            err("quy_trinh", _("Bước %(line)s: %(problem)s") % {"line": i, "problem": exc})
+    if row.steps and not any(e.column in {"quy_trinh", "thoi_han"} for e in errors):
+        route_total = sum((s["budget"] for s in row.steps), Decimal("0"))
+        if route_total != total:
+            err("quy_trinh", _("Tổng thời gian các bước (%(sum)s) khác thời hạn giải quyết (%(total)s).")
+                % {"sum": _plain(route_total), "total": _plain(total)})
+
+    for i, parts in enumerate(_items(raw.get("phi_le_phi"), ["ten", "so_tien", "mien_giam"]), start=1):
+        parts += [""] * (3 - len(parts))
+        try:
+            if not parts[0]:
+                raise ValueError(_("Thiếu tên phí, lệ phí."))
+            row.fees.append({"order": i, "name": _text(parts[0], 300), "amount": _int(parts[1] or 0),
+                             "exemptions": _text(parts[2])})
+        except ValueError as exc:
+            err("phi_le_phi", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
+
+    channels = set()
+    for i, parts in enumerate(_items(raw.get("cach_thuc"), ["kenh", "thoi_han", "phi", "ghi_chu"]), start=1):
+        parts += [""] * (4 - len(parts))
+        try:
+            channel = parts[0].strip().lower()
+            if channel not in ProcedureMethod.Channel.values:
+                raise ValueError(_("Cách thức phải là counter, online hoặc postal."))
+            if channel in channels:
+                raise ValueError(_("Cách thức “%(channel)s” bị lặp.") % {"channel": channel})
+            channels.add(channel)
+            row.methods.append({"channel": channel, "processing_time": _decimal(parts[1] or total or 0),
+                                "fee_amount": _int(parts[2] or 0), "fee_note": _text(parts[3], 500)})
+        except ValueError as exc:
+            err("cach_thuc", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
+
+    try:
+        row.version = {
+            "name": name,
+            "authority_level": ctx.levels.get(level_code),
+            "online_level": online,
+            "time_unit": time_unit,
+            "processing_time": total,
+            "processing_time_note": get("ghi_chu_thoi_han", lambda v: _text(v, 300), default=""),
+            "effective_from": effective_from,
+            "decision_number": get("quyet_dinh_cong_bo", lambda v: _text(v, 120), default=""),
+            "subjects": get("doi_tuong", lambda v: _text(v), default=""),
+            "result": get("ket_qua", lambda v: _text(v), default=""),
+            "requirements": get("yeu_cau", lambda v: _text(v), default=""),
+            "supplement_clock_rule": clock,
+            "fee_payment": fee_payment,
+            "settled_on_spot": get("giai_quyet_ngay", _bool, default=False),
+        }
+    except ValueError as exc:  # pragma: no cover - converters above report their own errors
+        err("", exc)
+    row.procedure = {"field_code": field_code, "name": name}
+    row.m2m = {"receiving_units": receiving, "implementing_units": implementing, "legal_documents": sorted(documents)}
+    row.fingerprint = _fingerprint(row)
+    return row, errors
+
+
+def _lookup(mapping, key, what):
+    if key not in mapping:
+        raise ValueError(_("Không có %(what)s “%(key)s”.") % {"what": what, "key": key})
+    return mapping[key]
+
+
+def _fingerprint(row):
+    """A canonical text of what a row says, to tell an unchanged procedure from an update."""
+    version = {k: (v.code if isinstance(v, UnitLevel) else str(v)) for k, v in row.version.items()}
+    steps = [{k: (v.code if hasattr(v, "code") else str(v)) for k, v in s.items()} for s in row.steps]
+    return json.dumps(
+        [row.code, row.procedure.get("field_code"), version, row.m2m, steps, row.components, row.fees, row.methods],
+        sort_keys=True, default=str, ensure_ascii=False,
+    )
+
+
+def validate_file(*, job, user, on_progress=None):
+    """Parse and validate the job's file: (rows, errors). Marks each row create/update/unchanged."""
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    raw_rows = read_rows(content, job.format)
+    if len(raw_rows) > MAX_ROWS:
+        raise FileError(_("Tệp có quá %(max)s thủ tục; hãy chia nhỏ tệp.") % {"max": MAX_ROWS})
+    ctx = Context(user)
+    existing = _existing_fingerprints([code for _n, raw in raw_rows
+                                       if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
+    rows, errors, seen = [], [], {}
+    for index, (number, raw) in enumerate(raw_rows, start=1):
+        row, row_errors = validate_row(number, raw, ctx)
+        if row.code in seen:
+            row_errors.append(RowError(number, "ma_thu_tuc", _("Mã thủ tục trùng với dòng %(row)s.")
+                                       % {"row": seen[row.code]}))
+        seen.setdefault(row.code, number)
+        if row.code in ctx.existing and not row_errors:
+            latest_fp, latest_from = existing.get(row.code, ("", None))
+            if latest_fp == row.fingerprint:
+                row.action = "unchanged"
+            else:
+                row.action = "update"
+                if latest_from and row.version["effective_from"] <= latest_from:
+                    row_errors.append(RowError(number, "hieu_luc_tu", _(
+                        "Ngày hiệu lực phải sau ngày hiệu lực của phiên bản hiện hành (%(date)s).")
+                        % {"date": latest_from.strftime("%d/%m/%Y")}))
+        else:
+            row.action = "create"
+        rows.append(row)
+        errors.extend(row_errors)
+        if on_progress and (index % PROGRESS_EVERY == 0 or index == len(raw_rows)):
+            on_progress(index, len(raw_rows))
+    return rows, errors, ctx
+
+
+def _existing_fingerprints(codes):
+    """{code: (fingerprint of the latest published version, its effective_from)}."""
+    result = {}
+    if not codes:
+        return result
+    latest = {}
+    for version in (
+        ProcedureVersion.objects.filter(procedure__national_code__in=codes)
+        .exclude(status=ProcedureVersion.Status.DRAFT)
+        .select_related("procedure", "procedure__field", "authority_level")
+        .prefetch_related(*_row_prefetches())
+        .order_by("procedure_id", "-number")
+    ):
+        latest.setdefault(version.procedure.national_code, version)
+    ctx = _ExportContext()
+    for code, version in latest.items():
+        row, _errors = validate_row(0, version_to_row(version, fmt="json"), ctx)
+        result[code] = (row.fingerprint, version.effective_from)
+    return result
+
+
+class _ExportContext(Context):
+    """A validation context for re-reading our own export: every reference exists."""
+
+    def __init__(self):
+        self.fields = {f.code: f for f in Field.objects.all()}
+        self.levels = {lv.code: lv for lv in UnitLevel.objects.all()}
+        self.units = {u.code: u for u in Unit.objects.all().only("pk", "code", "name")}
+        self.documents = {d.number: d for d in LegalDocument.objects.all()}
+        self.managed = set()
+        self.existing = {}
+        self.new_fields = {}
