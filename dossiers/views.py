@@ -2,9 +2,8 @@ import datetime
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +17,11 @@ from portal.permissions import role_required
 from portal.selectors import current_unit
 from procedures.models import ProcedureVersion, TimeUnit
 from procedures.selectors import public_versions
+from workflow.reception.selectors import known_applicant  # moving to workflow/reception (views)
 
 from . import lookup_cache, selectors, services, slips
-from .files import private_file_response
 from .forms import ApplicantForm, ComponentForm, CounterSearchForm, LookupForm, ReceptionActionForm
-from .models import CounterSlip, Delivery, Dossier, StagedUpload, Status
+from .models import CounterSlip, Delivery, StagedUpload, Status
 
 COUNTER_PAGE_SIZE = 20
 
@@ -54,50 +53,6 @@ def counter(request):
         "querystring": query_without_page(request),
     }
     return render(request, "dossiers/counter.html", context)
-
-
-def _dossier_or_404(request, code):
-    try:
-        return selectors.dossier_for_user(user=request.user, code=code)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
-
-
-def detail_context(request, dossier):
-    return {
-        "dossier": dossier,
-        "components": dossier.components.prefetch_related("files"),
-        "loose_files": dossier.files.filter(component__isnull=True),
-        "events": dossier.events.select_related("actor", "unit"),
-        "due_explanation": services.due_explanation(dossier),
-    }
-
-
-@login_required
-def dossier_detail(request, code):
-    dossier = _dossier_or_404(request, code)
-    # Read by the due date's explanation and by the fee panel: once.
-    prefetch_related_objects([dossier.procedure_version], "methods", "fees")
-    return render(request, "dossiers/detail.html", detail_context(request, dossier))
-
-
-@login_required
-def dossier_file(request, code, file_id):
-    """Serve one file of a dossier to someone allowed to see the dossier. Files live outside
-    the web root; this view is their only way out."""
-    dossier = _dossier_or_404(request, code)
-    stored = dossier.files.filter(pk=file_id).first()
-    if stored is None:
-        raise Http404
-    return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
-
-
-@login_required
-def receipt_pdf(request, code):
-    dossier = _dossier_or_404(request, code)
-    if dossier.received_at is None:
-        raise Http404
-    return pdf_response(slips.render_receipt(dossier, request), filename=f"giay-tiep-nhan-{dossier.code}")
 
 
 @ratelimit(key="ip", rate="30/m", block=False)
@@ -278,7 +233,7 @@ def _finish_reception(request, unit, version, action, applicant_form, component_
         else:
             messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s. In giấy tiếp nhận và hẹn trả kết quả cho "
                                         "người nộp.") % {"code": dossier.code})
-        return redirect("dossiers:detail", code=dossier.code)
+        return redirect("workflow:dossier", code=dossier.code)
     missing = [
         {"name": form.requirement.name, "originals": form.cleaned_data["originals"],
          "certified_copies": form.cleaned_data["certified_copies"], "photocopies": form.cleaned_data["photocopies"]}
@@ -302,7 +257,7 @@ def applicant_lookup(request):
     """htmx: fill the applicant fields from what the system already knows about an ID number
     (a citizen account, or the latest dossier this clerk may see)."""
     personal_id = "".join(ch for ch in request.GET.get("applicant_personal_id", "") if ch.isdigit())
-    data = selectors.known_applicant(user=request.user, personal_id=personal_id) if len(personal_id) == 12 else None
+    data = known_applicant(user=request.user, personal_id=personal_id) if len(personal_id) == 12 else None
     initial = {**(data or {}), "applicant_personal_id": personal_id}
     form = ApplicantForm(initial=initial)
     return render(request, "dossiers/_applicant_fields.html",

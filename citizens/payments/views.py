@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from dossiers.selectors import dossiers_visible_to
 from portal.models import Role
 from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required
+from workflow.policies import dossiers_visible_to
 
 from .. import selectors
 from ..forms import CounterPaymentForm

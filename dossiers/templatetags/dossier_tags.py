@@ -52,6 +52,6 @@ def dossier_rows(dossiers):
         '      <td class="small text-nowrap">{}</td>\n'
         '      <td>{}</td>\n'
         '    </tr>'), (
-        (reverse("dossiers:detail", args=[d.code]), d.code, priority if d.is_priority else "", d.applicant_name,
+        (reverse("workflow:dossier", args=[d.code]), d.code, priority if d.is_priority else "", d.applicant_name,
          d.procedure.name, local_datetime(d.received_at), local_datetime(d.due_at) or "—", status_badge(d))
         for d in dossiers))

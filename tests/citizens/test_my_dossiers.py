@@ -37,9 +37,9 @@ def test_other_citizens_get_404_for_dossier_files_and_slips(client_for, citizen,
     client = client_for(other_citizen)
     for url in (reverse("citizens:dossier", args=[dossier.code]),
                 reverse("citizens:dossier_file", args=[dossier.code, stored.pk]),
-                reverse("dossiers:file", args=[dossier.code, stored.pk]),
-                reverse("dossiers:receipt", args=[dossier.code]),
-                reverse("dossiers:detail", args=[dossier.code]),
+                reverse("workflow:dossier_file", args=[dossier.code, stored.pk]),
+                reverse("workflow:receipt", args=[dossier.code]),
+                reverse("workflow:dossier", args=[dossier.code]),
                 reverse("citizens:wallet_file", args=[stored.pk])):
         assert client.get(url).status_code == 404, url
     for name in ("supplement", "withdraw", "rate", "pay"):
@@ -48,7 +48,7 @@ def test_other_citizens_get_404_for_dossier_files_and_slips(client_for, citizen,
     assert dossier.status == Status.RECEIVED
     client = client_for(citizen)
     assert client.get(reverse("citizens:dossier_file", args=[dossier.code, stored.pk])).status_code == 200
-    assert client.get(reverse("dossiers:receipt", args=[dossier.code])).status_code == 200
+    assert client.get(reverse("workflow:receipt", args=[dossier.code])).status_code == 200
 
 
 def test_my_dossiers_costs_the_same_queries_for_more_rows(client_for, citizen, version, org):

@@ -36,7 +36,7 @@ def pdftotext(pdf):
 
 
 def test_clerk_sees_dossier_detail_with_due_explanation(client_for, clerk, received):
-    body = client_for(clerk).get(reverse("dossiers:detail", args=[received.code])).content.decode()
+    body = client_for(clerk).get(reverse("workflow:dossier", args=[received.code])).content.decode()
     assert received.code in body and "Trần Thị Bích Ngọc" in body
     assert 'data-testid="due-explanation"' in body
 
@@ -44,24 +44,24 @@ def test_clerk_sees_dossier_detail_with_due_explanation(client_for, clerk, recei
 def test_clerk_of_another_commune_gets_404_on_dossier_files_and_slips(client_for, other_clerk, received):
     client = client_for(other_clerk)
     stored = received.files.get()
-    assert client.get(reverse("dossiers:detail", args=[received.code])).status_code == 404
-    assert client.get(reverse("dossiers:file", args=[received.code, stored.pk])).status_code == 404
-    assert client.get(reverse("dossiers:receipt", args=[received.code])).status_code == 404
+    assert client.get(reverse("workflow:dossier", args=[received.code])).status_code == 404
+    assert client.get(reverse("workflow:dossier_file", args=[received.code, stored.pk])).status_code == 404
+    assert client.get(reverse("workflow:receipt", args=[received.code])).status_code == 404
 
 
 def test_citizen_who_does_not_own_the_dossier_gets_404(client_for, citizen, received):
     client = client_for(citizen)
-    assert client.get(reverse("dossiers:detail", args=[received.code])).status_code == 404
-    assert client.get(reverse("dossiers:receipt", args=[received.code])).status_code == 404
+    assert client.get(reverse("workflow:dossier", args=[received.code])).status_code == 404
+    assert client.get(reverse("workflow:receipt", args=[received.code])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login_for_files(client, received):
-    response = client.get(reverse("dossiers:file", args=[received.code, received.files.get().pk]))
+    response = client.get(reverse("workflow:dossier_file", args=[received.code, received.files.get().pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_file_is_served_privately_to_the_clerk(client_for, clerk, received):
-    response = client_for(clerk).get(reverse("dossiers:file", args=[received.code, received.files.get().pk]))
+    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[received.code, received.files.get().pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
@@ -70,12 +70,12 @@ def test_file_is_served_privately_to_the_clerk(client_for, clerk, received):
 
 def test_file_of_another_dossier_cannot_be_reached_through_this_one(client_for, clerk, received, org):
     other = DossierFactory(receiving_unit=org.c1)
-    response = client_for(clerk).get(reverse("dossiers:file", args=[other.code, received.files.get().pk]))
+    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[other.code, received.files.get().pk]))
     assert response.status_code == 404
 
 
 def test_receipt_pdf_has_the_form_01_content(client_for, clerk, received):
-    response = client_for(clerk).get(reverse("dossiers:receipt", args=[received.code]))
+    response = client_for(clerk).get(reverse("workflow:receipt", args=[received.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text

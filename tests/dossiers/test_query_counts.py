@@ -54,7 +54,7 @@ def add_dossier_rows(dossier, n, start, *, clerk, officer, org):
 def test_dossier_detail_query_count_does_not_grow(client_for, clerk, officer, org, dossier):
     starts = itertools.count(0, 100)
     client = client_for(clerk)
-    url = reverse("dossiers:detail", args=[dossier.code])
+    url = reverse("workflow:dossier", args=[dossier.code])
     assert_queries_do_not_grow(
         make_rows=lambda n: add_dossier_rows(dossier, n, next(starts), clerk=clerk, officer=officer, org=org),
         fetch=lambda: client.get(url),
@@ -87,7 +87,7 @@ def test_receipt_pdf_query_count_does_not_grow(client_for, clerk, officer, org, 
             Fee.objects.create(version=dossier.procedure_version, order=i, name=f"Lệ phí số {i}", amount=1000)
 
     client = client_for(clerk)
-    url = reverse("dossiers:receipt", args=[dossier.code])
+    url = reverse("workflow:receipt", args=[dossier.code])
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(url))
     text = pdftotext(client.get(url).content)
     assert text.count("Giấy tờ số") == 12 and "Giấy tờ số 109" in text

@@ -59,7 +59,7 @@ def test_walk_in_reception_creates_the_dossier_with_its_scans(client_for, clerk,
     })
     response = client.post(url(version), data)
     dossier = Dossier.objects.get()
-    assert response.status_code == 302 and response.url == reverse("dossiers:detail", args=[dossier.code])
+    assert response.status_code == 302 and response.url == reverse("workflow:dossier", args=[dossier.code])
     assert dossier.applicant_phone == "0987654321"
     assert sorted(f.content_type for f in dossier.files.all()) == ["application/pdf", "image/jpeg"]
     assert StagedUpload.objects.count() == 0

@@ -1,4 +1,5 @@
-from dossiers.selectors import dossiers_visible_to, public_lookup
+from dossiers.selectors import own_dossiers, public_lookup
+from workflow.policies import dossiers_visible_to, visible_dossier
 from tests.dossiers.factories import DossierFactory
 
 
@@ -21,10 +22,11 @@ def test_district_supervisor_sees_communes_below_but_not_other_district(org, sup
     assert list(dossiers_visible_to(supervisor_d1)) == [c1]
 
 
-def test_citizen_sees_only_own_dossiers(org, citizen):
+def test_citizen_sees_only_own_dossiers_and_none_on_the_staff_pages(org, citizen):
     own = DossierFactory(receiving_unit=org.c1, citizen=citizen)
     DossierFactory(receiving_unit=org.c1)
-    assert list(dossiers_visible_to(citizen)) == [own]
+    assert list(own_dossiers(citizen)) == [own]
+    assert not dossiers_visible_to(citizen).exists()
 
 
 def test_public_lookup_needs_the_phone_digits_or_the_pin(org):
@@ -39,14 +41,14 @@ def test_public_lookup_needs_the_phone_digits_or_the_pin(org):
 def test_one_dossier_is_visible_exactly_when_the_list_holds_it(
         org, clerk, other_clerk, officer, officer_c1, leader, supervisor, supervisor_d1, editor, citizen,
         django_user_model):
-    """dossier_for_user decides for one dossier in Python what dossiers_visible_to filters:
-    receiving unit, current unit, a step handled (not pending) at a unit in scope, the
-    citizen's own; superusers see all, anonymous visitors nothing."""
+    """visible_dossier decides for one dossier in Python what dossiers_visible_to filters:
+    receiving unit, current unit, a step held (active or done, not pending or skipped) or a
+    consultation at a unit in scope; superusers see all, citizens, editors and anonymous
+    visitors nothing."""
     from django.contrib.auth.models import AnonymousUser
 
     from dossiers.models import Dossier
-    from dossiers.selectors import dossier_for_user
-    from tests.workflow.factories import HandoffFactory, at
+    from tests.workflow.factories import ConsultationFactory, HandoffFactory, at
     from workflow.models import Handoff
 
     dossiers = [
@@ -60,6 +62,11 @@ def test_one_dossier_is_visible_exactly_when_the_list_holds_it(
                    due_at=at(19, 17), finished_at=at(18, 9))
     HandoffFactory(dossier=handled_elsewhere, unit=org.c1, state=Handoff.State.PENDING)  # not yet: not seen
     dossiers.append(handled_elsewhere)
+    skipped = DossierFactory(receiving_unit=org.c3, current_unit=org.c3)
+    HandoffFactory(dossier=skipped, unit=org.c1, state=Handoff.State.SKIPPED)  # never reached: not seen
+    consulted = DossierFactory(receiving_unit=org.c3, current_unit=org.c3)
+    ConsultationFactory(dossier=consulted, unit=org.c1, requested_by=officer)
+    dossiers += [skipped, consulted]
     superuser = django_user_model.objects.create_superuser("root", "root@example.gov.vn", "x")
     users = [clerk, other_clerk, officer, officer_c1, leader, supervisor, supervisor_d1, editor, citizen, superuser,
              AnonymousUser()]
@@ -67,10 +74,12 @@ def test_one_dossier_is_visible_exactly_when_the_list_holds_it(
         listed = set(dossiers_visible_to(user).values_list("code", flat=True))
         for dossier in dossiers:
             try:
-                seen = dossier_for_user(user=user, code=dossier.code).code == dossier.code
+                seen = visible_dossier(user=user, code=dossier.code).code == dossier.code
             except Dossier.DoesNotExist:
                 seen = False
             assert seen == (dossier.code in listed), (user, dossier.code)
     assert {d.code for d in dossiers if d.code in set(dossiers_visible_to(officer).values_list("code", flat=True))} \
         == {dossiers[2].code, dossiers[3].code, handled_elsewhere.code}
-    assert not dossiers_visible_to(officer_c1).filter(code=handled_elsewhere.code).exists()
+    assert not dossiers_visible_to(officer_c1).filter(code__in=[handled_elsewhere.code, skipped.code]).exists()
+    assert dossiers_visible_to(officer_c1).filter(code=consulted.code).exists()
+    assert not dossiers_visible_to(editor).exists() and not dossiers_visible_to(citizen).exists()

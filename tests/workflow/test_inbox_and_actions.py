@@ -78,7 +78,7 @@ def test_officer_cannot_assign(client_for, clerk, officer_c1, org, version):
 def test_forward_from_the_dossier_page(client_for, clerk, org, version):
     dossier = receive(clerk, org.c1, version)
     client = client_for(clerk)
-    assert 'data-testid="act-forward"' in client.get(reverse("dossiers:detail", args=[dossier.code])).content.decode()
+    assert 'data-testid="act-forward"' in client.get(reverse("workflow:dossier", args=[dossier.code])).content.decode()
     response = client.post(reverse("workflow:act", args=[dossier.code, "forward"]),
                            {"expected_status": "received", "note": "Chuyển công chức tư pháp"})
     assert response.status_code == 302

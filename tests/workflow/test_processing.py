@@ -231,7 +231,7 @@ def test_two_officers_acting_at_once_one_wins_and_the_other_is_told(org, clerk, 
 
 
 def test_units_that_handled_a_step_keep_seeing_the_dossier_but_not_before_it_arrives(org, clerk, officer, leader):
-    from dossiers.selectors import dossiers_visible_to
+    from workflow.policies import dossiers_visible_to
 
     version, office = three_level_version(org)
     district_officer = staff(Role.OFFICER, office, username="cv_huyen2", full_name="Vi Văn Đức")

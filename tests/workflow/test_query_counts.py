@@ -81,7 +81,7 @@ def test_notification_failures_query_count_does_not_grow(client_for, supervisor,
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(url))
     body = text(client.get(url))
     assert body.count("Người nhận lỗi") == 12
-    assert all(reverse("dossiers:detail", args=[row.dossier.code]) in body for row in made)
+    assert all(reverse("workflow:dossier", args=[row.dossier.code]) in body for row in made)
 
 
 # --- the leader's inbox ----------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_overdue_list_links_each_dossier_and_its_slip(org, october, supervisor, 
     body = text(response)
     for letter in ("H", "L"):
         code = october[letter].code
-        assert reverse("dossiers:detail", args=[code]) in body
+        assert reverse("workflow:dossier", args=[code]) in body
         assert reverse("workflow:process_slip", args=[code]) in body
     assert october["G"].code not in body
 

@@ -14,10 +14,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dossiers.models import Status
-from dossiers.selectors import dossiers_visible_to
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
 from workflow.models import Apology, Handoff
+from workflow.policies import dossiers_visible_to
 
 # --- Form 05: Phiếu kiểm soát quá trình giải quyết hồ sơ -----------------------------------
 

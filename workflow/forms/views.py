@@ -13,17 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from dossiers.selectors import dossier_for_user
 from portal.models import Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
 from portal.selectors import current_unit
 from workflow.forms import printed as reports
+from workflow.policies import printable_dossier
 
 
 def _dossier_or_404(request, code):
     try:
-        dossier = dossier_for_user(user=request.user, code=code)
+        dossier = printable_dossier(user=request.user, code=code)
     except Dossier.DoesNotExist:
         raise Http404 from None
     if dossier.received_at is None:

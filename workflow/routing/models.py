@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from dossiers.models import Dossier
 from portal.models import Unit
@@ -30,7 +31,7 @@ def timeliness(finished_at, due_at):
     return Timeliness.ON_TIME
 
 
-class Handoff(models.Model):
+class Handoff(FSMModelMixin, models.Model):
     """One step of a dossier's route at one unit: when it arrived (Nhận), when it was handed
     on (Giao), by and to whom, its own due date and whether it was early, on time or late."""
 
@@ -54,7 +55,8 @@ class Handoff(models.Model):
     action = models.CharField(_("công việc"), max_length=500)
     budget = models.DecimalField(_("thời gian"), max_digits=6, decimal_places=2)
     time_unit = models.CharField(_("đơn vị thời gian"), max_length=16)
-    state = models.CharField(_("tình trạng"), max_length=10, choices=State.choices, default=State.PENDING)
+    # Changed only by the transitions below and by skip_pending (workflow/routing/services.py).
+    state = FSMField(_("tình trạng"), max_length=10, choices=State.choices, default=State.PENDING, protected=True)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_handoffs", verbose_name=_("người xử lý"))
     started_at = models.DateTimeField(_("nhận lúc"), null=True, blank=True)
@@ -89,6 +91,14 @@ class Handoff(models.Model):
 
     def __str__(self):
         return f"{self.dossier_id}#{self.order} {self.unit_name}"
+
+    @transition(field=state, source=State.PENDING, target=State.ACTIVE)
+    def activate(self):
+        """The step arrives at its unit (Nhận)."""
+
+    @transition(field=state, source=State.ACTIVE, target=State.DONE)
+    def finish(self):
+        """The unit hands the dossier on (Giao), or decides, or returns the result."""
 
     @property
     def is_overdue(self):
@@ -153,6 +163,13 @@ class Consultation(models.Model):
     def __str__(self):
         return f"{self.dossier_id} → {self.unit_id}"
 
+    @property
+    def is_overdue(self):
+        return self.answered_at is None and self.due_at is not None and timezone.now() > self.due_at
+
+    @property
+    def answered_late(self):
+        return self.answered_at is not None and self.due_at is not None and self.answered_at > self.due_at
 
 class Apology(models.Model):
     """Form 04: the unit that will be late apologises with a reason and a new date, approved

@@ -81,6 +81,13 @@ def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
     return rows[:limit], next_cursor
 
 
+def open_consultations(*, unit):
+    """The questions other units asked `unit` and it has not answered yet, most urgent first:
+    the inbox's second list (a consultation is answered from the dossier's page)."""
+    return list(Consultation.objects.filter(unit=unit, answered_at__isnull=True)
+                .select_related("dossier", "dossier__procedure", "requested_by").order_by("due_at", "pk"))
+
+
 def unit_officers(unit):
     return [m.user for m in Membership.objects.active().filter(unit=unit, role__in=[Role.OFFICER, Role.LEADER])
             .select_related("user").order_by("user__full_name")]

@@ -4,7 +4,7 @@ and moves the hand-offs that make up the process-control slip (Form 05)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
@@ -14,13 +14,10 @@ from dossiers.models import Dossier, DossierFile, Outcome, Status
 from dossiers.services import ConcurrentChange, dossier_file_add, dossier_transition, record_event
 from dossiers.signals import dossier_received
 from portal import workdays
-from portal.models import Role
-from portal.permissions import has_role
 from procedures.models import ProcedureVersion
+from workflow import policies
 from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
 from workflow.routing.route import instantiate_route, step_due
-
-PROCESS_ROLES = (Role.OFFICER, Role.LEADER)
 
 
 @receiver(dossier_received)
@@ -32,7 +29,7 @@ def _start_route(sender, dossier, actor, **kwargs):
 
 
 def _activate(handoff, *, at, actor=None):
-    handoff.state = Handoff.State.ACTIVE
+    handoff.activate()
     handoff.started_at = at
     handoff.received_by = actor
     handoff.due_at = step_due(handoff, at)
@@ -41,13 +38,22 @@ def _activate(handoff, *, at, actor=None):
 
 
 def _finish(handoff, *, at, actor, note=""):
-    handoff.state = Handoff.State.DONE
+    handoff.finish()
     handoff.finished_at = at
     handoff.handed_by = actor
     handoff.outcome = timeliness(at, handoff.due_at)
     if note:
         handoff.note = note
     handoff.save(update_fields=["state", "finished_at", "handed_by", "outcome", "note"])
+
+
+def skip_pending(dossier, *, kind=None):
+    """The steps the dossier will no longer reach (a decision, a return, a stop or a withdrawal):
+    the one bulk change of Handoff.state, whose other changes are its transitions."""
+    pending = dossier.handoffs.filter(state=Handoff.State.PENDING)
+    if kind is not None:
+        pending = pending.filter(kind=kind)
+    pending.update(state=Handoff.State.SKIPPED)
 
 
 def _lock(dossier, expected_status=None):
@@ -61,10 +67,6 @@ def _lock(dossier, expected_status=None):
 def active_handoff(dossier):
     return dossier.handoffs.filter(state=Handoff.State.ACTIVE).select_related("unit").first()
 
-
-def _require(actor, roles, unit):
-    if not has_role(actor, *roles, unit=unit):
-        raise PermissionDenied
 
 
 def _next_pending(dossier, after_order):
@@ -87,8 +89,7 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
         raise ValidationError(_("Hồ sơ không ở bước có thể chuyển tiếp."))
     if expected_handoff is not None and current.pk != expected_handoff:
         raise ConcurrentChange
-    roles = (Role.CLERK,) if current.kind == Handoff.Kind.COUNTER else PROCESS_ROLES
-    _require(actor, roles, current.unit)
+    policies.require(actor, "forward", dossier, active=current)
     if current.order == _decision_order(dossier):
         raise ValidationError(_("Đây là bước quyết định: lãnh đạo phê duyệt hoặc từ chối giải quyết."))
     following = _next_pending(dossier, current.order)
@@ -113,10 +114,10 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
 def handoff_assign(*, handoff, leader, officer):
     """A leader gives the step to one of the unit's officers."""
     handoff = Handoff.objects.select_for_update().get(pk=handoff.pk)
-    _require(leader, (Role.LEADER,), handoff.unit)
+    policies.require(leader, "assign", handoff.dossier, handoff=handoff)
     if handoff.state != Handoff.State.ACTIVE:
         raise ValidationError(_("Bước này không còn đang xử lý."))
-    if not has_role(officer, Role.OFFICER, Role.LEADER, unit=handoff.unit):
+    if not policies.holds(officer, policies.PROCESS_ROLES, handoff.unit):
         raise ValidationError(_("Người được giao không thuộc đơn vị xử lý."))
     handoff.assignee = officer
     handoff.save(update_fields=["assignee"])
@@ -133,13 +134,12 @@ def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None, a
     current = active_handoff(dossier)
     if current is None or dossier.status != Status.PROCESSING or current.kind != Handoff.Kind.PROCESS:
         raise ValidationError(_("Hồ sơ không ở bước xử lý."))
-    _require(leader, (Role.LEADER,), current.unit)
+    policies.require(leader, "approve" if outcome == Outcome.APPROVED else "refuse", dossier, active=current)
     if outcome == Outcome.REFUSED and not note.strip():
         raise ValidationError(_("Từ chối giải quyết phải nêu rõ lý do."))
     now = at or timezone.now()
     _finish(current, at=now, actor=leader, note=note)
-    dossier.handoffs.filter(state=Handoff.State.PENDING, kind=Handoff.Kind.PROCESS).update(
-        state=Handoff.State.SKIPPED)
+    skip_pending(dossier, kind=Handoff.Kind.PROCESS)
     back = _next_pending(dossier, current.order)
     if back is not None:
         _activate(back, at=now)
@@ -155,13 +155,15 @@ def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None, a
 def result_file_add(*, dossier, actor, upload):
     """The result document (or its electronic copy), uploaded by the deciding unit or the
     counter, to be returned or downloaded."""
-    current = active_handoff(dossier)
-    units = [dossier.receiving_unit] + ([current.unit] if current else [])
-    if not any(has_role(actor, Role.CLERK, Role.OFFICER, Role.LEADER, unit=u) for u in units):
-        raise PermissionDenied
+    policies.require(actor, "result", dossier)
     if dossier.status not in (Status.PROCESSING, Status.RESULT_READY):
         raise ValidationError(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã có kết quả."))
-    return dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
+    stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
+    active = active_handoff(dossier)
+    record_event(dossier=dossier, actor=actor, transition="result_upload", from_status=dossier.status,
+                 unit=active.unit if active is not None else dossier.receiving_unit,
+                 note=_("Tải lên văn bản kết quả: %(name)s") % {"name": stored.original_name})
+    return stored
 
 
 @transaction.atomic
@@ -170,7 +172,7 @@ def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note=
     """The counter returns the result: at the counter (who collected it), by post (tracking
     number) or online. An early return is allowed and shows as early on the slip."""
     dossier = _lock(dossier, expected_status)
-    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(clerk, "return", dossier)
     if dossier.status != Status.RESULT_READY:
         raise ValidationError(_("Hồ sơ chưa có kết quả để trả."))
     if dossier.delivery == "counter" and not collected_by.strip():
@@ -181,7 +183,7 @@ def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note=
     current = active_handoff(dossier)
     if current is not None:
         _finish(current, at=now, actor=clerk, note=note)
-    dossier.handoffs.filter(state=Handoff.State.PENDING).update(state=Handoff.State.SKIPPED)
+    skip_pending(dossier)
     return dossier_transition(dossier=dossier, actor=clerk, transition="return_result", unit=dossier.receiving_unit,
                               note=note or _("Trả kết quả"), returned_at=now, returned_by=clerk,
                               collected_by=collected_by.strip(), post_tracking_number=tracking_number.strip(), at=now)
@@ -202,7 +204,7 @@ def supplement_request(*, dossier, actor, reason, missing_components, expected_s
     current = active_handoff(dossier)
     if dossier.status not in (Status.RECEIVED, Status.PROCESSING) or current is None:
         raise ValidationError(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."))
-    _require(actor, (Role.CLERK, *PROCESS_ROLES), current.unit)
+    policies.require(actor, "supplement", dossier, active=current)
     if not reason.strip() or not missing_components:
         raise ValidationError(_("Hãy nêu giấy tờ cần bổ sung và lý do."))
     now = at or timezone.now()
@@ -229,8 +231,7 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     dossier = _lock(dossier, expected_status)
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
         raise ValidationError(_("Hồ sơ không chờ bổ sung."))
-    if actor != dossier.citizen:
-        _require(actor, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(actor, "resume", dossier)
     pause = dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
     now = at or timezone.now()
     for upload in uploads:
@@ -269,7 +270,7 @@ def _close_route(dossier, *, at, actor, note):
     current = active_handoff(dossier)
     if current is not None:
         _finish(current, at=at, actor=actor, note=note)
-    dossier.handoffs.filter(state=Handoff.State.PENDING).update(state=Handoff.State.SKIPPED)
+    skip_pending(dossier)
 
 
 @transaction.atomic
@@ -277,7 +278,7 @@ def dossier_stop(*, dossier, leader, reason, expected_status=None, at=None):
     """The unit stops processing, with a notice to the applicant (national status 8)."""
     dossier = _lock(dossier, expected_status)
     current = active_handoff(dossier)
-    _require(leader, (Role.LEADER,), current.unit if current else dossier.current_unit)
+    policies.require(leader, "stop", dossier, active=current)
     if not reason.strip():
         raise ValidationError(_("Hãy nêu lý do dừng xử lý."))
     now = at or timezone.now()
@@ -290,8 +291,7 @@ def dossier_stop(*, dossier, leader, reason, expected_status=None, at=None):
 def dossier_withdraw(*, dossier, actor, reason, expected_status=None, at=None):
     """The applicant withdraws (through the counter, or themselves online)."""
     dossier = _lock(dossier, expected_status)
-    if actor != dossier.citizen:
-        _require(actor, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(actor, "withdraw", dossier)
     if not reason.strip():
         raise ValidationError(_("Hãy ghi lý do rút hồ sơ."))
     now = at or timezone.now()
@@ -306,7 +306,7 @@ def consultation_request(*, dossier, actor, unit, question, days=Decimal("3"), a
     current = active_handoff(dossier)
     if current is None or dossier.status != Status.PROCESSING:
         raise ValidationError(_("Chỉ xin ý kiến khi hồ sơ đang xử lý."))
-    _require(actor, PROCESS_ROLES, current.unit)
+    policies.require(actor, "consult", dossier, active=current)
     if unit == current.unit:
         raise ValidationError(_("Chọn một cơ quan khác để xin ý kiến."))
     now = at or timezone.now()
@@ -320,8 +320,8 @@ def consultation_request(*, dossier, actor, unit, question, days=Decimal("3"), a
 
 @transaction.atomic
 def consultation_answer(*, consultation, actor, opinion):
-    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
-    _require(actor, PROCESS_ROLES, consultation.unit)
+    consultation = Consultation.objects.select_for_update().select_related("dossier", "unit").get(pk=consultation.pk)
+    policies.require(actor, "consult_answer", consultation.dossier, consultation=consultation)
     if consultation.answered_at:
         raise ValidationError(_("Cơ quan đã trả lời ý kiến này."))
     if not opinion.strip():
@@ -350,7 +350,7 @@ def apology_draft(*, dossier, actor, reason, new_due_at):
                               Status.PAYMENT_REQUESTED):
         raise ValidationError(_("Chỉ xin lỗi, hẹn lại với hồ sơ đang giải quyết."))
     unit = dossier.current_unit
-    _require(actor, PROCESS_ROLES + (Role.CLERK,), unit)
+    policies.require(actor, "apology", dossier)
     if Apology.objects.filter(dossier=dossier).exists():
         raise ValidationError(_("Hồ sơ đã có phiếu xin lỗi: ngày hẹn chỉ được điều chỉnh một lần."))
     if not apology_window_open(dossier):
@@ -359,14 +359,18 @@ def apology_draft(*, dossier, actor, reason, new_due_at):
         raise ValidationError(_("Ngày hẹn mới phải sau ngày hẹn cũ."))
     if not reason.strip():
         raise ValidationError(_("Hãy nêu lý do chậm."))
-    return Apology.objects.create(dossier=dossier, unit=unit, reason=reason.strip(), old_due_at=dossier.due_at,
-                                  new_due_at=new_due_at, drafted_by=actor)
+    apology = Apology.objects.create(dossier=dossier, unit=unit, reason=reason.strip(), old_due_at=dossier.due_at,
+                                     new_due_at=new_due_at, drafted_by=actor)
+    record_event(dossier=dossier, actor=actor, transition="apology_draft", from_status=dossier.status, unit=unit,
+                 note=_("Lập phiếu xin lỗi, đề nghị hẹn lại ngày trả kết quả: %(due)s. Lý do: %(reason)s")
+                 % {"due": workdays.format_moment(new_due_at), "reason": apology.reason})
+    return apology
 
 
 @transaction.atomic
 def apology_approve(*, apology, leader, at=None):
     apology = Apology.objects.select_for_update().select_related("dossier").get(pk=apology.pk)
-    _require(leader, (Role.LEADER,), apology.unit)
+    policies.require(leader, "apology_approve", apology.dossier, apology=apology)
     if apology.state != Apology.State.DRAFT:
         raise ValidationError(_("Phiếu xin lỗi đã được duyệt."))
     now = at or timezone.now()
@@ -387,7 +391,7 @@ def payment_request(*, dossier, actor, note, expected_status=None, at=None):
     """Ask the applicant to pay a fee or tax before the result (national status 6)."""
     dossier = _lock(dossier, expected_status)
     current = active_handoff(dossier)
-    _require(actor, (Role.CLERK, *PROCESS_ROLES), current.unit if current else dossier.current_unit)
+    policies.require(actor, "payment_request", dossier, active=current)
     if not note.strip():
         raise ValidationError(_("Ghi rõ khoản phí, lệ phí hoặc nghĩa vụ tài chính cần nộp."))
     return dossier_transition(dossier=dossier, actor=actor, transition="request_payment", note=note.strip(),
@@ -398,8 +402,8 @@ def payment_request(*, dossier, actor, note, expected_status=None, at=None):
 def payment_confirm(*, dossier, actor, note="", expected_status=None, at=None):
     """The payment arrived (recorded by a clerk, or by the payment provider's callback)."""
     dossier = _lock(dossier, expected_status)
-    if actor is not None and actor != dossier.citizen:
-        _require(actor, (Role.CLERK, *PROCESS_ROLES), dossier.receiving_unit)
+    if actor is not None:  # None: the payment provider's verified callback
+        policies.require(actor, "payment_confirm", dossier)
     return dossier_transition(dossier=dossier, actor=actor, transition="confirm_payment",
                               note=note or _("Đã thực hiện nghĩa vụ tài chính"), at=at)
 
@@ -414,7 +418,7 @@ def online_accept(*, dossier, clerk, expected_status=None, at=None):
     from dossiers.services import compute_due
 
     dossier = _lock(dossier, expected_status)
-    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(clerk, "online_accept", dossier)
     if dossier.status != Status.SUBMITTED:
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
     now = at or timezone.now()
@@ -432,7 +436,7 @@ def online_accept(*, dossier, clerk, expected_status=None, at=None):
 def online_request_completion(*, dossier, clerk, reason, missing_components, expected_status=None, at=None):
     """Form 02 for an online dossier: every missing component, once; no clock is running."""
     dossier = _lock(dossier, expected_status)
-    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(clerk, "online_completion", dossier)
     if dossier.status != Status.SUBMITTED:
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
     if not reason.strip() or not missing_components:
@@ -447,7 +451,7 @@ def online_request_completion(*, dossier, clerk, reason, missing_components, exp
 def online_refuse(*, dossier, clerk, reason, expected_status=None, at=None):
     """Form 03 for an online dossier: not eligible, with the reasons."""
     dossier = _lock(dossier, expected_status)
-    _require(clerk, (Role.CLERK,), dossier.receiving_unit)
+    policies.require(clerk, "online_refuse", dossier)
     if dossier.status != Status.SUBMITTED:
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
     if not reason.strip():

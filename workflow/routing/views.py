@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,16 +9,78 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dossiers import selectors as dossier_selectors
+from dossiers import slips
+from dossiers.files import private_file_response
 from dossiers.models import Dossier, Outcome
-from dossiers.services import ConcurrentChange
-from dossiers.views import detail_context
+from dossiers.services import ConcurrentChange, due_explanation
 from portal.models import Role, Unit, User
-from portal.permissions import has_role, role_required
+from portal.pdf import pdf_response
+from portal.permissions import role_required
 from portal.selectors import current_unit
+from workflow import policies
 from workflow.models import Apology, Consultation, Handoff
 from workflow.routing import selectors, services
 from workflow.routing.forms import InboxFilterForm
+
+# --- the staff page of a dossier ---------------------------------------------------------------
+
+
+def _dossier_or_404(request, code):
+    try:
+        return policies.visible_dossier(user=request.user, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def detail_context(request, dossier):
+    return {
+        "dossier": dossier,
+        "components": dossier.components.prefetch_related("files"),
+        "loose_files": dossier.files.filter(component__isnull=True),
+        "events": dossier.events.select_related("actor", "unit"),
+        "due_explanation": due_explanation(dossier),
+    }
+
+
+@login_required
+def dossier_detail(request, code):
+    """The staff page of a dossier: its components, files, history and the workflow panel. The
+    citizen who owns it is sent to their own page, which shows no internal opinion or staff name."""
+    try:
+        dossier = _dossier_or_404(request, code)
+    except Http404:
+        if Dossier.objects.filter(code=code, citizen=request.user).exists():
+            return redirect("citizens:dossier", code=code)
+        raise
+    # Read by the due date's explanation and by the fee panel: once.
+    prefetch_related_objects([dossier.procedure_version], "methods", "fees")
+    return render(request, "dossiers/detail.html", detail_context(request, dossier))
+
+
+@login_required
+def dossier_file(request, code, file_id):
+    """Serve one file of a dossier to someone allowed to see the dossier. Files live outside
+    the web root; this view is their only way out."""
+    dossier = _dossier_or_404(request, code)
+    stored = dossier.files.filter(pk=file_id).first()
+    if stored is None:
+        raise Http404
+    return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
+
+
+@login_required
+def receipt_pdf(request, code):
+    """Form 01, for the staff who may see the dossier and the citizen who owns it."""
+    try:
+        dossier = policies.printable_dossier(user=request.user, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    if dossier.received_at is None:
+        raise Http404
+    return pdf_response(slips.render_receipt(dossier, request), filename=f"giay-tiep-nhan-{dossier.code}")
+
+
+# --- the inbox ---------------------------------------------------------------------------------
 
 
 @role_required(Role.OFFICER, Role.LEADER)
@@ -30,9 +93,10 @@ def inbox(request):
     filters = selectors.InboxFilters(**form.cleaned_data) if form.is_valid() else selectors.InboxFilters()
     rows, next_cursor = selectors.inbox_page(user=request.user, unit=unit, filters=filters,
                                              cursor=request.GET.get("after"))
-    is_leader = has_role(request.user, Role.LEADER, unit=unit)
+    is_leader = policies.holds(request.user, (Role.LEADER,), unit)
     context = {
         "unit": unit, "form": form, "rows": rows, "next_cursor": next_cursor,
+        "consultations": selectors.open_consultations(unit=unit),
         "officers": selectors.unit_officers(unit) if is_leader else [], "is_leader": is_leader,
         "query": request.GET.copy(),
     }
@@ -154,7 +218,7 @@ def act(request, code, action):
     if action not in ACTIONS:
         raise Http404
     try:
-        dossier = dossier_selectors.dossier_for_user(user=request.user, code=code)
+        dossier = policies.visible_dossier(user=request.user, code=code)
     except Dossier.DoesNotExist:
         raise Http404 from None
     expected = request.POST.get("expected_status") or None
@@ -168,7 +232,7 @@ def act(request, code, action):
         error = " ".join(getattr(exc, "messages", [])) or _("Thao tác không hợp lệ.")
     else:
         messages.success(request, SUCCESS[action])
-        return redirect("dossiers:detail", code=code)
+        return redirect("workflow:dossier", code=code)
     messages.error(request, error)
     dossier.refresh_from_db()
     context = {**detail_context(request, dossier), "failed_action": action, "posted": request.POST}

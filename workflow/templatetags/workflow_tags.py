@@ -4,52 +4,42 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from dossiers.models import Status
-from portal.models import Role, Unit
-from portal.permissions import has_role
-from workflow.models import Apology, Handoff
+from portal.models import Unit
+from workflow import policies
 from workflow.routing import selectors, services
 
 register = template.Library()
 
-OPEN = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
 
 
 @register.inclusion_tag("workflow/_panel.html", takes_context=True)
 def workflow_panel(context, dossier):
-    """The route (hand-offs) of a dossier and the actions the signed-in user may take now."""
+    """The route (hand-offs) of a dossier and the actions the signed-in user may take now, as
+    workflow.policies decides them."""
     user = context["request"].user
     route = selectors.route_of(dossier)
-    active = next((h for h in route if h.state == Handoff.State.ACTIVE), None)
-    decision_order = max((h.order for h in route if h.kind == Handoff.Kind.PROCESS), default=None)
-    status = dossier.status
-    at_counter = has_role(user, Role.CLERK, unit=dossier.receiving_unit)
-    at_active = bool(active) and (
-        has_role(user, Role.CLERK, unit=active.unit) if active.kind == Handoff.Kind.COUNTER
-        else has_role(user, Role.OFFICER, Role.LEADER, unit=active.unit))
-    leader_here = bool(active) and has_role(user, Role.LEADER, unit=active.unit)
+    active = policies.active_step(dossier, route)
     apology = selectors.apology_of(dossier)
     consultations = selectors.consultations_of(dossier)
+
+    def may(action, **objects):
+        return policies.may(user, action, dossier, route=route, **objects)
+
     can = {
-        "online_check": status == Status.SUBMITTED and at_counter,
-        "forward": at_active and status in (Status.RECEIVED, Status.PROCESSING) and active.order != decision_order,
-        "decide": status == Status.PROCESSING and active is not None and active.kind == Handoff.Kind.PROCESS
-        and leader_here,
-        "supplement": status in (Status.RECEIVED, Status.PROCESSING) and at_active,
-        "resume": status == Status.SUPPLEMENT_REQUESTED and at_counter,
-        "result": status in (Status.PROCESSING, Status.RESULT_READY) and (at_active or at_counter),
-        "return": status == Status.RESULT_READY and at_counter,
-        "withdraw": status in OPEN and at_counter,
-        "stop": status in (Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED) and leader_here,
-        "apology": apology is None and status in OPEN
-        and has_role(user, Role.CLERK, Role.OFFICER, Role.LEADER, unit=dossier.current_unit)
-        and services.apology_window_open(dossier),
-        "apology_approve": apology is not None and apology.state == Apology.State.DRAFT
-        and has_role(user, Role.LEADER, unit=apology.unit),
-        "consult": status == Status.PROCESSING and at_active and active.kind == Handoff.Kind.PROCESS,
+        "online_check": may("online_accept"),
+        "forward": may("forward"),
+        "decide": may("approve"),
+        "supplement": may("supplement"),
+        "resume": may("resume"),
+        "result": may("result"),
+        "return": may("return"),
+        "withdraw": may("withdraw"),
+        "stop": may("stop"),
+        "apology": apology is None and may("apology", apology_window=services.apology_window_open(dossier)),
+        "apology_approve": may("apology_approve", apology=apology),
+        "consult": may("consult"),
     }
-    answerable = [c for c in consultations
-                  if c.answered_at is None and has_role(user, Role.OFFICER, Role.LEADER, unit=c.unit)]
+    answerable = policies.answerable_consultations(user, consultations)
     return {
         "request": context["request"], "csrf_token": context.get("csrf_token"), "dossier": dossier,
         "route": route, "active": active, "can": can, "any_action": any(can.values()) or bool(answerable),
@@ -99,7 +89,7 @@ def inbox_rows(context, rows, is_leader, officers):
         '      <td class="small text-nowrap">{}</td>\n'
         '      <td class="small">{}</td>\n'
         '    </tr>'), (
-        (reverse("dossiers:detail", args=[h.dossier.code]), h.dossier.code, priority if h.dossier.is_priority else "",
+        (reverse("workflow:dossier", args=[h.dossier.code]), h.dossier.code, priority if h.dossier.is_priority else "",
          h.dossier.applicant_name, h.dossier.get_status_display(), h.dossier.procedure.name, h.action,
          local_datetime(h.due_at), overdue if h.is_overdue else "", local_datetime(h.dossier.due_at) or "—",
          handler(h))
