@@ -151,6 +151,7 @@ RULES = {
     "return": Rule((Role.CLERK,), "receiving"),
     "withdraw": Rule((Role.CLERK,), "receiving", owner=True),
     "payment_confirm": Rule((Role.CLERK, *PROCESS_ROLES), "receiving", owner=True),
+    "payment_record": Rule((Role.CLERK,), "receiving"),  # a fee paid in cash or by card at the counter
     "result": Rule((Role.CLERK, *PROCESS_ROLES), "active"),  # also the receiving counter's clerks
     "apology": Rule((Role.CLERK, *PROCESS_ROLES), "current"),
     "apology_approve": Rule((Role.LEADER,), "apology"),
@@ -245,3 +246,13 @@ def may(user, action, dossier, *, route, apology=None, consultation=None, handof
 def answerable_consultations(user, consultations):
     """The open consultations the user's unit was asked and may answer."""
     return [c for c in consultations if c.answered_at is None and holds(user, PROCESS_ROLES, c.unit)]
+
+
+def may_receive(user, unit, version):
+    """Counter reception of `version` at `unit` (Decree 61/2018 art. 15): a clerk of `unit`
+    itself (a direct membership: a parent unit's clerk does not receive for a commune), for a
+    published version that `unit` receives (listed among its receiving units, or no list)."""
+    if not holds(user, (Role.CLERK,), unit) or version.status != version.Status.PUBLISHED:
+        return False
+    receiving = [u.pk for u in version.receiving_units.all()]
+    return not receiving or unit.pk in receiving

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from dossiers.models import Status
 from portal.models import Role
-from portal.permissions import has_role
 from procedures.models import OnlineLevel, ProcedureMethod, ProcedureVersion
+from workflow import policies
 
 from ..models import Payment, PaymentCallback
 from .base import get_provider, providers
@@ -129,8 +129,7 @@ def _settle(payment, *, transaction_id="", actor=None):
 @transaction.atomic
 def payment_record_counter(*, clerk, dossier, amount, note=""):
     """A clerk records a fee paid in cash or by card at the counter."""
-    if not has_role(clerk, Role.CLERK, unit=dossier.receiving_unit):
-        raise PermissionDenied
+    policies.require(clerk, "payment_record", dossier)
     if Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).exists():
         raise ValidationError(_("Hồ sơ này đã được thanh toán."))
     payment = Payment.objects.create(

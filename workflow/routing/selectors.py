@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from portal import workdays
 from portal.models import Membership, Role
-from portal.permissions import has_role, units_for_role
+from portal.permissions import units_for_role
+from workflow import policies
 from workflow.models import Apology, Consultation, Handoff
 
 PAGE_SIZE = 25
@@ -53,7 +54,7 @@ def decode_cursor(cursor):
 def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
     """Active steps at `unit`, most urgent first, one keyset page: (rows, next_cursor).
     Keyset rather than OFFSET so page 50 costs what page 1 does."""
-    if not has_role(user, Role.OFFICER, Role.LEADER, unit=unit):
+    if not policies.holds(user, policies.PROCESS_ROLES, unit):
         return [], None
     qs = (
         Handoff.objects.filter(unit=unit, state=Handoff.State.ACTIVE)
