@@ -65,6 +65,24 @@ def login(page, username, password=PASSWORD):
     page.wait_for_load_state()
 
 
+@pytest.fixture
+def session(browser, live_server):
+    """session(username) -> a new signed-in page of its own (several people at once)."""
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        login(page, username)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -3,29 +3,12 @@ finds the question in its inbox, opens the dossier and answers; the officer read
 
 import pytest
 
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import screenshot
 from tests.workflow.test_policy import QUESTION, commune_dossier
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 ANSWER = "Trích lục hộ tịch cũ hợp lệ; đề nghị Ủy ban nhân dân xã tiếp tục giải quyết."
-
-
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        login(page, username)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_consulted_unit_answers_from_its_inbox(session, org, officer_c1, officer):

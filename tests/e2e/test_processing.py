@@ -8,30 +8,13 @@ import pytest
 
 from dossiers.models import Dossier, Status
 from portal.models import Role
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import screenshot
 from tests.factories import staff
 from tests.workflow.test_processing import commune_version, receive, three_level_version
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        login(page, username)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def open_dossier(page, code):
