@@ -66,6 +66,35 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Đã trả kết quả")
 
 
+class StatusGroup:
+    """The named groups of statuses, defined here once: every module that asks "is the dossier
+    open / in progress / is its clock running / is it finished" uses these, so the words mean
+    the same thing on every page, in the sweep and in the statistics. Tuples: usable with `in`
+    and with `status__in=`."""
+
+    # Received and not finished: being handled, the clock possibly stopped for the applicant.
+    IN_PROGRESS = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
+    # Open: not finished, including online dossiers waiting for the counter's check.
+    OPEN = (Status.SUBMITTED, *IN_PROGRESS)
+    # The processing clock runs; it stops while the applicant is asked for a supplement (DOMAIN §7).
+    CLOCK_RUNNING = (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED)
+    # The applicant holds the dossier up (a supplement to bring, a result to collect): an active
+    # step is not its unit's delay meanwhile.
+    WAITING_FOR_APPLICANT = (Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY)
+    # A result exists: approved, or refused after appraisal.
+    FINISHED = (Status.RESULT_READY, Status.RETURNED)
+    # Received and still with the units until its result is returned (the inboxes' dossiers).
+    IN_HAND = (*IN_PROGRESS, Status.RESULT_READY)
+    # Still moving: open, or a result waiting at the counter (a unit merger must move these).
+    IN_FLIGHT = (*OPEN, Status.RESULT_READY)
+    # Dropped without a finishing moment (no finished_at): not accepted at reception, withdrawn.
+    DROPPED = (Status.NOT_ACCEPTED, Status.WITHDRAWN)
+    # Ended without a result: dropped, or stopped by the unit (national status 8).
+    ENDED_WITHOUT_RESULT = (*DROPPED, Status.STOPPED)
+    # Nothing more will happen.
+    FINAL = (Status.NOT_ACCEPTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
+
+
 NATIONAL_STATUS = {
     Status.SUBMITTED: NationalStatus.NEW,
     Status.RECEIVED: NationalStatus.RECEIVED,

@@ -1,4 +1,4 @@
-"""Merging a unit into another (workflow.merger.unit_merge and `manage.py merge_units`):
+"""Merging a unit into another (workflow.mergers.services.unit_merge and `manage.py merge_units`):
 in-flight work moves to the successor, finished work keeps the old unit and its old name."""
 
 import datetime
@@ -86,8 +86,43 @@ def test_open_dossier_at_source_is_repointed_and_keeps_its_code(org):
     assert (waiting.receiving_unit, waiting.current_unit) == (org.c1, org.c1)
     assert report.dossiers == ["P01.20.02-260615-0001", "P01.20.02-260615-0002", "P01.20.02-260615-0003"]
     assert (report.dossiers_current, report.dossiers_receiving) == (2, 3)
-    # Events are status transitions: a merger writes none.
-    assert not DossierEvent.objects.exists()
+    # Each re-pointed dossier's history says why its units changed; the others get nothing.
+    assert sorted(DossierEvent.objects.values_list("dossier__code", flat=True)) == report.dossiers
+
+
+def test_each_repointed_dossier_gets_one_merge_event_saying_what_moved(org, supervisor):
+    received = DossierFactory(receiving_unit=org.c2, current_unit=org.c2, status=Status.PROCESSING)
+    # Received elsewhere, with a step still to come at the merged commune: only its work moves.
+    passing = DossierFactory(receiving_unit=org.c1, current_unit=org.department, status=Status.PROCESSING)
+    handoff(passing, 1, org.c2, Handoff.State.PENDING)
+    untouched = DossierFactory(receiving_unit=org.c1, status=Status.PROCESSING)
+
+    merge(org.c2, org.c1, actor=supervisor)
+
+    events = {e.dossier_id: e for e in DossierEvent.objects.all()}
+    assert set(events) == {received.pk, passing.pk}
+    assert untouched.pk not in events
+    for dossier in (received, passing):
+        event = events[dossier.pk]
+        assert (event.transition, event.actor, event.unit) == ("unit_merge", supervisor, org.c1)
+        assert event.from_status == event.to_status == Status.PROCESSING
+        assert f"{org.c2.name} ({org.c2.code})" in event.note and f"{org.c1.name} ({org.c1.code})" in event.note
+    assert "đơn vị đang xử lý" in events[received.pk].note
+    assert "nơi tiếp nhận và trả kết quả" in events[received.pk].note
+    assert "bước xử lý chưa hoàn thành" in events[passing.pk].note
+    assert "nơi tiếp nhận" not in events[passing.pk].note
+    # Shown in the dossier's history like any other event, and never written twice.
+    assert list(received.events.values_list("transition", flat=True)) == ["unit_merge"]
+    merge(org.c2, org.c1, actor=supervisor)
+    assert DossierEvent.objects.count() == 2
+
+
+def test_a_dry_run_writes_no_merge_event(org):
+    DossierFactory(receiving_unit=org.c2, current_unit=org.c2, status=Status.PROCESSING)
+
+    report = merge(org.c2, org.c1, dry_run=True)
+
+    assert report.dossiers and not DossierEvent.objects.exists()
 
 
 def test_dossier_sent_up_to_a_merged_district_moves_to_the_successor(org):

@@ -5,13 +5,16 @@ and an in-flight dossier must survive: its units are re-pointed, its history kep
 never deleted. The merged unit gets `valid_to` and a `successor`; what is still moving (open
 dossiers, unfinished hand-offs, open consultations, draft apologies, the catalogue, staff)
 moves to the successor; what is finished (returned dossiers, done hand-offs with the old
-unit name, events, slips, retired procedure versions) keeps the old unit.
+unit name, events, slips, retired procedure versions) keeps the old unit. Every dossier whose
+units or work moved gets one `DossierEvent` ("unit_merge": from which unit to which, and
+what moved), so its history says why its units changed.
 
 Entry point for operators: `python manage.py merge_units`.
 """
 
 import datetime
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -20,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.models import OPEN_STATES, Dossier, Status
+from dossiers.models import Dossier, DossierEvent, StatusGroup
 from portal.models import Membership, Unit
 from portal.services import membership_grant, membership_revoke
 from procedures.models import Procedure, ProcedureVersion, RouteStep
@@ -28,9 +31,9 @@ from workflow.models import Apology, Consultation, Handoff
 
 logger = logging.getLogger("portal.merger")
 
-# Dossiers still in flight: open, or with a result waiting at the counter (which must still
-# exist to hand it over).
-IN_FLIGHT_STATES = [*OPEN_STATES, Status.RESULT_READY]
+# Dossiers still in flight (StatusGroup.IN_FLIGHT): open, or with a result waiting at the
+# counter (which must still exist to hand it over).
+MERGE_TRANSITION = "unit_merge"
 # The catalogue as it is and will be; retired versions are history.
 LIVE_VERSION_STATES = [ProcedureVersion.Status.PUBLISHED, ProcedureVersion.Status.DRAFT]
 
@@ -194,8 +197,10 @@ def _merge(*, source, target, effective, actor, dry_run, keep_staff):
         child.save(update_fields=["parent"])
         report.children.append(child.code)
 
-    _move_dossiers(source=source, target=target, report=report)
-    _move_work(source=source, target=target, report=report)
+    moved = defaultdict(list)  # dossier id -> what moved, for its event
+    _move_dossiers(source=source, target=target, report=report, moved=moved)
+    _move_work(source=source, target=target, report=report, moved=moved)
+    _record_events(source=source, target=target, actor=actor, moved=moved)
     _move_catalogue(source=source, target=target, actor=actor, reason=reason, report=report)
     _move_staff(source=source, target=target, effective=effective, actor=actor, reason=reason,
                 keep_staff=keep_staff, report=report)
@@ -238,10 +243,14 @@ def _audit(instance, actor, reason):
     instance._change_reason = reason
 
 
-def _move_dossiers(*, source, target, report):
-    in_flight = Dossier.objects.filter(status__in=IN_FLIGHT_STATES)
+def _move_dossiers(*, source, target, report, moved):
+    in_flight = Dossier.objects.filter(status__in=StatusGroup.IN_FLIGHT)
     current = set(in_flight.filter(current_unit=source).select_for_update().values_list("pk", flat=True))
     receiving = set(in_flight.filter(receiving_unit=source).select_for_update().values_list("pk", flat=True))
+    for pk in sorted(current):
+        moved[pk].append(_("đơn vị đang xử lý"))
+    for pk in sorted(receiving):
+        moved[pk].append(_("nơi tiếp nhận và trả kết quả"))
     now = timezone.now()
     # The code stays: it is the dossier's identity, printed on the citizen's slip.
     report.dossiers_current = Dossier.objects.filter(pk__in=current).update(current_unit=target, updated_at=now)
@@ -251,16 +260,43 @@ def _move_dossiers(*, source, target, report):
     )
 
 
-def _move_work(*, source, target, report):
-    in_flight = Q(dossier__status__in=IN_FLIGHT_STATES)
+def _move_work(*, source, target, report, moved):
+    in_flight = Q(dossier__status__in=StatusGroup.IN_FLIGHT)
     # Done hand-offs keep the unit and the name it had then (Form 05 is a historical record).
-    report.handoffs = Handoff.objects.filter(
-        in_flight, unit=source, state__in=[Handoff.State.PENDING, Handoff.State.ACTIVE]
-    ).update(unit=target, unit_name=target.name)
-    report.consultations = Consultation.objects.filter(in_flight, unit=source, answered_at__isnull=True).update(
-        unit=target
-    )
-    report.apologies = Apology.objects.filter(in_flight, unit=source, state=Apology.State.DRAFT).update(unit=target)
+    report.handoffs = _repoint(
+        Handoff.objects.filter(in_flight, unit=source, state__in=[Handoff.State.PENDING, Handoff.State.ACTIVE]),
+        moved, _("bước xử lý chưa hoàn thành"), unit=target, unit_name=target.name)
+    report.consultations = _repoint(Consultation.objects.filter(in_flight, unit=source, answered_at__isnull=True),
+                                    moved, _("xin ý kiến chưa trả lời"), unit=target)
+    report.apologies = _repoint(Apology.objects.filter(in_flight, unit=source, state=Apology.State.DRAFT),
+                                moved, _("phiếu xin lỗi chờ duyệt"), unit=target)
+
+
+def _repoint(queryset, moved, label, **values):
+    """Update the rows (locked first) and note, per dossier, what moved; the number of rows."""
+    rows = list(queryset.select_for_update(of=("self",)).values_list("pk", "dossier_id").order_by("pk"))
+    for dossier_id in dict.fromkeys(dossier_id for _pk, dossier_id in rows):
+        moved[dossier_id].append(label)
+    return queryset.model.objects.filter(pk__in=[pk for pk, _d in rows]).update(**values) if rows else 0
+
+
+def _record_events(*, source, target, actor, moved):
+    """One "unit_merge" event per dossier whose units or work moved, in the merger's
+    transaction: the same fields as dossiers.services.record_event writes (the dossier's
+    status unchanged, from and to), in one bulk insert. No notification follows a merger
+    (the outbox has nothing for this transition), so the event signal is not sent."""
+    if not moved:
+        return 0
+    now = timezone.now()
+    names = {"source": source.name, "source_code": source.code, "target": target.name, "target_code": target.code}
+    events = []
+    for pk, status in Dossier.objects.filter(pk__in=list(moved)).order_by("pk").values_list("pk", "status"):
+        note = _("Sáp nhập đơn vị: chuyển từ %(source)s (%(source_code)s) sang %(target)s (%(target_code)s): "
+                 "%(what)s.") % {**names, "what": ", ".join(str(part) for part in moved[pk])}
+        events.append(DossierEvent(dossier_id=pk, actor=actor, unit=target, transition=MERGE_TRANSITION,
+                                   from_status=status, to_status=status, note=note, at=now))
+    DossierEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
 
 
 def _move_catalogue(*, source, target, actor, reason, report):
