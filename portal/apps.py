@@ -10,12 +10,12 @@ class PortalConfig(AppConfig):
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
-        from . import workdays
         from .models import CalendarException, Unit, WorkPeriod, WorkSchedule
+        from .workdays.unit_calendars import begin_request_calendars, end_request_calendars, forget_calendars
 
-        request_started.connect(workdays.begin_request_calendars, dispatch_uid="calendars-begin")
-        request_finished.connect(workdays.end_request_calendars, dispatch_uid="calendars-end")
+        request_started.connect(begin_request_calendars, dispatch_uid="calendars-begin")
+        request_finished.connect(end_request_calendars, dispatch_uid="calendars-end")
         for model in (WorkSchedule, WorkPeriod, CalendarException, Unit):
-            post_save.connect(workdays.forget_calendars, sender=model, dispatch_uid=f"calendars-{model.__name__}-save")
-            post_delete.connect(workdays.forget_calendars, sender=model,
+            post_save.connect(forget_calendars, sender=model, dispatch_uid=f"calendars-{model.__name__}-save")
+            post_delete.connect(forget_calendars, sender=model,
                                 dispatch_uid=f"calendars-{model.__name__}-delete")

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from portal import workdays
 from portal.models import CalendarException, WorkPeriod, WorkSchedule
-from portal.workdays import TZ, Due, WorkingCalendar, calendar_for, compute_due
+from portal.workdays import TZ, Due, WorkingCalendar, calendar_for, compute_due, unit_calendars
 from tests.helpers import count_queries
 
 D = datetime.date
@@ -462,7 +462,7 @@ def test_one_request_builds_each_units_calendar_once_and_a_saved_exception_is_se
     day = D(2026, 12, 10)
     outside = [calendar_for(org.c1), calendar_for(org.c1)]
     assert outside[0] is not outside[1]
-    workdays.begin_request_calendars()
+    unit_calendars.begin_request_calendars()
     try:
         first = calendar_for(org.c1)
         queries, again, _sql = count_queries(calendar_for, org.c1)
@@ -472,5 +472,5 @@ def test_one_request_builds_each_units_calendar_once_and_a_saved_exception_is_se
         CalendarException.objects.create(date=day, is_working_day=False, reason="Bầu cử bổ sung", unit=org.d1)
         assert not calendar_for(org.c1).is_working_day(day)
     finally:
-        workdays.end_request_calendars()
+        unit_calendars.end_request_calendars()
     assert calendar_for(org.c1) is not first
