@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 
-from dossiers.models import Dossier, Status
+from dossiers.models import Dossier, Status, StatusGroup
 from portal.models import Role
 from portal.permissions import memberships_of, units_visible_to
 from workflow.models import Apology, Consultation, Handoff
@@ -33,8 +33,6 @@ from workflow.models import Apology, Consultation, Handoff
 DOSSIER_ROLES = (Role.CLERK, Role.OFFICER, Role.LEADER, Role.SUPERVISOR)
 PROCESS_ROLES = (Role.OFFICER, Role.LEADER)
 HELD_STEP_STATES = (Handoff.State.ACTIVE, Handoff.State.DONE)
-# Received and not finished: the states in which the counter withdraws and an apology is drafted.
-UNDER_WAY = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
 
 
 # --- seeing -------------------------------------------------------------------------------------
@@ -211,10 +209,10 @@ STATES = {
     "payment_request": (Status.RECEIVED, Status.PROCESSING),
     "resume": (Status.SUPPLEMENT_REQUESTED,),
     "return": (Status.RESULT_READY,),
-    "withdraw": UNDER_WAY,
+    "withdraw": StatusGroup.IN_PROGRESS,
     "payment_confirm": (Status.PAYMENT_REQUESTED,),
     "result": (Status.PROCESSING, Status.RESULT_READY),
-    "apology": UNDER_WAY,
+    "apology": StatusGroup.IN_PROGRESS,
 }
 
 

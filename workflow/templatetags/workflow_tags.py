@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from dossiers.templatetags.dossier_tags import local_datetime
 from portal.models import Unit
 from workflow import policies
 from workflow.routing import selectors, services
@@ -58,8 +59,6 @@ def inbox_rows(context, rows, is_leader, officers):
     """The <tr> of every step of the inbox (workflow/inbox.html), built in Python: 25 rows
     through the template language were a third of the officers' busiest page. A leader gets
     the assignment form in each row."""
-    from dossiers.templatetags.dossier_tags import local_datetime
-
     priority = format_html('<span class="badge text-bg-warning">{}</span>', _("Ưu tiên"))
     overdue = format_html(' <span class="badge text-bg-danger">{}</span>', _("Quá hạn"))
     if is_leader:
