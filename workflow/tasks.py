@@ -37,7 +37,7 @@ def send_pending_notifications(min_age=None, limit=500):
 def deadline_sweep():
     """Mark and announce deadline thresholds crossed since the last run. Triggered by beat
     every five minutes; a re-run finds nothing new, and two concurrent runs never double
-    (see workflow.sweep)."""
+    (see workflow.deadlines.sweep)."""
     from workflow.deadlines.sweep import sweep
 
     return sweep()

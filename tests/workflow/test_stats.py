@@ -1,4 +1,5 @@
-"""The counting rules of workflow.stats, checked figure by figure against hand-built dossiers
+"""The counting rules of workflow.supervision.direct_counts (and the same numbers from
+daily_counters), checked figure by figure against hand-built dossiers
 that went through the real services (October 2026, no public holiday; 3 working days for the
 commune procedure, 10 for the three-level one)."""
 
@@ -108,6 +109,53 @@ def october(org, clerk, officer_c1, leader_c1, officer, leader, citizen):
 
 def all_units():
     return list(Unit.objects.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def apologised(org, october, other_clerk, time_machine):
+    """Two dossiers of commune c2 whose appointment an approved apology (Form 04) moved:
+    "finished": due Thu 8 08:00, moved to Mon 12 17:00, finished Fri 9 (after the old date,
+    before the new one); "running": due Mon 19 08:00, moved to Fri 23 17:00, still in progress
+    on the 20th."""
+    officer = staff(Role.OFFICER, org.c2, username="officer_c2", full_name="Lý Văn Hùng")
+    leader = staff(Role.LEADER, org.c2, username="leader_c2", full_name="Mai Thị Hoa")
+    version = october["A"].procedure_version
+    result = {}
+    for name, received, drafted, new_due in (("finished", at(5, 8), at(7, 9), at(12, 17)),
+                                             ("running", at(14, 8), at(16, 9), at(23, 17))):
+        dossier = receive(other_clerk, org.c2, version, received)
+        dossier = services.dossier_forward(dossier=dossier, actor=other_clerk,
+                                           at=received + datetime.timedelta(hours=1))
+        steps = list(dossier.handoffs.order_by("order").values_list("due_at", flat=True))
+        time_machine.move_to(drafted, tick=False)  # the apology is drafted within its window
+        apology = services.apology_draft(dossier=dossier, actor=officer, reason="Cần xác minh nơi cư trú",
+                                         new_due_at=new_due)
+        services.apology_approve(apology=apology, leader=leader, at=drafted + datetime.timedelta(hours=1))
+        dossier.refresh_from_db()
+        assert dossier.due_at == new_due and apology.old_due_at < new_due
+        # Form 05: the apology moves the dossier's appointment, not its steps' due dates.
+        assert list(dossier.handoffs.order_by("order").values_list("due_at", flat=True)) == steps
+        result[name] = dossier
+    assert result["finished"].apologies.get().old_due_at == at(8, 8)
+    dossier = services.dossier_forward(dossier=result["finished"], actor=officer, at=at(9, 8))
+    result["finished"] = services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED,
+                                                 at=at(9, 9))
+    time_machine.move_to(NOW, tick=False)
+    return result
+
+
+def test_an_approved_apology_does_not_make_a_late_dossier_on_time(org, october, apologised):
+    """Decree 61/2018 art. 19, Circular 01/2018, Decision 766: measured against the appointment
+    before the apology, the finished dossier and the running one are both late."""
+    rows = direct_counts.dossier_figures(unit_ids=all_units(), period=OCTOBER, now=NOW)
+    row = rows[org.c2.pk]
+    assert (row["finished"], row["finished_early"], row["finished_on_time"], row["finished_late"]) == (1, 0, 0, 1)
+    assert (row["in_progress"], row["in_progress_on_time"], row["in_progress_late"]) == (1, 0, 1)
+    assert indicators.on_time_rate(row) == Decimal("0.0")
+    # The commune's figures without the apologised dossiers are unchanged.
+    assert rows[org.c1.pk]["finished_late"] == 3
+    trend = direct_counts.monthly_trend(unit_ids=[org.c2.pk], period=OCTOBER, now=NOW)
+    assert [(t["finished"], t["late"]) for t in trend] == [(1, 1)]
 
 
 def test_every_figure_of_the_month_for_the_province(org, october):
@@ -272,7 +320,7 @@ def test_ratings_payments_and_feedback(org, october, citizen):
     periods.Period("custom", datetime.date(2026, 9, 28), datetime.date(2026, 10, 8)),
     periods.Period("year", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)),
 ])
-def test_daily_counters_equal_the_direct_count(org, october, citizen, period, time_machine):
+def test_daily_counters_equal_the_direct_count(org, october, apologised, citizen, period, time_machine):
     from django.core.cache import cache
 
     from citizens.models import Payment
@@ -289,6 +337,13 @@ def test_daily_counters_equal_the_direct_count(org, october, citizen, period, ti
         direct = direct_counts.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
         counted = daily_counters.dossier_figures(unit_ids=all_units(), period=period, group=group, now=NOW)
         assert counted == direct, group
+    # The apologised dossiers of c2 count late in both (finished Fri 9 after the old date, from
+    # the counters; in progress past the old date, directly), never on time.
+    for rows in (direct_counts.dossier_figures(unit_ids=[org.c2.pk], period=period, now=NOW),
+                 daily_counters.dossier_figures(unit_ids=[org.c2.pk], period=period, now=NOW)):
+        row = rows[org.c2.pk]
+        assert row["finished_late"] + row["in_progress_late"] == (1 if period.last < datetime.date(2026, 10, 9) else 2)
+        assert row["finished_early"] + row["finished_on_time"] + row["in_progress_on_time"] == 0
     assert (daily_counters.step_figures(unit_ids=all_units(), period=period, now=NOW)
             == direct_counts.step_figures(unit_ids=all_units(), period=period, now=NOW))
     assert (daily_counters.monthly_trend(unit_ids=all_units(), period=period, now=NOW)

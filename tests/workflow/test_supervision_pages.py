@@ -16,6 +16,7 @@ from tests.workflow.test_processing import commune_version, receive
 from tests.workflow.test_stats import NOW, at
 
 october = test_stats.october  # the hand-built month, as a fixture of this module too
+apologised = test_stats.apologised
 
 DASHBOARD = "/supervision/dashboard/"
 LIST = "/supervision/dossiers/"
@@ -78,6 +79,19 @@ def test_overdue_list_links_each_dossier_and_its_slip(org, october, supervisor, 
         assert reverse("workflow:dossier", args=[code]) in body
         assert reverse("workflow:process_slip", args=[code]) in body
     assert october["G"].code not in body
+
+
+def test_list_shows_the_original_due_date_and_the_new_one_beside_it(org, october, apologised, supervisor,
+                                                                   client_for, on_the_20th):
+    response = client_for(supervisor).get(f"{LIST}?state=processing")
+    rows = {d.code: d for d in response.context["page"].object_list}
+    running = rows[apologised["running"].code]
+    assert (running.original_due_at, running.due_at) == (at(19, 8), at(23, 17))
+    assert rows[october["H"].code].original_due_at is None
+    body = text(response)
+    row = body[body.index(running.code):]
+    row = row[:row.index("</tr>")]
+    assert "08:00 19/10/2026" in row and "hẹn lại 17:00 23/10/2026" in row and "text-danger" in row
 
 
 def test_overdue_steps_of_a_unit(org, october, supervisor, client_for, on_the_20th):

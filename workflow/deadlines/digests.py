@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from dossiers.models import Dossier
+from dossiers.models import Dossier, StatusGroup
 from portal import workdays
 from portal.models import Membership, Role, Unit, User
 from procedures.models import LegalDocument, ProcedureVersion
-from workflow.deadlines.sweep import CLOCK_STATES, end_of_day
+from workflow.deadlines.sweep import end_of_day
 from workflow.models import Apology, DigestLog, LegalBasisFlag, Notification, NotificationChannel
 from workflow.notifications.outbox import Kind, outbox_add, preference_of
 
@@ -28,7 +28,7 @@ def unit_figures(unit, *, now):
     subtree = Unit.objects.subtree_of(unit).values("pk")
     window = workdays.add_working_hours(now, workdays.calendar_for(unit).hours_per_day)
     approved = Apology.objects.filter(dossier=OuterRef("pk"), state=Apology.State.APPROVED)
-    running = Q(status__in=CLOCK_STATES)
+    running = Q(status__in=StatusGroup.CLOCK_RUNNING)
     figures = Dossier.objects.filter(Q(current_unit__in=subtree) | Q(receiving_unit__in=subtree)).aggregate(
         new=Count("pk", filter=Q(receiving_unit__in=subtree, received_at__gt=now - datetime.timedelta(days=1))),
         due_today=Count("pk", filter=running & Q(current_unit__in=subtree, due_at__gt=now,

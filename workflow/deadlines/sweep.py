@@ -20,31 +20,29 @@ first's uncommitted marks and then skips them (unique constraint); consultations
 with SELECT … FOR UPDATE SKIP LOCKED. Staff hear one grouped notification per unit and threshold
 per pass, not one per dossier.
 
-Known approximation: "due soon" in working days is measured with the default calendar, not
-each unit's own schedule (one cut-off per pass keeps the query set-based).
+"Due soon" is defined once, in workflow/deadlines/windows.py (the supervision dashboard counts
+with the same definition): each step in its own unit's working calendar, still one statement
+per threshold (one branch per distinct end of the window).
 """
 
 import datetime
 import json
-import re
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import F, Func, Q
 from django.utils import timezone
 
-from dossiers.models import Dossier, Status
+from dossiers.models import Dossier, Status, StatusGroup
 from portal import workdays
 from portal.models import Membership, Role, Unit, User
+from workflow.deadlines import windows
 from workflow.models import Apology, Consultation, DeadlineMark, Handoff, HandoffMark, Notification, NotificationChannel
 from workflow.notifications.outbox import Kind, counter_heads, outbox_add, preference_of
 
 DUE_SOON, DUE_TODAY, OVERDUE = "due_soon", "due_today", "overdue"
 APOLOGY_DUE, LATE = "apology_due", "late"
-# The clock runs in these states; it stops while waiting for supplementation (DOMAIN §7).
-CLOCK_STATES = [Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED]
 MAX_CODES = 20
 # Turned off for the claiming statements (see _claim); JIT compilation alone costs ~200 ms a
 # statement and buys nothing for index probes.
@@ -110,36 +108,14 @@ def _full_pass(now):
 _swept_once = False
 
 
-def _interval_sql(vendor, later, earlier):
-    if vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-
-
-def due_soon_sql(now, vendor):
-    """WORKFLOW_DUE_SOON: "1d" (working days before the due moment, default calendar) or "75%"
-    (share of the step's budget used, on the wall clock between its start and its due)."""
-    setting = str(settings.WORKFLOW_DUE_SOON).strip()
-    share = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", setting)
-    if share:
-        left = 1 - float(share.group(1)) / 100
-        remaining = _interval_sql(vendor, "h.due_at", "%s")
-        budget = _interval_sql(vendor, "h.due_at", "h.started_at")
-        return (f"h.due_at > %s AND h.started_at IS NOT NULL AND {remaining} <= {budget} * %s",
-                [end_of_day(now), now, left])
-    days = Decimal(setting.rstrip("d") or "1")
-    cutoff = workdays.add_working_hours(now, days * workdays.calendar_for(None).hours_per_day)
-    return "h.due_at > %s AND h.due_at <= %s", [end_of_day(now), cutoff]
-
-
 def handoff_thresholds(now, *, full=True):
-    vendor = connection.vendor
     floor = overdue_floor(now, full=full)
     overdue = ("h.due_at <= %s", [now]) if floor is None else ("h.due_at > %s AND h.due_at <= %s", [floor, now])
     return [
         (OVERDUE, *overdue),
         (DUE_TODAY, "h.due_at > %s AND h.due_at <= %s", [now, end_of_day(now)]),
-        (DUE_SOON, *due_soon_sql(now, vendor)),
+        # "Due soon" as workflow.deadlines.windows defines it, in each step's unit calendar.
+        (DUE_SOON, *windows.due_soon_sql(now, due="h.due_at", unit="h.unit_id", start="h.started_at")),
     ]
 
 
@@ -294,12 +270,12 @@ def _claim_dossier_marks(threshold, where, params, now):
     """Dossiers with a running clock crossing `threshold`: (current unit id, its name, code) of
     those this pass claimed."""
     dossier, unit = Dossier._meta.db_table, Unit._meta.db_table
-    states = ", ".join(["%s"] * len(CLOCK_STATES))
+    states = ", ".join(["%s"] * len(StatusGroup.CLOCK_RUNNING))
     source = f"SELECT d.id, d.due_at FROM {dossier} d WHERE d.status IN ({states}) AND {where}"
     details = (f"SELECT d.current_unit_id, u.name, d.code FROM c JOIN {dossier} d ON d.id = c.id "
                f"JOIN {unit} u ON u.id = d.current_unit_id")
     return _claim(mark=DeadlineMark._meta.db_table, key="dossier_id", source=source,
-                  params=[*CLOCK_STATES, *params], details=details, threshold=threshold, now=now)
+                  params=[*StatusGroup.CLOCK_RUNNING, *params], details=details, threshold=threshold, now=now)
 
 
 def sweep_dossiers(now, *, full=True):

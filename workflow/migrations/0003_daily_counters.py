@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The supervision statistics count dossiers finished in a period (workflow/stats.py);
+        # The supervision statistics count dossiers finished in a period (workflow/supervision/direct_counts.py);
         # dossiers/models.py declares no index on finished_at, so it is created here, in the
         # database only (no model state), and dropped on reverse.
         migrations.RunSQL(

@@ -1,11 +1,17 @@
 """Pre-aggregated daily counters of the supervision statistics.
 
-Every *event* figure of workflow.stats counts dossiers by one moment (received_at, finished_at,
+Every *event* figure of `direct_counts` counts dossiers by one moment (received_at, finished_at,
 the refusal or withdrawal event, the payment, the supplementation pause): grouping those
 moments by local day partitions the dossiers, so a period's figure is the sum of its days'
 counters. `refresh_range` rebuilds the counters of a range of days with the same Q functions
-as the direct count (direct_counts.figure_filters), so the numbers are identical by construction, and a
-test compares them.
+as the direct count (direct_counts.figure_filters, on dossiers `direct_counts.measured` gives
+their counted due date: the one before an approved apology), so the numbers are identical by
+construction, and a test compares them.
+
+A counter counts a dossier's timeliness as it was when its day was rebuilt. An apology is drafted
+while the dossier is in progress (Form 04, before the due date), so a finished dossier's counted
+due date is settled by the time its day is counted; an approval signed more than RECENT_DAYS
+after the result would only be seen by a back-fill.
 
 What is not pre-aggregated, and why:
 * what happened since the counters of today were last built (`refresh_today`, every few
@@ -40,7 +46,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
-from dossiers.models import Channel, Dossier, DossierEvent, Status
+from dossiers.models import Channel, Dossier, DossierEvent, Status, StatusGroup
 from workflow.models import CounterRefresh, DailyCounter, DailyStepCounter, Handoff, Pause
 from workflow.supervision import direct_counts, indicators, periods
 
@@ -63,7 +69,7 @@ def compute_range(first, last, *, until=None):
     handful of grouped queries for the whole range."""
     period = periods.Period("custom", first, last, until=until)
     rows = defaultdict(lambda: {**dict.fromkeys(EVENT_KEYS, 0), "days_sum": Decimal("0"), "days_count": 0})
-    scope = Dossier.objects.all()
+    scope = direct_counts.measured(Dossier.objects.all())
 
     def add(queryset, day_field, keys, prefix=""):
         group = [f"{prefix}receiving_unit", f"{prefix}procedure"]
@@ -309,10 +315,10 @@ def in_progress_figures(*, unit_ids, period, group="unit", now=None, field_ids=N
     index dossier_open alone) and dossiers finished after the cut-off (index on finished_at)."""
     cutoff = period.cutoff(now)
     key = direct_counts.GROUP_FIELDS[group]
-    scope = Dossier.objects.filter(receiving_unit__in=unit_ids)
+    scope = direct_counts.measured(Dossier.objects.filter(receiving_unit__in=unit_ids))
     if field_ids is not None:
         scope = scope.filter(procedure__field__in=field_ids)
-    still_open = Q(status__in=direct_counts.IN_PROGRESS_STATES)
+    still_open = Q(status__in=StatusGroup.IN_PROGRESS)
     counts = {"in_progress": Count("pk"),
               "in_progress_on_time": Count("pk", filter=direct_counts.in_progress_on_time(period, now)),
               "in_progress_late": Count("pk", filter=direct_counts.in_progress_late(period, now))}
@@ -343,7 +349,7 @@ def running_steps(*, unit_ids, period, now=None):
     cutoff = period.cutoff(now)
     # A running step is not late while its dossier waits for the applicant or for collection;
     # those dossiers are read once (hashed) from the partial index dossier_open.
-    waiting = Dossier.objects.filter(status__in=[Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY]).values("pk")
+    waiting = Dossier.objects.filter(status__in=StatusGroup.WAITING_FOR_APPLICANT).values("pk")
     started = Handoff.objects.filter(unit__in=unit_ids, started_at__lt=cutoff)
     parts = [
         (started.filter(Q(state=Handoff.State.ACTIVE) & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff))),

@@ -1,7 +1,7 @@
 """Supervision statistics: the counting rules, one documented function per figure and per
-indicator, computed by direct SQL counts (`workflow.aggregates` holds the pre-aggregated daily
-counters that answer the same questions fast on large databases; a test checks that both
-give identical numbers).
+indicator, computed by direct SQL counts (`workflow.supervision.daily_counters` holds the
+pre-aggregated daily counters that answer the same questions fast on large databases; a test
+checks that both give identical numbers).
 
 Counting rules (DOMAIN §8, §11; Decision 766/QĐ-TTg):
 
@@ -16,14 +16,18 @@ Counting rules (DOMAIN §8, §11; Decision 766/QĐ-TTg):
   period and a result exists (status RESULT_READY or RETURNED; stopped dossiers are counted
   apart). *In progress* = received before the period's end (or now, if earlier) and not yet
   finished at that moment; withdrawn and not-accepted dossiers are not in progress.
-* **Early / on time / late** compare `finished_at` with `due_at` (Circular 01/2018 Form 05:
-  early = finished before the due *day*, on time = on the due day up to the due moment, late =
-  after it). A dossier with **two or more supplementation requests counts late** whatever its
-  dates (Decision 766). A dossier in progress is late when its due date is before the end of
+* **Early / on time / late** compare `finished_at` with the *counted due date* (Circular
+  01/2018 Form 05: early = finished before the due *day*, on time = on the due day up to the
+  due moment, late = after it). The counted due date is `due_at`, except after an approved
+  apology (Form 04): then it is the date the apology moved, `Apology.old_due_at` — an apology
+  letter does not make late processing on time (Decree 61/2018 art. 19, Circular 01/2018), and
+  Decision 766 measures against the appointment given at reception; see `measured()`. A
+  dossier with **two or more supplementation requests counts late** whatever its dates
+  (Decision 766). A dossier in progress is late when its counted due date is before the end of
   the period, except while it waits for the applicant's supplement (the clock is stopped).
 * **Paused time is excluded** without any arithmetic here: when the applicant supplies the
   missing components the due date is moved by the time the clock was stopped
-  (`workflow.services.supplement_resume`), so comparing with `due_at` is enough.
+  (`workflow.routing.services.supplement_resume`), so comparing with the due date is enough.
 * **Refusals** = dossiers refused after appraisal (`outcome = refused`, finished in the period)
   + online dossiers not accepted at reception (status `not_accepted`, refused in the period,
   from the event trail). **Withdrawals** = status `withdrawn`, withdrawn in the period.
@@ -45,30 +49,43 @@ Everything is scoped by a list of unit ids (the supervisor's subtree); callers g
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDay, TruncMonth
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDay, TruncMonth
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from dossiers.models import Channel, Dossier, DossierEvent, DossierFile, Outcome, Status
+from dossiers.models import Channel, Dossier, DossierEvent, DossierFile, Outcome, Status, StatusGroup
 from portal import workdays
-from portal.models import Unit
-from workflow.models import Handoff, Pause
+from workflow.deadlines import windows
+from workflow.deadlines.windows import calendars_for  # noqa: F401  (processing times, daily_counters)
+from workflow.models import Apology, Handoff, Pause
 from workflow.supervision.indicators import _percent
 from workflow.supervision.periods import month_period
 
 TZ = workdays.TZ
-FINISHED_STATES = (Status.RESULT_READY, Status.RETURNED)
-# States of a received dossier that is still being handled (the clock may be stopped).
-IN_PROGRESS_STATES = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
-ENDED_WITHOUT_RESULT = (Status.WITHDRAWN, Status.NOT_ACCEPTED)
 # Decision 766: more than one supplementation request makes a dossier late.
 LATE_SUPPLEMENTS = 2
+COUNTED_DUE = "counted_due_at"
+
+
+def measured(dossiers):
+    """The dossiers with `counted_due_at`, the due date timeliness is measured against: the
+    appointment before an approved apology (`Apology.old_due_at`), else `due_at`.
+
+    An apology (Form 04) moves `Dossier.due_at` so that the applicant and the sweep follow the
+    new appointment, but it does not make a late dossier on time: Decree 61/2018 art. 19 and
+    Circular 01/2018 treat the apology as the consequence of the delay, and Decision 766 counts
+    on-time against the appointment given at reception. One apology per dossier (a unique
+    constraint), so the LEFT JOIN never repeats a row; a join rather than a correlated
+    subquery because the date is read by five figures of every row."""
+    approved = FilteredRelation("apologies", condition=Q(apologies__state=Apology.State.APPROVED))
+    return dossiers.alias(approved_apology=approved).alias(
+        **{COUNTED_DUE: Coalesce(F("approved_apology__old_due_at"), F("due_at"))})
 
 
 # --- the figures: one function per figure, each a COUNT filter on Dossier ---------------------
@@ -92,7 +109,7 @@ def received_by_channel(period, channel):
 
 def finished(period):
     """Đã giải quyết: a result (approval or refusal after appraisal) in the period."""
-    return in_period("finished_at", period) & Q(status__in=FINISHED_STATES)
+    return in_period("finished_at", period) & Q(status__in=StatusGroup.FINISHED)
 
 
 def late_by_supplements():
@@ -100,21 +117,31 @@ def late_by_supplements():
     return Q(supplement_count__gte=LATE_SUPPLEMENTS)
 
 
+# The three timeliness figures read the counted due date: their querysets go through `measured`.
+
+
+def late_after_due():
+    """Finished after the counted due moment, or after 2+ supplement requests."""
+    return Q(finished_at__gt=F(COUNTED_DUE)) | late_by_supplements()
+
+
 def finished_late(period):
-    """Giải quyết quá hạn: finished after the due moment, or after 2+ supplement requests."""
-    return finished(period) & (Q(finished_at__gt=F("due_at")) | late_by_supplements())
+    """Giải quyết quá hạn: finished after the (counted) due moment, or after 2+ supplement
+    requests."""
+    return finished(period) & late_after_due()
 
 
 def finished_early(period):
-    """Giải quyết trước hạn: finished before the due day (Form 05) and not late by supplements."""
-    return (finished(period) & Q(finished_at__lt=TruncDay("due_at", tzinfo=TZ))
+    """Giải quyết trước hạn: finished before the (counted) due day (Form 05) and not late by
+    supplements."""
+    return (finished(period) & Q(finished_at__lt=TruncDay(COUNTED_DUE, tzinfo=TZ))
             & ~late_by_supplements())
 
 
 def finished_on_time(period):
-    """Giải quyết đúng hạn: finished on the due day up to the due moment (or without a due
-    date: settled on the spot), and not late by supplements."""
-    on_due_day = Q(finished_at__gte=TruncDay("due_at", tzinfo=TZ), finished_at__lte=F("due_at"))
+    """Giải quyết đúng hạn: finished on the (counted) due day up to the due moment (or without
+    a due date: settled on the spot), and not late by supplements."""
+    on_due_day = Q(finished_at__gte=TruncDay(COUNTED_DUE, tzinfo=TZ), finished_at__lte=F(COUNTED_DUE))
     return finished(period) & (on_due_day | Q(due_at__isnull=True)) & ~late_by_supplements()
 
 
@@ -122,7 +149,7 @@ def in_progress(period, now=None):
     """Đang giải quyết: received before the cut-off (period end or now) and not finished,
     stopped, withdrawn or refused at reception by then."""
     cutoff = period.cutoff(now)
-    return (Q(received_at__lt=cutoff) & ~Q(status__in=ENDED_WITHOUT_RESULT)
+    return (Q(received_at__lt=cutoff) & ~Q(status__in=StatusGroup.DROPPED)
             & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
 
 
@@ -139,7 +166,7 @@ def in_progress_on_time(period, now=None):
 
 def _late_at_cutoff(period, now=None):
     cutoff = period.cutoff(now)
-    return (Q(due_at__lt=cutoff) & ~Q(status=Status.SUPPLEMENT_REQUESTED)) | late_by_supplements()
+    return (Q(LessThan(F(COUNTED_DUE), cutoff)) & ~Q(status=Status.SUPPLEMENT_REQUESTED)) | late_by_supplements()
 
 
 def stopped(period):
@@ -272,10 +299,10 @@ def _base(unit_ids, period, *, with_in_progress=True):
     others = {*events.values_list("dossier", flat=True), *payments.values_list("dossier", flat=True)}
     candidates = in_period("received_at", period) | Q(pk__in=sorted(others))
     if with_in_progress:
-        candidates |= Q(finished_at__gte=period.start) | Q(status__in=IN_PROGRESS_STATES)
+        candidates |= Q(finished_at__gte=period.start) | Q(status__in=StatusGroup.IN_PROGRESS)
     else:
         candidates |= in_period("finished_at", period)
-    return Dossier.objects.filter(receiving_unit__in=unit_ids).filter(candidates)
+    return measured(Dossier.objects.filter(receiving_unit__in=unit_ids).filter(candidates))
 
 
 def empty_row():
@@ -324,47 +351,6 @@ def processing_days(finished_dossiers, *, key="receiving_unit"):
         yield group_key, calendars[unit_id].working_days_between(received_at, finished_at)
 
 
-def calendars_for(unit_ids):
-    """{unit id: WorkingCalendar} built like `portal.workdays.calendar_for(unit)` (the unit's
-    schedule or the default one; calendar exceptions global, then of ancestors, then of the
-    unit, the nearest winning) but in four queries whatever the number of units."""
-    from portal.models import CalendarException, WorkPeriod, WorkSchedule
-
-    units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "schedule_id"))
-    default = WorkSchedule.objects.filter(is_default=True).values_list("pk", flat=True).first()
-    schedule_ids = {schedule for _pk, _path, schedule in units if schedule} | ({default} if default else set())
-    cutoffs = dict(WorkSchedule.objects.filter(pk__in=schedule_ids).values_list("pk", "forwarding_cutoff"))
-    periods = defaultdict(lambda: defaultdict(list))
-    for schedule, weekday, start, end in WorkPeriod.objects.filter(schedule__in=schedule_ids).values_list(
-            "schedule", "weekday", "start", "end"):
-        periods[schedule][weekday].append((start, end))
-    exceptions = list(CalendarException.objects.values_list("date", "unit_id", "is_working_day", "reason"))
-    result, shared = {}, {}
-    for pk, path, schedule in units:
-        schedule = schedule or default
-        chain = [int(p) for p in path.strip("/").split("/") if p] or [pk]
-        rank = {unit_pk: position for position, unit_pk in enumerate(chain)}
-        best = {}
-        for day, unit_id, is_working_day, reason in exceptions:
-            if unit_id is not None and unit_id not in rank:
-                continue
-            position = -1 if unit_id is None else rank[unit_id]
-            if day not in best or position > best[day][0]:
-                best[day] = (position, is_working_day, reason)
-        overrides = {day: (working, reason) for day, (_p, working, reason) in best.items()}
-        # Units with the same schedule and exceptions (most of a province) share one calendar,
-        # and with it the cached office periods and day lengths.
-        same = (schedule, tuple(sorted(overrides.items())))
-        if same not in shared:
-            shared[same] = workdays.WorkingCalendar(
-                periods=dict(periods[schedule]) if periods.get(schedule) else workdays.DEFAULT_PERIODS,
-                forwarding_cutoff=cutoffs.get(schedule, workdays.DEFAULT_FORWARDING_CUTOFF),
-                exceptions=overrides,
-            )
-        result[pk] = shared[same]
-    return result
-
-
 def total(rows):
     """The sum of every group's row: each dossier is in exactly one group."""
     result = empty_row()
@@ -391,8 +377,7 @@ def step_figures(*, unit_ids, period, now=None, with_running=True):
                & (Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)))
     # An active step is not the unit's delay while the dossier waits for the applicant (a
     # supplement, or the collection of a result that is ready).
-    late = Q(due_at__lt=cutoff) & ~Q(state=Handoff.State.ACTIVE, dossier__status__in=[
-        Status.SUPPLEMENT_REQUESTED, Status.RESULT_READY])
+    late = Q(due_at__lt=cutoff) & ~Q(state=Handoff.State.ACTIVE, dossier__status__in=StatusGroup.WAITING_FOR_APPLICANT)
     rows = (
         # Through indexes: the active steps, and the steps finished since the period began.
         Handoff.objects.filter(unit__in=unit_ids)
@@ -420,37 +405,27 @@ def supervised(unit_ids):
     return Dossier.objects.filter(Q(receiving_unit__in=unit_ids) | Q(current_unit__in=unit_ids))
 
 
-RUNNING_STATES = (Status.RECEIVED, Status.PROCESSING, Status.PAYMENT_REQUESTED)
-
-
 def clock_running():
     """Open, received dossiers whose clock runs (not waiting for the applicant's supplement)."""
-    return Q(status__in=RUNNING_STATES, due_at__isnull=False)
+    return Q(status__in=StatusGroup.CLOCK_RUNNING, due_at__isnull=False)
 
 
-def deadline_windows(now=None, *, unit=None):
-    """(end of today, end of the 'due soon' window: the end of the next two working days)."""
+# The dashboard's deadline lists follow the appointment in force (`due_at`, moved by an approved
+# apology): it is what the applicant was told and what the unit must now meet. Whether the
+# dossier was on time is the statistics' question, answered against the original date.
+
+
+def deadline_filter(state, now=None, *, window=None):
+    """The Q of a dashboard list: overdue, due_today, due_soon (clock running; "due soon" as
+    workflow.deadlines.windows defines it, in the receiving unit's calendar), or a status."""
     now = now or timezone.now()
-    today = timezone.localtime(now, TZ).date()
-    end_today = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
-    cal = workdays.calendar_for(unit)
-    day = today
-    for _i in range(2):
-        day = cal.next_working_day(day + datetime.timedelta(days=1))
-    end_soon = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tzinfo=TZ)
-    return end_today, end_soon
-
-
-def deadline_filter(state, now=None):
-    """The Q of a dashboard list: overdue, due_today, due_soon (clock running), or a status."""
-    now = now or timezone.now()
-    end_today, end_soon = deadline_windows(now)
     if state == "overdue":
         return clock_running() & Q(due_at__lt=now)
     if state == "due_today":
-        return clock_running() & Q(due_at__gte=now, due_at__lt=end_today)
+        return clock_running() & Q(due_at__gte=now, due_at__lt=windows.end_of_today(now))
     if state == "due_soon":
-        return clock_running() & Q(due_at__gte=end_today, due_at__lt=end_soon)
+        return clock_running() & windows.due_soon_q(now, due="due_at", unit="receiving_unit", start="received_at",
+                                                    window=window)
     if state in Status.values:
         return Q(status=state)
     return None
@@ -459,11 +434,16 @@ def deadline_filter(state, now=None):
 def dashboard_counts(*, unit_ids, now=None):
     """Open dossiers of the scope by status, and the deadline counts: one query."""
     now = now or timezone.now()
-    open_q = Q(status__in=[Status.SUBMITTED, *IN_PROGRESS_STATES])
-    aggregates = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in [Status.SUBMITTED, *IN_PROGRESS_STATES]}
+    aggregates = {f"status_{s}": Count("pk", filter=Q(status=s)) for s in StatusGroup.OPEN}
     for state in ("overdue", "due_today", "due_soon"):
         aggregates[state] = Count("pk", filter=deadline_filter(state, now))
-    return supervised(unit_ids).filter(open_q).aggregate(**aggregates)
+    return supervised(unit_ids).filter(status__in=StatusGroup.OPEN).aggregate(**aggregates)
+
+
+def with_original_due(dossiers):
+    """The dossiers with `original_due_at`: the appointment before an approved apology (None
+    without one), shown beside the new one in the supervision lists."""
+    return measured(dossiers).annotate(original_due_at=F("approved_apology__old_due_at"))
 
 
 def overdue_steps(*, unit_ids, now=None):
@@ -472,7 +452,7 @@ def overdue_steps(*, unit_ids, now=None):
     delay shows even when another unit received the dossier."""
     now = now or timezone.now()
     qs = Handoff.objects.filter(unit__in=unit_ids, state=Handoff.State.ACTIVE, due_at__lt=now,
-                                dossier__status__in=RUNNING_STATES)
+                                dossier__status__in=StatusGroup.CLOCK_RUNNING)
     # One grouped query; the per-unit totals are summed from it.
     steps = list(qs.values("unit", "unit__name", "action").annotate(n=Count("pk")).order_by())
     units = {}
@@ -488,7 +468,7 @@ def overdue_steps_filter(unit_id, now=None):
     now = now or timezone.now()
     steps = Handoff.objects.filter(dossier=OuterRef("pk"), unit=unit_id, state=Handoff.State.ACTIVE,
                                    due_at__lt=now)
-    return Q(Exists(steps)) & Q(status__in=RUNNING_STATES)
+    return Q(Exists(steps)) & Q(status__in=StatusGroup.CLOCK_RUNNING)
 
 
 def monthly_trend(*, unit_ids, period, now=None):
@@ -497,9 +477,9 @@ def monthly_trend(*, unit_ids, period, now=None):
     now = now or timezone.now()
     rows = {
         (r["month"].year, r["month"].month): r
-        for r in Dossier.objects.filter(receiving_unit__in=unit_ids).filter(finished(period))
+        for r in measured(Dossier.objects.filter(receiving_unit__in=unit_ids).filter(finished(period)))
         .annotate(month=TruncMonth("finished_at", tzinfo=TZ)).values("month")
-        .annotate(finished=Count("pk"), late=Count("pk", filter=Q(finished_at__gt=F("due_at")) | late_by_supplements()))
+        .annotate(finished=Count("pk"), late=Count("pk", filter=late_after_due()))
         .order_by()
     }
     result = []

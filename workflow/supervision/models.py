@@ -1,4 +1,4 @@
-"""Pre-aggregated daily counters of the supervision statistics (workflow/supervision/aggregates.py)."""
+"""Pre-aggregated daily counters of the supervision statistics (workflow/supervision/daily_counters.py)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +8,9 @@ from portal.models import Unit
 
 class DailyCounter(models.Model):
     """What happened on one local day to the dossiers of one receiving unit and procedure: the
-    event figures of workflow.stats (received by channel, finished early / on time / late,
+    event figures of workflow.supervision.direct_counts (received by channel, finished early / on time / late,
     refusals, withdrawals, ...), so that a period's statistics sum a few thousand rows instead
-    of counting a million dossiers. Rebuilt per day by workflow.aggregates.refresh_days."""
+    of counting a million dossiers. Rebuilt per day by workflow.supervision.daily_counters.refresh_range."""
 
     day = models.DateField(_("ngày"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("đơn vị tiếp nhận"))

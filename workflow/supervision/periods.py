@@ -24,8 +24,8 @@ class Period:
     kind: str  # month | quarter | year | custom
     first: datetime.date
     last: datetime.date  # inclusive
-    # A period may begin or end at a moment within its first or last day (the counters of
-    # today, workflow.aggregates, cover the day up to a moment; the direct count the rest).
+    # A period may begin or end at a moment within its first or last day (today's counters in
+    # daily_counters cover the day up to a moment; direct_counts counts the rest).
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
 

@@ -1,6 +1,7 @@
 """Supervision pages: the dashboard of deadlines, the filtered dossier list, the statistics of a
 period with the Decision 766 indicators, their XLSX/CSV exports, the monthly PDF report and the
-public disclosure page. Figures come from workflow.stats (the counting rules); every page is
+public disclosure page. Figures come from direct_counts (the counting rules, counted directly)
+and daily_counters (the same figures from pre-aggregated daily counters); every page is
 scoped to the units the user supervises (`units_visible_to(user, SUPERVISOR, LEADER)`)."""
 
 import csv
@@ -17,12 +18,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from dossiers.models import Status
+from dossiers.models import Status, StatusGroup
 from portal.models import Role, Unit
 from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required, units_visible_to
 from procedures.models import Field, Procedure
+from workflow.deadlines import windows
 from workflow.supervision import daily_counters, direct_counts, indicators, periods
 
 ROLES = (Role.SUPERVISOR, Role.LEADER)
@@ -78,15 +80,14 @@ def dashboard(request):
     unit_query = f"&unit={chosen.pk}" if chosen else ""
     states = [
         {"key": s, "label": Status(s).label, "count": counts[f"status_{s}"]}
-        for s in [Status.SUBMITTED, *direct_counts.IN_PROGRESS_STATES]
+        for s in StatusGroup.OPEN
     ]
     context = {
         "units": units, "chosen": chosen, "counts": counts, "states": states, "unit_query": unit_query,
         "by_unit": by_unit, "by_step": by_step, "now": now,
         "deadlines": [
             {"key": "due_today", "label": _("Đến hạn hôm nay"), "count": counts["due_today"], "tone": "warning"},
-            {"key": "due_soon", "label": _("Sắp đến hạn (2 ngày làm việc)"), "count": counts["due_soon"],
-             "tone": "info"},
+            {"key": "due_soon", "label": windows.due_soon_label(), "count": counts["due_soon"], "tone": "info"},
             {"key": "overdue", "label": _("Quá hạn"), "count": counts["overdue"], "tone": "danger"},
         ],
     }
@@ -117,7 +118,8 @@ def dossier_list(request):
         title = labels.get(state) or _("Hồ sơ: %(status)s") % {"status": Status(state).label}
         if chosen is not None:
             title = f"{title} — {chosen.name}"
-    qs = qs.select_related("procedure", "receiving_unit", "current_unit").order_by("due_at", "pk")
+    qs = direct_counts.with_original_due(qs).select_related("procedure", "receiving_unit", "current_unit").order_by(
+        "due_at", "pk")
     context = {"page": page_of(request, qs, PAGE_SIZE), "title": title, "state": state, "chosen": chosen,
                "units": units, "now": now, "query": query_without_page(request)}
     return render(request, "workflow/supervision/dossier_list.html", context)

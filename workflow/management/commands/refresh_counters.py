@@ -1,4 +1,4 @@
-"""Rebuild the supervision statistics' daily counters (workflow.aggregates).
+"""Rebuild the supervision statistics' daily counters (workflow.supervision.daily_counters).
 
     manage.py refresh_counters                  # every day up to yesterday (back-fill), then today
     manage.py refresh_counters --recent 7       # the last 7 days and today, as the periodic task does
