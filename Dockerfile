@@ -43,10 +43,10 @@ COPY . .
 # without SECRET_KEY and ALLOWED_HOSTS, so this one step gets throw-away values that are not
 # kept in the image (they exist only in this RUN's environment).
 RUN SECRET_KEY=build-time-only-placeholder-not-used-at-run-time-0123456789 \
-    ALLOWED_HOSTS=localhost \
+    ALLOWED_HOSTS=localhost NOTIFY_SMS_LOG_ONLY=true \
     python manage.py compilemessages --ignore=.venv -v 0 \
  && SECRET_KEY=build-time-only-placeholder-not-used-at-run-time-0123456789 \
-    ALLOWED_HOSTS=localhost \
+    ALLOWED_HOSTS=localhost NOTIFY_SMS_LOG_ONLY=true \
     python manage.py collectstatic --noinput -v 0
 
 USER portal

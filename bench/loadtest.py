@@ -141,6 +141,7 @@ def bench_environment():
         sys.exit("DATABASE_URL must point at a PostgreSQL database loaded by `bench/generate_load.py`.")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
     env.setdefault("SECRET_KEY", "bench-" + "k" * 60)
+    env.setdefault("NOTIFY_SMS_LOG_ONLY", "true")
     env["ALLOWED_HOSTS"] = HOST
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     env["TRUSTED_PROXY_COUNT"] = "1"

@@ -24,9 +24,8 @@ from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from portal.validators import normalise_phone
-from workflow.notifications.outbox import Kind, notify_user
 
-from .messaging import send_citizen_message
+from . import messaging
 from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
 
 logger = logging.getLogger(__name__)
@@ -57,8 +56,8 @@ def _check_unique(*, personal_id, email, exclude_pk=None):
 
 @transaction.atomic
 def citizen_register(*, full_name, personal_id, phone, email, password, base_url=""):
-    """Sign-up: the account is usable at once; the e-mail (and the phone, when an SMS gateway
-    is configured) is verified through a link or a code sent now."""
+    """Sign-up: the account is usable at once; the e-mail and the phone are verified through a
+    link and a code, written to the outbox with the account (sent after commit)."""
     _check_unique(personal_id=personal_id, email=email)
     user = User(username=personal_id, full_name=full_name.strip(), personal_id=personal_id,
                 phone=normalise_phone(phone), email=email.strip().lower())
@@ -69,7 +68,7 @@ def citizen_register(*, full_name, personal_id, phone, email, password, base_url
     except IntegrityError:
         raise ValidationError({"personal_id": _("Số định danh cá nhân này đã có tài khoản.")}) from None
     CitizenProfile.objects.create(user=user)
-    transaction.on_commit(lambda: verification_send(user=user, base_url=base_url))
+    verification_send(user=user, base_url=base_url)
     return user
 
 
@@ -83,15 +82,12 @@ def phone_code(user, window=None):
     return f"{int(digest[:10], 16) % 10**6:06d}"
 
 
+@transaction.atomic
 def verification_send(*, user, base_url=""):
-    """Send the e-mail verification link and, if an SMS gateway is configured, the phone code."""
-    context = {"user": user, "link": absolute(reverse("citizens:verify_email", args=[email_verification_token(user)]),
-                                              base_url=base_url)}
-    if user.email:
-        send_citizen_message(template="verify_email", context=context, email=user.email)
-    if user.phone and getattr(settings, "SMS_GATEWAY", ""):
-        send_citizen_message(template="verify_phone", context={"user": user, "code": phone_code(user)},
-                             phone=user.phone)
+    """Write the e-mail verification link and the phone code to the outbox. The code is that of
+    the current 30-minute window (accepted in the next one too)."""
+    link = absolute(reverse("citizens:verify_email", args=[email_verification_token(user)]), base_url=base_url)
+    return messaging.verification_messages(user=user, email_link=link, phone_code=phone_code(user))
 
 
 @transaction.atomic
@@ -140,9 +136,7 @@ def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email
     user.save()
     CitizenProfile.objects.create(user=user, created_by=clerk)
     link = absolute(activation_path(user), base_url=base_url)
-    if user.email:
-        transaction.on_commit(lambda: send_citizen_message(
-            template="activation", context={"user": user, "link": link, "unit": unit}, email=user.email))
+    messaging.activation_message(user=user, link=link, unit=unit)
     return user, link
 
 
@@ -170,7 +164,7 @@ def profile_update(*, user, full_name, phone, email, birth_date=None, address=""
     if email_changed:
         profile.email_verified_at = None
         fields.append("email_verified_at")
-        transaction.on_commit(lambda: verification_send(user=user, base_url=base_url))
+        verification_send(user=user, base_url=base_url)
     profile.save(update_fields=fields)
     return user
 
@@ -367,13 +361,8 @@ def draft_submit(*, draft, citizen, declaration):
     draft.save(update_fields=["state", "dossier", "updated_at"])
     draft.files.all().delete()
     transaction.on_commit(lambda: [storage.delete(name) for name, storage in uploaded])
-    transaction.on_commit(lambda: _notify_submitted(dossier))
+    # The citizen's "submitted" notice is written by the outbox from the dossier's "submit" event.
     return dossier, True
-
-
-def _notify_submitted(dossier):
-    send_citizen_message(template="submitted", context={"dossier": dossier},
-                         email=dossier.applicant_email, phone=dossier.applicant_phone)
 
 
 # --- my dossiers ------------------------------------------------------------------------------
@@ -455,10 +444,7 @@ def feedback_submit(*, sender, kind, sender_name, subject, body, sender_email=""
         subject=subject.strip(), body=body.strip(), dossier_code=dossier_code, unit=unit, procedure=procedure,
         created_at=now, due_at=workdays.add_working_days(now, FEEDBACK_DAYS, unit=unit),
     )
-    if feedback.sender_email:
-        transaction.on_commit(lambda: send_citizen_message(template="feedback_received",
-                                                           context={"feedback": feedback},
-                                                           email=feedback.sender_email))
+    messaging.feedback_received_message(feedback=feedback)
     return feedback
 
 
@@ -477,17 +463,7 @@ def feedback_answer(*, feedback, supervisor, answer):
         raise ValidationError(_("Vui lòng nhập nội dung trả lời."))
     feedback.answer, feedback.answered_by, feedback.answered_at = answer.strip(), supervisor, timezone.now()
     feedback.save(update_fields=["answer", "answered_by", "answered_at"])
-    if feedback.sender_email or feedback.sender_phone:
-        # By e-mail, and by SMS when a gateway is configured, to the contact the sender gave.
-        transaction.on_commit(lambda: send_citizen_message(template="feedback_answered",
-                                                           context={"feedback": feedback},
-                                                           email=feedback.sender_email,
-                                                           phone=feedback.sender_phone))
-    if feedback.sender_id:
-        # A signed-in sender also finds it under the bell (the e-mail above already went out).
-        notify_user(user=feedback.sender, kind=Kind.FEEDBACK_ANSWERED, email=False,
-                    context={"tracking_code": feedback.tracking_code, "note": feedback.answer[:500]},
-                    dedupe_key=f"feedback-answered:{feedback.pk}")
+    messaging.feedback_answered_messages(feedback=feedback)
     return feedback
 
 

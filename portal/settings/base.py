@@ -241,7 +241,11 @@ NOTIFY_MESSAGE_DOMAIN = env("NOTIFY_MESSAGE_DOMAIN", default="mot-cua.local")
 # The e-mail backend of notifications when it must differ from EMAIL_BACKEND (e.g. a file sink).
 NOTIFY_EMAIL_BACKEND = env("NOTIFY_EMAIL_BACKEND", default="")
 NOTIFY_EMAIL_FILE_PATH = env("NOTIFY_EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-NOTIFY_SMS_PROVIDER = env("NOTIFY_SMS_PROVIDER", default="workflow.notifications.channels.LogSmsProvider")
+# Every SMS (dossier notices, phone verification codes, feedback answers) leaves through this
+# SmsProvider subclass (workflow/notifications/channels.py). The default only writes them to the
+# log: production refuses it unless NOTIFY_SMS_LOG_ONLY is set (portal/settings/prod.py).
+LOG_SMS_PROVIDER = "workflow.notifications.channels.LogSmsProvider"
+NOTIFY_SMS_PROVIDER = env("NOTIFY_SMS_PROVIDER", default=LOG_SMS_PROVIDER)
 NOTIFY_SMS_LOG_PATH = env("NOTIFY_SMS_LOG_PATH", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BEAT_SCHEDULE.update({
@@ -274,8 +278,6 @@ PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-dev-secr
 SANDBOX_PAYMENT_PROVIDER = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
 # Online payment providers by name; none configured means fees are paid at the counter.
 PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}
-# Dotted path to a callable send(phone, text); empty = no SMS (e-mail only).
-SMS_GATEWAY = env("SMS_GATEWAY", default="")
 # National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.
 CITIZEN_IDENTITY_PROVIDERS = {}
 # --- end citizens ------------------------------------------------------------------------------

@@ -29,3 +29,14 @@ PAYMENT_SANDBOX_ENABLED = env.bool("PAYMENT_SANDBOX_ENABLED", default=False)
 if PAYMENT_SANDBOX_ENABLED and PAYMENT_SANDBOX_SECRET in ("", "sandbox-dev-secret-not-for-production"):  # noqa: F405
     raise ImproperlyConfigured("PAYMENT_SANDBOX_ENABLED needs a PAYMENT_SANDBOX_SECRET of its own.")
 PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}  # noqa: F405
+
+# The log-only SMS provider would silently drop every SMS to citizens (and write their
+# verification codes to the log): a site without an SMS gateway must say so. Matched by class
+# name, so the module path of older .env files (workflow.channels) is caught and corrected.
+if NOTIFY_SMS_PROVIDER.rpartition(".")[2] in ("", "LogSmsProvider"):  # noqa: F405
+    if not env.bool("NOTIFY_SMS_LOG_ONLY", default=False):
+        raise ImproperlyConfigured(
+            "NOTIFY_SMS_PROVIDER is the log-only provider: set it to your SMS gateway's SmsProvider subclass, "
+            "or set NOTIFY_SMS_LOG_ONLY=true to run without SMS."
+        )
+    NOTIFY_SMS_PROVIDER = LOG_SMS_PROVIDER  # noqa: F405

@@ -7,6 +7,8 @@ from citizens import services
 from citizens.identity import IdentityClaims, IdentityProvider
 from citizens.models import CitizenProfile
 from portal.models import User
+from workflow.models import Notification
+from workflow.notifications.channels import SmsProvider
 
 SIGNUP = {"full_name": "Trần Thị Mai", "personal_id": "001190001234", "phone": "0912 345 678",
           "email": "mai@example.vn", "password1": "Khai$inh2026", "password2": "Khai$inh2026"}
@@ -127,14 +129,16 @@ def test_identity_callback_without_the_state_is_refused(client, db, settings):
     assert not User.objects.filter(personal_id="001088000777").exists()
 
 
-def test_phone_code_verifies_when_an_sms_gateway_is_configured(client_for, citizen, settings):
-    sent = []
-    settings.SMS_GATEWAY = "tests.citizens.test_accounts.record_sms"
-    record_sms.sent = sent
-    services.verification_send(user=citizen)
-    assert sent and citizen.phone == sent[0][0]
+def test_the_phone_code_goes_by_sms_through_the_outbox_and_verifies(client_for, citizen, settings,
+                                                                      django_capture_on_commit_callbacks):
+    settings.NOTIFY_SMS_PROVIDER = "tests.citizens.test_accounts.RecordingSms"
+    RecordingSms.sent = []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.verification_send(user=citizen)
     code = services.phone_code(citizen)
-    assert code in sent[0][1]
+    assert [(phone, code in text) for phone, text in RecordingSms.sent] == [(citizen.phone, True)]
+    row = Notification.objects.get(recipient=citizen, channel="sms", kind="verify_phone")
+    assert row.sent_at and "secret" not in row.context and code not in row.subject + row.body
     response = client_for(citizen).post(reverse("citizens:verify_phone"), {"code": "000000" if code != "000000"
                                                                            else "111111"})
     assert "không đúng" in response.content.decode()
@@ -142,5 +146,11 @@ def test_phone_code_verifies_when_an_sms_gateway_is_configured(client_for, citiz
     assert CitizenProfile.objects.get(user=citizen).phone_verified_at is not None
 
 
-def record_sms(phone, text):
-    record_sms.sent.append((phone, text))
+class RecordingSms(SmsProvider):
+    """An SMS gateway that keeps what it was given (NOTIFY_SMS_PROVIDER in tests)."""
+
+    sent = []
+
+    def send(self, *, phone, text, key):
+        RecordingSms.sent.append((phone, text))
+        return key

@@ -43,19 +43,22 @@ def test_a_supervisor_answers_and_the_sender_sees_it(client_for, client, supervi
 
 def test_a_signed_in_sender_hears_of_the_answer_under_the_bell_by_email_and_by_sms(
         client_for, supervisor, citizen, org, settings, mailoutbox, django_capture_on_commit_callbacks):
-    from tests.citizens.test_accounts import record_sms
+    from tests.citizens.test_accounts import RecordingSms
     from workflow.models import Notification
 
-    settings.SMS_GATEWAY = "tests.citizens.test_accounts.record_sms"
-    record_sms.sent = []
+    settings.NOTIFY_SMS_PROVIDER = "tests.citizens.test_accounts.RecordingSms"
+    settings.PUBLIC_BASE_URL = "https://motcua.example.gov.vn"
+    RecordingSms.sent = []
     feedback = services.feedback_submit(sender=citizen, kind="complaint", sender_name=citizen.full_name,
                                         sender_email="an@example.vn", sender_phone="0912000999",
                                         subject="Chờ lâu", body="Tôi chờ hơn một giờ.", unit=org.c1)
     with django_capture_on_commit_callbacks(execute=True):
         services.feedback_answer(feedback=feedback, supervisor=supervisor, answer="Đã bố trí thêm một quầy.")
     assert [m.to for m in mailoutbox] == [["an@example.vn"]]
-    assert [phone for phone, _text in record_sms.sent] == ["0912000999"]
-    row = Notification.objects.get(recipient=citizen)
+    assert "Đã bố trí thêm một quầy." in mailoutbox[0].body
+    assert [phone for phone, _text in RecordingSms.sent] == ["0912000999"]
+    assert f"/feedback/{feedback.tracking_code}/" in RecordingSms.sent[0][1]
+    row = Notification.objects.get(recipient=citizen, channel="in_app")
     assert row.channel == "in_app" and row.read_at is None
     client = client_for(citizen)
     assert 'data-testid="notification-unread">1<' in client.get(reverse("citizens:my_dossiers")).content.decode()
@@ -74,7 +77,9 @@ def test_an_anonymous_sender_is_told_only_at_the_contact_they_gave(supervisor, o
     with django_capture_on_commit_callbacks(execute=True):
         services.feedback_answer(feedback=feedback, supervisor=supervisor, answer="Đã bố trí từ tháng sau.")
     assert [m.to for m in mailoutbox] == [["hanh@example.vn"]]
-    assert not Notification.objects.exists()
+    rows = Notification.objects.filter(kind="feedback_answered")
+    assert list(rows.values_list("channel", "address", "recipient")) == [("email", "hanh@example.vn", None)]
+    assert not Notification.objects.filter(channel="in_app").exists()
 
 
 def test_a_supervisor_of_another_district_cannot_answer(supervisor_d1, org):

@@ -41,6 +41,7 @@ def test_production_settings_pass_the_deploy_check():
             "DATABASE_URL": "postgres://portal:secret@db:5432/portal",
             "REDIS_URL": "redis://redis:6379/0",
             "EMAIL_URL": "smtp+tls://portal:secret@mail.example.gov.vn:587",
+            "NOTIFY_SMS_LOG_ONLY": "true",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -117,14 +118,15 @@ def test_production_collectstatic_resolves_every_referenced_asset(tmp_path):
     result = manage(
         "collectstatic", "--noinput", "-v", "0",
         env={"DJANGO_SETTINGS_MODULE": "portal.settings.prod", "SECRET_KEY": "k" * 60 + "Z9!",
-             "ALLOWED_HOSTS": "motcua.example.gov.vn", "STATIC_ROOT": str(tmp_path / "static")},
+             "ALLOWED_HOSTS": "motcua.example.gov.vn", "STATIC_ROOT": str(tmp_path / "static"),
+             "NOTIFY_SMS_LOG_ONLY": "true"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
 
 
 PROD_ENV = {"DJANGO_SETTINGS_MODULE": "portal.settings.prod", "ALLOWED_HOSTS": "motcua.example.gov.vn",
-            "SECRET_KEY": "k9$Lq2!vZx7#Wm4pR8tY1uN6bE3cH5jD0aF^sG&hK*oP-lQ+iU="}
+            "SECRET_KEY": "k9$Lq2!vZx7#Wm4pR8tY1uN6bE3cH5jD0aF^sG&hK*oP-lQ+iU=", "NOTIFY_SMS_LOG_ONLY": "true"}
 
 
 def test_production_has_no_sandbox_payments_unless_a_staging_site_enables_them():
@@ -137,3 +139,21 @@ def test_production_has_no_sandbox_payments_unless_a_staging_site_enables_them()
     assert refused.returncode != 0 and "PAYMENT_SANDBOX_SECRET" in refused.stderr
     staging = manage(*show, env={**PROD_ENV, "PAYMENT_SANDBOX_ENABLED": "true", "PAYMENT_SANDBOX_SECRET": "s" * 40})
     assert staging.returncode == 0 and staging.stdout.strip() == "['sandbox']", staging.stderr
+
+
+def test_production_refuses_the_log_only_sms_provider_unless_a_site_chooses_it():
+    show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.NOTIFY_SMS_PROVIDER)"]
+    assert "NOTIFY_SMS_PROVIDER" not in os.environ and "NOTIFY_SMS_LOG_ONLY" not in os.environ
+    unset = {k: v for k, v in PROD_ENV.items() if k != "NOTIFY_SMS_LOG_ONLY"}
+    refused = manage(*show, env=unset)
+    assert refused.returncode != 0 and "NOTIFY_SMS_LOG_ONLY" in refused.stderr
+    assert "ImproperlyConfigured" in refused.stderr
+    # The module path of older .env.example files is the same provider, refused the same way.
+    old_path = manage(*show, env={**unset, "NOTIFY_SMS_PROVIDER": "workflow.channels.LogSmsProvider"})
+    assert old_path.returncode != 0 and "NOTIFY_SMS_LOG_ONLY" in old_path.stderr
+    chosen = manage(*show, env={**unset, "NOTIFY_SMS_LOG_ONLY": "true",
+                                "NOTIFY_SMS_PROVIDER": "workflow.channels.LogSmsProvider"})
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.strip() == "workflow.notifications.channels.LogSmsProvider"
+    gateway = manage(*show, env={**unset, "NOTIFY_SMS_PROVIDER": "tests.citizens.test_accounts.RecordingSms"})
+    assert gateway.returncode == 0 and gateway.stdout.strip() == "tests.citizens.test_accounts.RecordingSms"

@@ -7,7 +7,9 @@ because delivery is at least once: a worker killed after the provider accepted a
 before the outbox row was marked sent will send it again, and only the provider can drop the
 repeat (an SMTP relay by Message-ID, an SMS gateway by its client reference).
 
-Writing a real SMS gateway: subclass `SmsProvider`, implement `send()`, and point
+`SmsProvider` is the portal's only SMS interface and NOTIFY_SMS_PROVIDER its only setting:
+every SMS (dossier notices, phone verification codes, feedback answers) is an outbox row sent
+through it. Writing a real SMS gateway: subclass `SmsProvider`, implement `send()`, and point
 NOTIFY_SMS_PROVIDER at the class. `send()` receives the phone number in the national format
 (`0912345678`), the text (Vietnamese, may need Unicode/UCS-2 encoding, keep it short) and the
 idempotency key; it returns the gateway's message id.
@@ -84,7 +86,9 @@ class SmsProvider:
 
 
 class LogSmsProvider(SmsProvider):
-    """Development provider: writes each SMS to the log (and to NOTIFY_SMS_LOG_PATH if set)."""
+    """Development provider: writes each SMS to the log (and to NOTIFY_SMS_LOG_PATH if set).
+    Nothing reaches a phone, and verification codes end up in the log: production settings
+    refuse it unless NOTIFY_SMS_LOG_ONLY=true says the site really has no SMS gateway."""
 
     def send(self, *, phone, text, key):
         logger.info("SMS to %s [%s]: %s", phone, key, text)

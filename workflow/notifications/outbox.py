@@ -4,7 +4,17 @@ the delivery of one row (claim, render, send, mark) used by the Celery tasks.
 Writing: `dossier_event_recorded` is sent inside the transaction of every DossierEvent; the
 receiver below adds Notification rows there, so they commit or roll back with the event, and
 queues their sending after commit. If the broker is down the rows simply stay unsent and the
-periodic resend task (workflow.tasks.send_pending_notifications) delivers them later.
+periodic resend task (workflow.tasks.send_pending_notifications) delivers them later. Other
+apps write through `notify_user` (an account, by its preferences) and `notify_address` (one
+address: an e-mail being verified, the contact a feedback sender gave); citizens/messaging.py
+is where the citizens' account and feedback messages are written. Nothing sends mail or SMS
+any other way, so an SMTP or SMS outage never fails the action and never loses the message.
+
+Secrets: a verification link or one-time code travels in the row's context under `SECRET`
+(the templates read `secret.url`, `secret.code`). The row needs it only until delivered: once
+sent, or failed for good, the secret is dropped from the context and its values are masked in
+the stored subject and body (`SECRET_REMOVED_AT` records when), so the outbox table does not
+keep usable links. Such a row cannot be re-sent; the citizen asks for a new link or code.
 
 Delivering: `deliver(pk)` claims the row with a conditional UPDATE (unsent, not claimed or
 claim abandoned, due for an attempt), renders it in the recipient's language, sends it and
@@ -63,10 +73,23 @@ class Kind:
     DIGEST = "digest"
     LEGAL_BASIS = "legal_basis"
     FEEDBACK_ANSWERED = "feedback_answered"
+    FEEDBACK_RECEIVED = "feedback_received"
+    # Citizen accounts and online submission (citizens/messaging.py, and "submit" below).
+    ONLINE_SUBMITTED = "online_submitted"
+    VERIFY_EMAIL = "verify_email"
+    VERIFY_PHONE = "verify_phone"
+    ACTIVATION = "activation"
+
+
+# The context key of values that must not outlive delivery, and the mark left once removed.
+SECRET = "secret"
+SECRET_REMOVED_AT = "secret_removed_at"
+MASK = "[…]"
 
 
 # Transition → what the applicant hears.
 APPLICANT_KINDS = {
+    "submit": Kind.ONLINE_SUBMITTED,
     "receive": Kind.RECEIVED,
     "request_supplement": Kind.SUPPLEMENT_REQUESTED,
     "refuse_reception": Kind.REFUSED,
@@ -133,6 +156,17 @@ def counter_heads(unit):
     if not heads.exists():
         heads = Membership.objects.active().filter(unit=unit, role=Role.LEADER)
     return list(User.objects.filter(pk__in=heads.values("user")).order_by("pk"))
+
+
+def language_of(user=None):
+    """The language a message is written in: the person's stored preference, else the language
+    of the current request (the portal's choice, Vietnamese unless the visitor switched)."""
+    if user is not None:
+        preference = preference_of(user)
+        if preference.pk and preference.language:
+            return preference.language
+    language = (translation.get_language() or "vi").split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else "vi"
 
 
 def staff_rows(users, *, kind, dossier=None, context, email=False, dedupe=None):
@@ -268,6 +302,22 @@ def notify_user(*, user, kind, context, dossier=None, email=True, dedupe_key=Non
                                  dedupe=dedupe_key))
 
 
+def notify_address(*, address, channel, kind, context, recipient=None, dossier=None, secret=None,
+                   language=None, dedupe_key=None):
+    """Tell one address on one channel, whatever the preferences: a message the person asked
+    for (a verification link or code, an activation link, the receipt or answer of their
+    feedback). `recipient` only names them in the greeting; `secret` (a dict, e.g. {"url": …})
+    is removed from the row once delivered, see the module docstring."""
+    if not address:
+        return []
+    context = dict(context)
+    if secret:
+        context[SECRET] = dict(secret)
+    row = Notification(recipient=recipient, address=address, channel=channel, kind=kind, dossier=dossier,
+                       context=context, language=language or language_of(recipient), dedupe_key=dedupe_key)
+    return outbox_add([row])
+
+
 def enqueue(pk):
     """After commit: hand the row to a worker. A broker outage must not break the action that
     wrote the row (it already committed); the resend task sends it later."""
@@ -298,7 +348,7 @@ def link_path(notification):
     try:
         if notification.kind == Kind.LEGAL_BASIS:
             return reverse("procedures:legal_report")
-        if notification.kind == Kind.FEEDBACK_ANSWERED:
+        if notification.kind in (Kind.FEEDBACK_ANSWERED, Kind.FEEDBACK_RECEIVED):
             tracking_code = (notification.context or {}).get("tracking_code")
             return reverse("citizens:feedback_detail", args=[tracking_code]) if tracking_code else ""
         if not code:
@@ -367,6 +417,8 @@ def deliver(pk):
     notification = Notification.objects.select_related("recipient").get(pk=pk)
     key = f"<notification-{notification.pk}@{settings.NOTIFY_MESSAGE_DOMAIN}>"
     try:
+        if (notification.context or {}).get(SECRET_REMOVED_AT):
+            raise channels.PermanentFailure("the one-time link or code was removed; ask for a new one")
         subject, text, html = render(notification)
         if notification.channel == EMAIL:
             channels.send_email(to=notification.address, subject=subject, text=text, html=html, key=key)
@@ -378,9 +430,22 @@ def deliver(pk):
         return _failed(notification, token, exc, permanent=True)
     except Exception as exc:  # noqa: BLE001  (any provider error is retried with backoff)
         return _failed(notification, token, exc, permanent=notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS)
-    Notification.objects.filter(pk=pk, claim=token).update(sent_at=timezone.now(), subject=subject, body=text,
-                                                           last_error="")
+    changes = {"sent_at": timezone.now(), "subject": subject, "body": text, "last_error": ""}
+    if SECRET in (notification.context or {}):
+        changes.update(without_secret(notification, subject=subject, body=text))
+    Notification.objects.filter(pk=pk, claim=token).update(**changes)
     return "sent"
+
+
+def without_secret(notification, *, subject="", body=""):
+    """The fields that forget a delivered row's secret: the context without it, and its values
+    masked wherever the stored subject and body quoted them."""
+    context = dict(notification.context or {})
+    values = [str(value) for value in (context.pop(SECRET, None) or {}).values() if value]
+    for value in values:
+        subject, body = subject.replace(value, MASK), body.replace(value, MASK)
+    context[SECRET_REMOVED_AT] = timezone.now().isoformat()
+    return {"context": context, "subject": subject, "body": body}
 
 
 def _failed(notification, token, exc, *, permanent):
@@ -390,6 +455,8 @@ def _failed(notification, token, exc, *, permanent):
     changes = {"last_error": error, "claimed_at": None, "claim": None}
     if permanent:
         changes["failed_permanently"] = True
+        if SECRET in (notification.context or {}):
+            changes.update(without_secret(notification))
     else:
         changes["next_attempt_at"] = now + backoff(notification.attempts)
     Notification.objects.filter(pk=notification.pk, claim=token).update(**changes)
