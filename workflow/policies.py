@@ -10,7 +10,7 @@ Seeing a dossier (staff):
   of the units below theirs (oversight, `portal.permissions.units_visible_to`);
 - "the dossiers of a unit": received by it, now at it, one of whose route steps it actually
   held (active or done — a step skipped because the dossier was withdrawn, stopped or decided
-  earlier gives no sight of it), or on which it was consulted;
+  earlier gives no sight of it), or on which its officers and leaders were consulted;
 - a citizen sees their own dossiers on the citizen pages only (`citizens/`), never the staff
   page with its internal opinions and staff names.
 
@@ -33,14 +33,16 @@ from workflow.models import Apology, Consultation, Handoff
 DOSSIER_ROLES = (Role.CLERK, Role.OFFICER, Role.LEADER, Role.SUPERVISOR)
 PROCESS_ROLES = (Role.OFFICER, Role.LEADER)
 HELD_STEP_STATES = (Handoff.State.ACTIVE, Handoff.State.DONE)
+# A consultation is addressed to the consulted unit's officers and leaders, not its counter.
+CONSULTED_ROLES = (Role.OFFICER, Role.LEADER, Role.SUPERVISOR)
 
 
 # --- seeing -------------------------------------------------------------------------------------
 
 
-def _scope(user):
-    """The units whose dossiers `user` sees through a dossier role (a queryset of pks)."""
-    return units_visible_to(user, *DOSSIER_ROLES).values("pk")
+def _scope(user, roles=DOSSIER_ROLES):
+    """The units whose dossiers `user` sees through `roles` (a queryset of pks)."""
+    return units_visible_to(user, *roles).values("pk")
 
 
 def dossiers_visible_to(user):
@@ -53,7 +55,7 @@ def dossiers_visible_to(user):
         return Dossier.objects.none()
     units = _scope(user)
     held = Handoff.objects.filter(dossier=OuterRef("pk"), unit__in=units, state__in=HELD_STEP_STATES)
-    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), unit__in=units)
+    consulted = Consultation.objects.filter(dossier=OuterRef("pk"), unit__in=_scope(user, CONSULTED_ROLES))
     return Dossier.objects.filter(
         Q(receiving_unit__in=units) | Q(current_unit__in=units) | Exists(held) | Exists(consulted))
 
@@ -81,9 +83,8 @@ def can_see(user, dossier):
     for unit in (dossier.receiving_unit, dossier.current_unit):
         if unit is not None and _sees_unit(user, unit.pk, unit.path):
             return True
-    units = _scope(user)
-    return (Handoff.objects.filter(dossier=dossier, unit__in=units, state__in=HELD_STEP_STATES).exists()
-            or Consultation.objects.filter(dossier=dossier, unit__in=units).exists())
+    return (Handoff.objects.filter(dossier=dossier, unit__in=_scope(user), state__in=HELD_STEP_STATES).exists()
+            or Consultation.objects.filter(dossier=dossier, unit__in=_scope(user, CONSULTED_ROLES)).exists())
 
 
 def visible_dossier(*, user, code):

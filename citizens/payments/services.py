@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Status
-from portal.models import Role
 from procedures.models import OnlineLevel, ProcedureMethod, ProcedureVersion
 from workflow import policies
 

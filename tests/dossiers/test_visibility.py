@@ -1,6 +1,6 @@
 from dossiers.selectors import own_dossiers, public_lookup
-from workflow.policies import dossiers_visible_to, visible_dossier
 from tests.dossiers.factories import DossierFactory
+from workflow.policies import dossiers_visible_to, visible_dossier
 
 
 def test_clerk_sees_only_dossiers_of_own_unit(org, clerk, other_clerk):

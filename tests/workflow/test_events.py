@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dossiers.models import Status
+from tests.dossiers.factories import DossierFactory
 from tests.workflow.factories import HandoffFactory
 from tests.workflow.test_policy import PDF, act, commune_dossier
 from workflow.models import Handoff
@@ -48,7 +49,7 @@ def test_drafting_an_apology_writes_an_event_with_the_proposed_date(org, client_
 
 
 def test_a_steps_state_cannot_be_assigned_directly(org):
-    step = HandoffFactory(dossier=commune_dossier(org, active=0), order=9, unit=org.c1,
+    step = HandoffFactory(dossier=DossierFactory(receiving_unit=org.c1), order=0, unit=org.c1,
                           state=Handoff.State.PENDING)
     with pytest.raises(AttributeError):
         step.state = Handoff.State.DONE

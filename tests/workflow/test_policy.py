@@ -336,6 +336,15 @@ def test_unrelated_unit_cannot_see_or_answer_a_consultation(client_for, officer_
     assert consultation.answered_at is None and consultation.opinion == ""
 
 
+def test_a_clerk_of_the_consulted_unit_does_not_see_the_dossier(client_for, org, consulted):
+    """The question is addressed to the consulted unit's officers and leaders, not its counter."""
+    dossier, consultation = consulted
+    department_clerk = staff(Role.CLERK, org.department, username="mc_so", full_name="Đinh Thị Thu")
+    client = client_for(department_clerk)
+    assert client.get(detail(dossier)).status_code == 404
+    assert answer(client, dossier, consultation).status_code == 404
+
+
 def test_late_consultation_is_escalated_to_the_head_of_the_counter(org, leader_c1, consulted):
     """DOMAIN §8: a consulted unit late with its opinion is escalated to the head of the
     receiving counter (its leaders when no head is named); once, however often the sweep runs."""
