@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from dossiers.models import Status
+from dossiers.models import Status, StatusGroup
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
 from workflow.models import Apology, Handoff
@@ -171,7 +171,7 @@ MAX_PERIOD_DAYS = 366
 # spreadsheet, which is written row by row (600 rows in half a second).
 PDF_ROW_LIMIT = 1000
 # Statuses worth a word in the note column: the dossier left the book without a result.
-ENDED_WITHOUT_RESULT = {Status.WITHDRAWN, Status.STOPPED, Status.NOT_ACCEPTED}
+
 
 
 def period_bounds(date_from, date_to):
@@ -221,7 +221,7 @@ def book_rows(dossiers):
             applicant = f"{applicant} — {dossier.organisation_name}"
         address_phone = "; ".join(part for part in (dossier.applicant_address, dossier.applicant_phone) if part)
         notes = []
-        if dossier.status in ENDED_WITHOUT_RESULT:
+        if dossier.status in StatusGroup.ENDED_WITHOUT_RESULT:
             notes.append(str(Status(dossier.status).label))
         if dossier.note:
             notes.append(dossier.note)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from portal import workdays
 from portal.models import Membership, Role
 from portal.permissions import units_for_role
 from workflow import policies
+from workflow.deadlines import windows
 from workflow.models import Apology, Consultation, Handoff
 
 PAGE_SIZE = 25
@@ -70,7 +70,9 @@ def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
     if filters.due == "overdue":
         qs = qs.filter(due_at__lt=now)
     elif filters.due == "soon":
-        qs = qs.filter(due_at__gte=now, due_at__lte=workdays.add_working_days(now, 1, unit=unit))
+        # Not overdue yet: due later today, or due soon as the dashboard and the sweep count it.
+        qs = qs.filter(Q(due_at__gte=now) & (Q(due_at__lt=windows.end_of_today(now))
+                                              | windows.due_soon_q(now, unit="unit", start="started_at")))
     if filters.mine:
         qs = qs.filter(assignee=user)
     position = decode_cursor(cursor)
