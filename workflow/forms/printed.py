@@ -170,8 +170,6 @@ MAX_PERIOD_DAYS = 366
 # on the development machine. Beyond this the page asks for a shorter period or the
 # spreadsheet, which is written row by row (600 rows in half a second).
 PDF_ROW_LIMIT = 1000
-# Statuses worth a word in the note column: the dossier left the book without a result.
-
 
 
 def period_bounds(date_from, date_to):
@@ -221,7 +219,7 @@ def book_rows(dossiers):
             applicant = f"{applicant} — {dossier.organisation_name}"
         address_phone = "; ".join(part for part in (dossier.applicant_address, dossier.applicant_phone) if part)
         notes = []
-        if dossier.status in StatusGroup.ENDED_WITHOUT_RESULT:
+        if dossier.status in StatusGroup.ENDED_WITHOUT_RESULT:  # left the book without a result: say why
             notes.append(str(Status(dossier.status).label))
         if dossier.note:
             notes.append(dossier.note)
