@@ -9,6 +9,7 @@ from django.db import transaction
 from dossiers.models import Delivery, Outcome
 from portal.models import Membership, Role, Unit, User
 from procedures.models import Procedure
+from workflow.routing import services as wf
 
 from . import services
 from .models import CitizenProfile, Feedback, Rating
@@ -29,8 +30,6 @@ def _staff(unit, role):
 
 
 def seed(stdout=None):
-    from workflow.routing import services as wf
-
     citizen = User.objects.filter(username="congdan").first()
     unit = Unit.objects.filter(code=UNIT).first()
     procedure = Procedure.objects.filter(national_code=PROCEDURE).first()

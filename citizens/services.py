@@ -17,13 +17,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from dossiers.models import Status
+from citizens.selectors import feedback_for_supervisor
+from dossiers.models import Dossier, Status
 from dossiers.services import dossier_submit_online
 from dossiers.uploads import inspect_upload
 from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from portal.validators import normalise_phone
+from workflow.routing.services import dossier_withdraw, supplement_resume
 
 from . import messaging
 from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
@@ -372,8 +374,6 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
     """The citizen supplies what the counter asked for: the clock resumes (or the dossier
     goes back to the counter's check if it was never received). Every file is checked before
     anything is saved, so a bad file leaves the dossier untouched."""
-    from workflow.routing.services import supplement_resume
-
     if dossier.citizen_id != citizen.pk:
         raise PermissionDenied
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
@@ -393,8 +393,6 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
 
 
 def withdraw(*, dossier, citizen, reason):
-    from workflow.routing.services import dossier_withdraw
-
     if dossier.citizen_id != citizen.pk:
         raise PermissionDenied
     if not dossier.is_open:
@@ -430,8 +428,6 @@ FEEDBACK_DAYS = 15
 def feedback_submit(*, sender, kind, sender_name, subject, body, sender_email="", sender_phone="",
                     dossier_code="", unit=None, procedure=None):
     """Phản ánh, kiến nghị from anyone: a tracking code and a due date of 15 working days."""
-    from dossiers.models import Dossier
-
     now = timezone.now()
     dossier_code = dossier_code.strip().upper()
     if dossier_code and unit is None:
@@ -450,8 +446,6 @@ def feedback_submit(*, sender, kind, sender_name, subject, body, sender_email=""
 
 @transaction.atomic
 def feedback_answer(*, feedback, supervisor, answer):
-    from .selectors import feedback_for_supervisor
-
     if not has_role(supervisor, Role.SUPERVISOR):
         raise PermissionDenied
     feedback = feedback_for_supervisor(supervisor).select_for_update(of=("self",)).filter(pk=feedback.pk).first()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from citizens.payments.services import amount_due, payment_options
 from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
 from portal.models import Role
@@ -318,15 +319,11 @@ def _step_delivery(request, draft):
     if request.method == "POST" and form.is_valid():
         services.draft_save(draft=draft, step="delivery", data=form.cleaned_data, next_step=_next(draft, step))
         return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
-    from .payments.services import amount_due
-
     return render(request, "citizens/wizard/delivery.html",
                   _wizard_context(request, draft, step, form=form, amount=amount_due(draft.version)))
 
 
 def _step_review(request, draft, form=None, status=200):
-    from .payments.services import amount_due
-
     step = OnlineDraft.Step.REVIEW
     files = list(draft.files.all())
     components = [{"requirement": r, "files": [f for f in files if f.requirement_id == r.pk]}
@@ -417,8 +414,6 @@ def my_dossiers(request):
 
 @login_required
 def dossier_detail(request, code):
-    from .payments.services import payment_options
-
     dossier = selectors.my_dossier(user=request.user, code=code)
     prefetch_related_objects([dossier.procedure_version], "methods", "fees")  # the fee, read up to twice
     files = list(dossier.files.select_related("component"))

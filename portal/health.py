@@ -5,6 +5,8 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from portal.celery import app
+
 
 def check_database():
     try:
@@ -19,8 +21,6 @@ def check_database():
 def check_broker():
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from portal.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)

@@ -7,6 +7,8 @@ import logging
 
 from celery import shared_task
 
+from workflow.deadlines.digests import legal_basis_watch, send_digests
+from workflow.deadlines.sweep import sweep
 from workflow.notifications import outbox as notifications
 
 logger = logging.getLogger("workflow.notifications")
@@ -38,8 +40,6 @@ def deadline_sweep():
     """Mark and announce deadline thresholds crossed since the last run. Triggered by beat
     every five minutes; a re-run finds nothing new, and two concurrent runs never double
     (see workflow.deadlines.sweep)."""
-    from workflow.deadlines.sweep import sweep
-
     return sweep()
 
 
@@ -47,8 +47,6 @@ def deadline_sweep():
 def send_daily_digests():
     """One digest per supervisor and leader per day. Triggered by beat each morning; the
     DigestLog row claims (user, day), so a re-run sends nothing twice."""
-    from workflow.deadlines.digests import send_digests
-
     return send_digests()
 
 
@@ -56,10 +54,9 @@ def send_daily_digests():
 def catalogue_watch():
     """Flag published procedures resting on an expired or replaced legal document to their
     editors. Daily; each (version, document) pair is flagged once."""
-    from workflow.deadlines.digests import legal_basis_watch
-
     return legal_basis_watch()
 
 
 
-from workflow.supervision.daily_counters import refresh_recent  # noqa: E402,F401  (registers the counter refresh task)
+# The counter refresh task is defined beside the counters; importing it here registers it.
+from workflow.supervision.daily_counters import refresh_recent  # noqa: E402,F401

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import workdays
+from portal.models import CalendarException, Unit, WorkPeriod, WorkSchedule
 
 TZ = workdays.TZ
 
@@ -108,8 +109,6 @@ def _units_with_own_calendar(first, last):
     """Units whose calendar may differ from the default one between `first` and `last`: a
     schedule of their own, or a unit calendar exception (theirs or an ancestor's) in those
     days. Exceptions after `last` cannot move an end that the default calendar reaches by then."""
-    from portal.models import CalendarException, Unit, WorkSchedule
-
     default = WorkSchedule.objects.filter(is_default=True).values_list("pk", flat=True).first()
     condition = Q(schedule__isnull=False) & ~Q(schedule=default) if default else Q(schedule__isnull=False)
     paths = CalendarException.objects.filter(unit__isnull=False, date__range=(first, last)).values_list(
@@ -188,8 +187,6 @@ def calendars_for(unit_ids):
     """{unit id: WorkingCalendar} built like `portal.workdays.calendar_for(unit)` (the unit's
     schedule or the default one; calendar exceptions global, then of ancestors, then of the
     unit, the nearest winning) but in four queries whatever the number of units."""
-    from portal.models import CalendarException, Unit, WorkPeriod, WorkSchedule
-
     units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path", "schedule_id"))
     default = WorkSchedule.objects.filter(is_default=True).values_list("pk", flat=True).first()
     schedule_ids = {schedule for _pk, _path, schedule in units if schedule} | ({default} if default else set())

@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 
 from dossiers.signals import dossier_event_recorded
-from portal.models import Membership, Role
+from portal.models import Membership, Role, User
 from workflow.models import Consultation, Handoff, Notification, NotificationChannel, NotificationPreference
 from workflow.notifications import channels
 
@@ -120,8 +120,6 @@ def preference_of(user):
 
 def members(unit, *roles):
     """Active staff holding one of `roles` in `unit` itself."""
-    from portal.models import User
-
     return list(User.objects.filter(
         pk__in=Membership.objects.active().filter(unit=unit, role__in=roles).values("user")
     ).order_by("pk"))
@@ -139,8 +137,6 @@ def handlers_of(handoff):
 
 def supervisors_of(unit):
     """Leaders of the unit and supervisors of the unit or of any unit above it."""
-    from portal.models import User
-
     ancestors = [int(pk) for pk in unit.path.strip("/").split("/") if pk]
     memberships = Membership.objects.active().filter(
         Q(unit=unit, role=Role.LEADER) | Q(unit__in=ancestors, role=Role.SUPERVISOR)
@@ -150,8 +146,6 @@ def supervisors_of(unit):
 
 def counter_heads(unit):
     """The head of a counter (Membership.is_head), or its leaders when none is named."""
-    from portal.models import User
-
     heads = Membership.objects.active().filter(unit=unit, is_head=True)
     if not heads.exists():
         heads = Membership.objects.active().filter(unit=unit, role=Role.LEADER)
@@ -321,7 +315,7 @@ def notify_address(*, address, channel, kind, context, recipient=None, dossier=N
 def enqueue(pk):
     """After commit: hand the row to a worker. A broker outage must not break the action that
     wrote the row (it already committed); the resend task sends it later."""
-    from workflow.tasks import send_notification
+    from workflow.tasks import send_notification  # workflow.tasks imports this module: a real cycle
 
     try:
         send_notification.apply_async((pk,), queue=settings.NOTIFY_QUEUE)
@@ -330,7 +324,7 @@ def enqueue(pk):
 
 
 def enqueue_pending():
-    from workflow.tasks import send_pending_notifications
+    from workflow.tasks import send_pending_notifications  # the same cycle
 
     try:
         send_pending_notifications.apply_async(kwargs={"min_age": 0}, queue=settings.NOTIFY_QUEUE)
@@ -355,7 +349,7 @@ def link_path(notification):
             return ""
         if notification.recipient_id is None or notification.kind in APPLICANT_KINDS.values():
             return reverse("dossiers:qr", args=[code])
-        return reverse("dossiers:detail", args=[code])
+        return reverse("workflow:dossier", args=[code])
     except NoReverseMatch:
         return ""
 
