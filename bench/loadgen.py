@@ -17,6 +17,7 @@ this size. Used by `bench/generate_load.py`, never by tests of behaviour.
 import contextlib
 import datetime
 import io
+import operator
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dossiers.models import Channel, Delivery, Dossier, DossierComponent, DossierEvent, DossierFile, Outcome, Status
+from dossiers.services import dossier_fields
 from portal import workdays
 from portal.models import Membership, Role, Unit, UnitLevel, User
 from procedures.models import (
@@ -312,6 +314,7 @@ def _name(rng):
 
 @dataclass
 class Route:
+    version: ProcedureVersion
     version_id: int
     procedure_id: int
     level: str  # where dossiers are received: commune | district | province
@@ -331,7 +334,7 @@ def build_catalogue(province, rng, count):
     for version in versions:
         steps = [(_step_kind(s, version), float(s.budget) * 8) for s in version.steps.all()]
         level = {"province-department": "province"}.get(version.authority_level.code, version.authority_level.code)
-        routes.append(Route(version.pk, version.procedure_id, level,
+        routes.append(Route(version, version.pk, version.procedure_id, level,
                             steps, int(version.processing_time * 8),
                             [(c.pk, c.name) for c in version.components.all()]))
     return routes
@@ -363,7 +366,7 @@ def _create_catalogue(province, rng, count):
     versions = Writer(ProcedureVersion, [
         "id", "procedure_id", "number", "status", "effective_from", "decision_number", "name", "authority_level_id",
         "subjects", "result", "requirements", "online_level", "time_unit", "processing_time", "processing_time_note",
-        "same_day_cutoff", "supplement_clock_rule", "supplement_window_days", "fee_payment", "settled_on_spot",
+        "supplement_clock_rule", "supplement_window_days", "fee_payment", "settled_on_spot",
         "change_note", "created_at", "updated_at", "published_at"])
     steps = Writer(RouteStep, ["version_id", "order", "is_counter", "handler_level_id", "action", "budget"])
     components = Writer(ComponentRequirement, ["version_id", "order", "name", "originals", "certified_copies",
@@ -384,7 +387,7 @@ def _create_catalogue(province, rng, count):
         authority = {"commune": "commune", "district": "district", "province": "province-department"}[level]
         versions.add((version_id, procedure_id, 1, "published", datetime.date(2023, 1, 1), "", name,
                       levels[authority].pk, "Công dân, tổ chức", "Văn bản kết quả", "", rng.choice([2, 3, 4]),
-                      TimeUnit.WORKING_DAYS, days, "", datetime.time(15, 0), "pause", 3, "before", False, "", now, now,
+                      TimeUnit.WORKING_DAYS, days, "", "pause", 3, "before", False, "", now, now,
                       now))
         middle = {"commune": "self", "district": "office", "province": "department"}[level]
         route = [("counter", "0.5"), (middle, str(days - 2)), ("self" if level != "province" else "department", "1"),
@@ -427,6 +430,14 @@ RECENT_STATES = [(Status.SUBMITTED, 6), (Status.RECEIVED, 10), (Status.PROCESSIN
                  (Status.RETURNED, 18)]
 
 
+DOSSIER_COLUMNS = [
+    "id", "code", "lookup_pin", "procedure_id", "procedure_version_id", "applicant_name", "applicant_personal_id",
+    "applicant_address", "applicant_phone", "applicant_email", "organisation_name", "organisation_tax_code",
+    "representative_name", "representative_personal_id", "citizen_id", "receiving_unit_id", "current_unit_id",
+    "channel", "delivery", "sets_count", "status", "outcome", "is_priority", "submitted_at", "received_at",
+    "received_by_id", "due_at", "finished_at", "returned_at", "note", "supplement_count", "decision_note",
+    "returned_by_id", "collected_by", "post_tracking_number", "created_at", "updated_at"]
+
 # Recent dossiers drawn in these states take the state their route's timeline gives at `now`.
 TIMELINE_STATES = (Status.RECEIVED, Status.PROCESSING, Status.RESULT_READY, Status.RETURNED)
 
@@ -448,13 +459,11 @@ def build_dossiers(province, routes, citizens, rng, count, *, years=3, progress=
     today_index = calendar.at_or_after(timezone.localdate(now))
     placeholder = _placeholder_files()
     dossier_ids = iter(next_ids(Dossier, count))
-    dossiers = Writer(Dossier, [
-        "id", "code", "lookup_pin", "procedure_id", "procedure_version_id", "applicant_name", "applicant_personal_id",
-        "applicant_address", "applicant_phone", "applicant_email", "organisation_name", "organisation_tax_code",
-        "representative_name", "representative_personal_id", "citizen_id", "receiving_unit_id", "current_unit_id",
-        "channel", "delivery", "sets_count", "status", "outcome", "is_priority", "submitted_at", "received_at",
-        "received_by_id", "due_at", "finished_at", "returned_at", "note", "supplement_count", "decision_note",
-        "returned_by_id", "collected_by", "post_tracking_number", "created_at", "updated_at"])
+    dossiers = Writer(Dossier, DOSSIER_COLUMNS)
+    # Columns the constructor leaves to the model's defaults (organisation, email...).
+    dossier_defaults = {f.attname: f.get_default() for f in Dossier._meta.concrete_fields
+                        if f.attname in DOSSIER_COLUMNS}
+    dossier_row = operator.itemgetter(*DOSSIER_COLUMNS)
     handoffs = Writer(Handoff, ["dossier_id", "order", "kind", "unit_id", "unit_name", "action", "budget",
                                 "time_unit", "state", "assignee_id", "started_at", "received_by_id", "due_at",
                                 "finished_at", "handed_by_id", "outcome", "note", "notified"])
@@ -479,10 +488,8 @@ def build_dossiers(province, routes, citizens, rng, count, *, years=3, progress=
         age_days = (now - received).days
         state = _pick(rng, OLD_STATES if age_days > 40 else RECENT_STATES)
         dossier_id = next(dossier_ids)
-        day = received.date()
-        key = (unit.pk, day)
+        key = (unit.pk, timezone.localdate(received))  # the day of the code (dossier_build)
         sequences[key] = sequences.get(key, 0) + 1
-        code = f"{unit.code}-{day:%y%m%d}-{sequences[key]:04d}"
         online = state == Status.SUBMITTED or state == Status.NOT_ACCEPTED or rng.random() < 0.25
         citizen = rng.choice(citizens) if (online or rng.random() < 0.3) and citizens else None
         clerk = _one(rng, province.staff.get((unit.pk, Role.CLERK)))
@@ -522,13 +529,21 @@ def build_dossiers(province, routes, citizens, rng, count, *, years=3, progress=
             returned_at = now
         current = handlers[min(finished_steps, len(handlers) - 1)] if received_at else unit
         outcome = (Outcome.REFUSED if rng.random() < 0.03 else Outcome.APPROVED) if finished_at else ""
-        dossiers.add((
-            dossier_id, code, f"{rng.randrange(10**6):06d}", route.procedure_id, route.version_id, _name(rng),
-            f"{rng.randrange(10**11, 10**12)}", f"Thôn {rng.randint(1, 20)}, {unit.name}",
-            f"09{rng.randrange(10**8):08d}", "", "", "", "", "", citizen, unit.pk, current.pk,
-            Channel.ONLINE if online else Channel.COUNTER, Delivery.ONLINE if online else Delivery.COUNTER, 1, state,
-            outcome, online, received, received_at, clerk if received_at else None, due, finished_at, returned_at,
-            "", supplements, "", clerk if returned_at else None, "", "", received, received))
+        # The field values from the constructor's pure half, as a reception computes them (code,
+        # priority, receiving unit...), with those of the state the dossier ended in.
+        pin = f"{rng.randrange(10**6):06d}"
+        applicant = {"applicant_name": _name(rng), "applicant_personal_id": f"{rng.randrange(10**11, 10**12)}",
+                     "applicant_address": f"Thôn {rng.randint(1, 20)}, {unit.name}",
+                     "applicant_phone": f"09{rng.randrange(10**8):08d}"}
+        values = dossier_fields(
+            version=route.version, unit=unit, channel=Channel.ONLINE if online else Channel.COUNTER, status=state,
+            applicant=applicant, number=sequences[key], submitted_at=received, received_at=received_at, due_at=due,
+            delivery=Delivery.ONLINE if online else Delivery.COUNTER, lookup_pin=pin,
+            id=dossier_id, citizen_id=citizen, received_by_id=clerk if received_at else None,
+            current_unit_id=current.pk, outcome=outcome, finished_at=finished_at, returned_at=returned_at,
+            supplement_count=supplements, returned_by_id=clerk if returned_at else None, created_at=received,
+            updated_at=received)
+        dossiers.add(dossier_row({**dossier_defaults, **values}))
         if received_at:
             for order, ((kind, budget), handler, (step_due, step_end)) in enumerate(
                     zip(route.steps, handlers, moments, strict=True)):

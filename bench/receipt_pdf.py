@@ -40,10 +40,8 @@ def main():
     from django.db import connection, transaction
     from django.test import Client
 
-    from dossiers.models import Delivery
-    from dossiers.services import dossier_receive_at_counter
     from portal.models import Unit, User
-    from tests.dossiers.factories import published_version
+    from tests.dossiers.factories import published_version, walk_in
 
     call_command("migrate", verbosity=0)
     timings, reprints = [], []
@@ -56,12 +54,10 @@ def main():
         version = published_version(code="9.900001", name="Đăng ký khai sinh (bench)", processing_time=Decimal("3"),
                                     components=("Tờ khai đăng ký khai sinh", "Giấy chứng sinh",
                                                 "Văn bản ủy quyền", "Giấy tờ tùy thân của người đi đăng ký"))
-        dossier = dossier_receive_at_counter(
+        dossier = walk_in(
             clerk=clerk, unit=unit, version=version,
             applicant={"applicant_name": "Trần Thị Bích Ngọc", "applicant_personal_id": "019190001234",
                        "applicant_phone": "0987654321", "applicant_address": "Tổ 5, phường Phan Đình Phùng"},
-            components=[{"requirement": c, "name": c.name, "originals": 1} for c in version.components.all()],
-            delivery=Delivery.COUNTER,
         )
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(clerk)

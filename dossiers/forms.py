@@ -2,9 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainFieldsMixin
-from portal.validators import normalise_phone
-
-from .models import Dossier
 
 
 class LookupForm(PlainFieldsMixin, forms.Form):
@@ -37,70 +34,3 @@ class CounterSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Mã hồ sơ, họ tên hoặc số định danh"), "class": "form-control"}),
     )
-
-
-class ApplicantForm(forms.ModelForm):
-    """Applicant data and reception options, as the clerk types them (or as looked up)."""
-
-    class Meta:
-        model = Dossier
-        fields = [
-            "applicant_personal_id", "applicant_name", "applicant_birth_date", "applicant_phone",
-            "applicant_email", "applicant_address", "organisation_name", "organisation_tax_code",
-            "representative_name", "representative_personal_id", "delivery", "sets_count", "is_priority", "note",
-        ]
-        widgets = {
-            "applicant_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "applicant_personal_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12,
-                                                            "autocomplete": "off"}),
-            "applicant_phone": forms.TextInput(attrs={"inputmode": "tel"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args, require_personal_id=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["applicant_personal_id"].required = require_personal_id
-        self.fields["applicant_phone"].required = True
-        self.fields["sets_count"].widget.attrs["min"] = 1
-
-    def clean_applicant_phone(self):
-        return normalise_phone(self.cleaned_data["applicant_phone"])
-
-    def applicant_data(self):
-        return {k: v for k, v in self.cleaned_data.items() if k.startswith(("applicant_", "organisation_",
-                                                                              "representative_"))}
-
-
-class ComponentForm(forms.Form):
-    """One line of the component checklist. Its scans (`<prefix>-files`, several allowed) are
-    read by the view and staged one by one, so one bad file does not lose the good ones."""
-
-    received = forms.BooleanField(label=_("Đã nhận"), required=False)
-    originals = forms.IntegerField(label=_("Bản chính"), min_value=0, max_value=99, initial=0)
-    certified_copies = forms.IntegerField(label=_("Bản sao chứng thực"), min_value=0, max_value=99, initial=0)
-    photocopies = forms.IntegerField(label=_("Bản photo"), min_value=0, max_value=99, initial=0)
-
-    def __init__(self, *args, requirement, **kwargs):
-        self.requirement = requirement
-        kwargs.setdefault("prefix", f"c{requirement.pk}")
-        kwargs.setdefault("initial", {
-            "originals": requirement.originals, "certified_copies": requirement.certified_copies,
-            "photocopies": requirement.photocopies, "received": False,
-        })
-        super().__init__(*args, **kwargs)
-        self.files_name = f"{self.prefix}-files"
-        self.staged = []
-        self.upload_errors = []
-
-
-class ReceptionActionForm(forms.Form):
-    ACTIONS = [
-        ("receive", _("Tiếp nhận hồ sơ")),
-        ("settle", _("Giải quyết ngay")),
-        ("completion", _("Yêu cầu bổ sung, hoàn thiện")),
-        ("refuse", _("Từ chối tiếp nhận")),
-    ]
-    action = forms.ChoiceField(choices=ACTIONS)
-    reason = forms.CharField(label=_("Lý do (bắt buộc khi yêu cầu bổ sung hoặc từ chối)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    form_token = forms.UUIDField(widget=forms.HiddenInput)

@@ -205,6 +205,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     collected_by = models.CharField(_("người nhận kết quả"), max_length=150, blank=True)
     post_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+    # The counter form's token: a retried submission of the same form finds this dossier
+    # instead of receiving the papers a second time (workflow.reception.services).
+    reception_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

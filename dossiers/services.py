@@ -15,16 +15,16 @@ from procedures.models import ProcedureMethod, ProcedureVersion
 from .models import (
     Channel,
     CounterSlip,
+    Delivery,
     Dossier,
     DossierComponent,
     DossierEvent,
     DossierFile,
     DossierSequence,
-    Outcome,
     StagedUpload,
     Status,
 )
-from .signals import dossier_event_recorded, dossier_received
+from .signals import dossier_event_recorded
 from .uploads import inspect_upload
 
 
@@ -32,12 +32,18 @@ class ConcurrentChange(Exception):
     """Someone else changed the dossier between the page load and this action."""
 
 
+def dossier_code(*, unit, day, number):
+    """`<unit identifier>-<YYMMDD>-<NNNN>` (DOMAIN §4): the receiving unit's electronic
+    identifier, the local day and the dossier's number in that unit's series of the day."""
+    return f"{unit.code}-{day:%y%m%d}-{number:04d}"
+
+
 def next_dossier_code(*, unit, day):
-    """`<unit identifier>-<YYMMDD>-<NNNN>` (DOMAIN §4). Must run inside the reception's
-    transaction: the sequence row stays locked until it commits, so concurrent receptions
-    queue up, and a rolled-back reception gives its number back (no gaps)."""
+    """The next code of `unit` on `day`. Must run inside the reception's transaction: the
+    sequence row stays locked until it commits, so concurrent receptions queue up, and a
+    rolled-back reception gives its number back (no gaps)."""
     assert transaction.get_connection().in_atomic_block, "call inside transaction.atomic()"
-    return f"{unit.code}-{day:%y%m%d}-{_next_number(unit=unit, series='dossier', day=day):04d}"
+    return dossier_code(unit=unit, day=day, number=_next_number(unit=unit, series="dossier", day=day))
 
 
 def _next_number(*, unit, series, day):
@@ -83,58 +89,95 @@ def compute_due(*, version, received_at, unit, channel=Channel.COUNTER):
     )
 
 
-@transaction.atomic
-def dossier_receive_at_counter(
-    *, clerk, unit, version, applicant, components, files=(), delivery, sets_count=1, note="",
-    received_at=None, is_priority=False,
-):
-    """A complete walk-in dossier is received (Decree 61/2018 art. 15; Form 01).
+def dossier_fields(*, version, unit, channel, status, applicant, number, submitted_at, received_at=None,
+                   due_at=None, delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False, lookup_pin=None,
+                   reception_token=None, **fields):
+    """The field values of a new dossier, by attname; pure (no query, no model instance). The
+    pure half of the constructor (`dossier_create` builds from it through `dossier_build`),
+    and what the load generator (bench/loadgen.py) writes with COPY, numbering and dating its
+    dossiers itself.
 
-    `applicant`: dict of Dossier.applicant_* / organisation / representative fields.
-    `components`: list of dicts {requirement, name, originals, certified_copies, photocopies}.
-    `files`: list of (component index or None, UploadedFile), already validated by the form.
-    """
-    if not has_role(clerk, Role.CLERK, unit=unit):
-        raise PermissionDenied
-    if version.status != ProcedureVersion.Status.PUBLISHED:
-        raise ValidationError(_("Thủ tục này chưa được công bố hoặc đã hết hiệu lực."))
-    receiving = list(version.receiving_units.all())
-    if receiving and unit not in receiving:
-        raise ValidationError(_("Đơn vị của bạn không tiếp nhận thủ tục này."))
-    received_at = received_at or timezone.now()
-    due = compute_due(version=version, received_at=received_at, unit=unit)
-    dossier = Dossier(
-        code=next_dossier_code(unit=unit, day=timezone.localtime(received_at).date()),
-        procedure=version.procedure,
-        procedure_version=version,
-        receiving_unit=unit,
-        current_unit=unit,
-        channel=Channel.COUNTER,
-        delivery=delivery,
-        sets_count=sets_count,
-        status=Status.RECEIVED,
-        submitted_at=received_at,
-        received_at=received_at,
-        received_by=clerk,
-        due_at=due.due_at,
-        note=note,
-        is_priority=is_priority,
+    The code is made of `unit`'s identifier, the local day of `submitted_at` and `number`; the
+    lookup PIN is random unless given; the dossier keeps `version` (and its procedure) for good
+    and starts at `unit`, which receives it. Online dossiers are priority.
+    `applicant`: the applicant_* / organisation_* / representative_* fields. `fields`: any other
+    field, by name or attname (`citizen`, `received_by_id`, the fields of a later state...)."""
+    values = {
+        # The day in the site's zone (Asia/Ho_Chi_Minh), whatever zone a request activated.
+        "code": dossier_code(unit=unit, day=timezone.localdate(submitted_at, timezone.get_default_timezone()),
+                             number=number),
+        "lookup_pin": lookup_pin or Dossier._meta.get_field("lookup_pin").get_default(),
+        "procedure_id": version.procedure_id,
+        "procedure_version_id": version.pk,
+        "receiving_unit_id": unit.pk,
+        "channel": channel,
+        "delivery": delivery,
+        "sets_count": sets_count,
+        "status": status,
+        "is_priority": is_priority or channel == Channel.ONLINE,
+        "submitted_at": submitted_at,
+        "received_at": received_at,
+        "due_at": due_at,
+        "note": note,
+        "reception_token": reception_token,
         **applicant,
+        **fields,
+    }
+    if "current_unit" not in values:
+        values.setdefault("current_unit_id", unit.pk)
+    return values
+
+
+def dossier_build(*, version, unit, **kwargs):
+    """A new dossier from `dossier_fields`, in memory and not saved (no query); its version and
+    units are the objects given, so reading them later costs no query either."""
+    dossier = Dossier(**dossier_fields(version=version, unit=unit, **kwargs))
+    dossier.procedure_version = version
+    dossier.receiving_unit = unit
+    if dossier.current_unit_id == unit.pk:
+        dossier.current_unit = unit
+    return dossier
+
+
+@transaction.atomic
+def dossier_create(*, version, unit, channel, status, applicant, actor, at=None, components=(), files=(),
+                   citizen=None, delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False,
+                   reception_token=None):
+    """The one constructor of dossiers: counter reception (workflow.reception), online
+    submission (`dossier_submit_online`) and the demo data all create theirs here.
+
+    Numbers the dossier in its unit's gap-free daily series, computes its due date when the
+    clock starts now (`status` RECEIVED; an online dossier SUBMITTED waits for the counter's
+    check, with no clock), validates and saves it with its components, files and first event,
+    by `actor` at `at` (default: now). Who may create it and the procedure's own rules are the
+    caller's to check.
+
+    `components`: dicts {requirement, name, originals, certified_copies, photocopies}.
+    `files`: (index in `components` or None, file) pairs, checked by content here."""
+    if status not in (Status.RECEIVED, Status.SUBMITTED):
+        raise ValueError(f"A dossier starts received or submitted, not {status!r}.")
+    at = at or timezone.now()
+    received = status == Status.RECEIVED
+    dossier = dossier_build(
+        version=version, unit=unit, channel=channel, status=status, applicant=applicant,
+        number=_next_number(unit=unit, series="dossier", day=timezone.localdate(at, timezone.get_default_timezone())),
+        submitted_at=at, received_at=at if received else None,
+        due_at=compute_due(version=version, received_at=at, unit=unit, channel=channel).due_at if received else None,
+        received_by=actor if received else None, citizen=citizen, delivery=delivery, sets_count=sets_count,
+        note=note, is_priority=is_priority, reception_token=reception_token,
     )
-    dossier.full_clean(exclude=["code", "lookup_pin", "status"])  # protected FSM field: set once above
+    # The code is numbered above, the PIN generated, the status protected (set once here) and
+    # the token unique by the database (the reception service looks for it first).
+    dossier.full_clean(exclude=["code", "lookup_pin", "status", "reception_token"])
     dossier.save()
-    saved_components = [
-        DossierComponent.objects.create(dossier=dossier, order=index, **component)
-        for index, component in enumerate(components)
-    ]
-    for component_index, upload in files:
-        dossier_file_add(
-            dossier=dossier, upload=upload, actor=clerk,
-            component=saved_components[component_index] if component_index is not None else None,
-        )
-    record_event(dossier=dossier, actor=clerk, transition="receive", from_status="", unit=unit,
-                 note=_("Tiếp nhận tại bộ phận một cửa"), at=received_at)
-    dossier_received.send(sender=Dossier, dossier=dossier, actor=clerk)
+    saved = [DossierComponent.objects.create(dossier=dossier, order=index, **component)
+             for index, component in enumerate(components)]
+    for index, upload in files:
+        dossier_file_add(dossier=dossier, upload=upload, actor=actor,
+                         component=saved[index] if index is not None else None)
+    record_event(dossier=dossier, actor=actor, transition="receive" if received else "submit", from_status="",
+                 unit=unit, note=_("Tiếp nhận tại bộ phận một cửa") if received else _("Nộp hồ sơ trực tuyến"),
+                 at=at)
     return dossier
 
 
@@ -221,28 +264,26 @@ def staged_uploads_purge(*, older_than):
     return count
 
 
-def _attach_staged(*, dossier, staged_by_requirement, components, actor):
-    """Move staged files onto the dossier's components (same stored file, no copy)."""
-    for component in components:
-        for staged in staged_by_requirement.get(component.requirement_id, []):
-            DossierFile.objects.create(
-                dossier=dossier, component=component, kind=DossierFile.Kind.COMPONENT, file=staged.file.name,
-                original_name=staged.original_name, content_type=staged.content_type, size=staged.size,
-                sha256=staged.sha256, uploaded_by=actor, uploaded_at=staged.created_at,
-            )
-            staged.delete()
+def staged_uploads_attach(*, dossier, staged, actor):
+    """Move staged scans onto the dossier's components of their requirement (the same stored
+    file, no copy), deleting the staged rows. Inside the reception's transaction."""
+    component_of = {c.requirement_id: c for c in dossier.components.all() if c.requirement_id}
+    for item in staged:
+        DossierFile.objects.create(
+            dossier=dossier, component=component_of.get(item.requirement_id), kind=DossierFile.Kind.COMPONENT,
+            file=item.file.name, original_name=item.original_name, content_type=item.content_type, size=item.size,
+            sha256=item.sha256, uploaded_by=actor, uploaded_at=item.created_at,
+        )
+        item.delete()
 
 
-@transaction.atomic
-def dossier_receive_with_staged_files(*, clerk, unit, version, applicant, components, token, **kwargs):
-    """Receive a dossier whose scans were staged while the clerk filled the form."""
-    dossier = dossier_receive_at_counter(clerk=clerk, unit=unit, version=version, applicant=applicant,
-                                         components=components, **kwargs)
-    staged = {}
-    for item in StagedUpload.objects.select_for_update().filter(token=token, user=clerk):
-        staged.setdefault(item.requirement_id, []).append(item)
-    _attach_staged(dossier=dossier, staged_by_requirement=staged, components=dossier.components.all(), actor=clerk)
-    return dossier
+def staged_uploads_release(*, staged):
+    """Forget staged scans no dossier needs (a slip was issued instead, or the form had been
+    received already): the rows now, their files once the transaction commits."""
+    for item in staged:
+        name, storage = item.file.name, item.file.storage
+        item.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
 
 
 @transaction.atomic
@@ -270,22 +311,6 @@ _SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_
 
 
 @transaction.atomic
-def dossier_settle_on_spot(*, dossier, clerk, note=""):
-    """Procedures settled at the counter while the applicant waits (DOMAIN §6): the dossier
-    is recorded, processed, approved and returned at once, each step an event."""
-    if not has_role(clerk, Role.CLERK, unit=dossier.receiving_unit):
-        raise PermissionDenied
-    now = timezone.now()
-    for step, changes in (("start_processing", {}),
-                          ("finish", {"outcome": Outcome.APPROVED, "finished_at": now}),
-                          ("return_result", {"returned_at": now})):
-        dossier = dossier_transition(dossier=dossier, actor=clerk, transition=step, at=now,
-                                     note=_("Giải quyết ngay tại bộ phận một cửa") if step == "finish" else note,
-                                     **changes)
-    return dossier
-
-
-@transaction.atomic
 def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None):
     """A citizen submits an online dossier (levels 3/4): it enters the state machine as
     "Mới đăng ký" (national status 1), flagged priority, and waits for the counter's check.
@@ -298,19 +323,6 @@ def dossier_submit_online(*, citizen, unit, version, applicant, components, file
     receiving = list(version.receiving_units.all())
     if receiving and unit not in receiving:
         raise ValidationError(_("Đơn vị đã chọn không tiếp nhận thủ tục này."))
-    submitted_at = submitted_at or timezone.now()
-    dossier = Dossier(
-        code=next_dossier_code(unit=unit, day=timezone.localtime(submitted_at).date()),
-        procedure=version.procedure, procedure_version=version, receiving_unit=unit, current_unit=unit,
-        channel=Channel.ONLINE, delivery=delivery, status=Status.SUBMITTED, submitted_at=submitted_at,
-        citizen=citizen, is_priority=True, **applicant,
-    )
-    dossier.full_clean(exclude=["code", "lookup_pin", "status"])
-    dossier.save()
-    saved = [DossierComponent.objects.create(dossier=dossier, order=i, **c) for i, c in enumerate(components)]
-    for index, upload in files:
-        dossier_file_add(dossier=dossier, upload=upload, actor=citizen,
-                         component=saved[index] if index is not None else None)
-    record_event(dossier=dossier, actor=citizen, transition="submit", from_status="", unit=unit,
-                 note=_("Nộp hồ sơ trực tuyến"), at=submitted_at)
-    return dossier
+    return dossier_create(version=version, unit=unit, channel=Channel.ONLINE, status=Status.SUBMITTED,
+                          applicant=applicant, actor=citizen, at=submitted_at, components=components, files=files,
+                          citizen=citizen, delivery=delivery)

@@ -1,10 +1,5 @@
 from django.dispatch import Signal
 
-# Sent inside the reception's transaction, after the dossier and its event are saved, with
-# `dossier` and `actor`. workflow/ instantiates the route on it (dependencies point from
-# workflow to dossiers, never back).
-dossier_received = Signal()
-
 # Sent inside the transaction of every DossierEvent written (every transition, forward,
 # assignment, apology...), with `event`. The notification outbox listens to it, so that a
 # notification row commits or rolls back together with its event.

@@ -79,12 +79,11 @@ class VersionForm(forms.ModelForm):
         fields = [
             "name", "decision_number", "effective_from", "authority_level", "implementing_units",
             "receiving_units", "subjects", "result", "requirements", "online_level", "time_unit",
-            "processing_time", "processing_time_note", "same_day_cutoff", "settled_on_spot",
+            "processing_time", "processing_time_note", "settled_on_spot",
             "supplement_clock_rule", "supplement_window_days", "fee_payment", "legal_documents", "change_note",
         ]
         widgets = {
             "effective_from": DATE_INPUT,
-            "same_day_cutoff": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "subjects": forms.Textarea(attrs={"rows": 2}),
             "result": forms.Textarea(attrs={"rows": 2}),
             "requirements": forms.Textarea(attrs={"rows": 3}),

@@ -6,7 +6,6 @@ when it was received, so editing the catalogue never moves an in-flight deadline
 (Decree 63/2010 art. 8; DOMAIN.md §3).
 """
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -230,8 +229,6 @@ class ProcedureVersion(models.Model):
         _("ghi chú thời hạn"), max_length=300, blank=True,
         help_text=_("Ví dụ: trường hợp cần xác minh thì không quá 05 ngày làm việc."),
     )
-    # Decree 61/2018 art. 18: paper received after this time moves to the next working day.
-    same_day_cutoff = models.TimeField(_("giờ tiếp nhận cuối trong ngày"), default=datetime.time(15, 0))
     supplement_clock_rule = models.CharField(
         _("tính thời gian khi bổ sung hồ sơ"), max_length=10, choices=ClockRule.choices, default=ClockRule.PAUSE
     )

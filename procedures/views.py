@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.models import Role
+from portal.models import Role, WorkSchedule
 from portal.paging import page_of, query_without_page
 from portal.permissions import role_required
 
@@ -37,7 +37,7 @@ from .forms import (
 )
 from .importing.export import export_procedures
 from .importing.jobs import import_job_confirm, import_job_create, job_progress
-from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion
+from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion, TimeUnit
 
 PUBLIC_PAGE_SIZE = 20
 EDITOR_PAGE_SIZE = 50
@@ -77,8 +77,15 @@ def detail(request, national_code):
     return render(
         request,
         "procedures/detail.html",
-        {"procedure": procedure, "version": version, "submit_url": _submit_url(procedure)},
+        {"procedure": procedure, "version": version, "submit_url": _submit_url(procedure),
+         "forwarding_cutoff": _forwarding_cutoff() if version and version.time_unit == TimeUnit.SAME_DAY else None},
     )
+
+
+def _forwarding_cutoff():
+    """The cut-off of paper reception, one for all procedures: the default work schedule's."""
+    schedule = WorkSchedule.default()
+    return schedule.forwarding_cutoff if schedule else None
 
 
 def _submit_url(procedure):

@@ -4,23 +4,22 @@ staff, with dates relative to today. Idempotent: nothing happens once they exist
 import datetime
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from dossiers.models import Channel, Delivery, Dossier, Outcome, Status
-from dossiers.services import (
-    dossier_receive_at_counter,
-    dossier_transition,
-    next_dossier_code,
-    record_event,
-)
+from dossiers.services import dossier_create, dossier_transition
 from portal import workdays
 from portal.models import Membership, Role, Unit
 from procedures.models import Procedure
 from workflow.models import Handoff
+from workflow.reception.services import dossier_receive
 from workflow.routing import services
 
 DEMO_NOTE = "Hồ sơ mẫu"
+# The scan of every paper received (every paper is scanned at reception).
+DEMO_SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma",
           "Triệu", "Nông", "La", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Bảo"]
@@ -70,11 +69,14 @@ def seed(stdout=None):
                 continue
             for index, (_target, moves) in enumerate(PATHS):
                 received_at = _working_moment(now, rng.randint(2, 9) if moves else 0, rng, unit)
-                dossier = dossier_receive_at_counter(
+                required = [c for c in version.components.all() if c.is_required]
+                dossier = dossier_receive(
                     clerk=clerk, unit=unit, version=version, applicant=_applicant(rng),
                     components=[{"requirement": c, "name": c.name, "originals": max(c.originals, 1),
                                  "certified_copies": c.certified_copies, "photocopies": c.photocopies}
-                                for c in version.components.all() if c.is_required],
+                                for c in required],
+                    files=[(i, SimpleUploadedFile(f"scan-{i + 1}.pdf", DEMO_SCAN, content_type="application/pdf"))
+                           for i in range(len(required))],
                     delivery=Delivery.COUNTER, received_at=received_at, note=DEMO_NOTE, is_priority=(index == 3),
                 )
                 _play(dossier, moves, clerk, received_at, now, rng)
@@ -149,14 +151,9 @@ def _online(rng, unit, version, now):
     count = 0
     for refuse in (False, False, True):
         submitted_at = now - datetime.timedelta(hours=rng.randint(1, 30))
-        dossier = Dossier.objects.create(
-            code=next_dossier_code(unit=unit, day=timezone.localtime(submitted_at).date()),
-            procedure=version.procedure, procedure_version=version, receiving_unit=unit, current_unit=unit,
-            channel=Channel.ONLINE, delivery=Delivery.ONLINE, status=Status.SUBMITTED, submitted_at=submitted_at,
-            is_priority=True, note=DEMO_NOTE, **_applicant(rng),
-        )
-        record_event(dossier=dossier, actor=None, transition="submit", from_status="", unit=unit,
-                     note="Nộp trực tuyến", at=submitted_at)
+        dossier = dossier_create(version=version, unit=unit, channel=Channel.ONLINE, status=Status.SUBMITTED,
+                                 applicant=_applicant(rng), actor=None, at=submitted_at, delivery=Delivery.ONLINE,
+                                 note=DEMO_NOTE)
         if refuse:
             dossier_transition(dossier=dossier, actor=None, transition="refuse_reception", at=submitted_at,
                                note="Không thuộc thẩm quyền: người nộp cư trú tại xã khác")

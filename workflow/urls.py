@@ -12,6 +12,7 @@ urlpatterns = [
     path("inbox/assign/<int:handoff_id>/", views.assign, name="assign"),
     path("supervision/", views.overview, name="overview"),
     path("dossiers/<str:code>/act/<slug:action>/", views.act, name="act"),
+    path("", include("workflow.reception.urls")),
     path("", include("workflow.forms.urls")),
     path("", include("workflow.supervision.urls")),
     path("", include("workflow.notifications.urls")),

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dossiers.models import Channel, Delivery, Dossier, Status
 from procedures.models import ComponentRequirement, Field, Procedure, ProcedureVersion, TimeUnit
@@ -43,3 +44,23 @@ class DossierFactory(factory.django.DjangoModelFactory):
     status = Status.RECEIVED
     received_at = factory.LazyFunction(lambda: datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC))
     due_at = factory.LazyAttribute(lambda d: d.received_at + datetime.timedelta(days=3))
+
+
+SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def scan(name="scan.pdf"):
+    return SimpleUploadedFile(name, SCAN, content_type="application/pdf")
+
+
+def walk_in(*, clerk, unit, version, applicant, received_at=None, **kwargs):
+    """A complete walk-in reception through the counter's service: every component of the
+    checklist received, each with its scan, the route started."""
+    from workflow.reception.services import dossier_receive
+
+    requirements = list(version.components.all())
+    kwargs.setdefault("files", [(i, scan(f"scan-{i + 1}.pdf")) for i in range(len(requirements))])
+    return dossier_receive(
+        clerk=clerk, unit=unit, version=version, applicant=applicant,
+        components=[{"requirement": r, "originals": max(r.originals, 1)} for r in requirements],
+        delivery=kwargs.pop("delivery", Delivery.COUNTER), received_at=received_at, **kwargs)

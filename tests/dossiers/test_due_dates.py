@@ -6,20 +6,15 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from dossiers.models import Delivery
-from dossiers.services import dossier_receive_at_counter
 from procedures.models import TimeUnit
-from tests.dossiers.factories import published_version
+from tests.dossiers.factories import published_version, walk_in
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def receive_at(clerk, unit, version, moment):
-    return dossier_receive_at_counter(
-        clerk=clerk, unit=unit, version=version,
-        applicant={"applicant_name": "Lê Thị Hà", "applicant_phone": "0912000111"},
-        components=[], delivery=Delivery.COUNTER, received_at=moment,
-    )
+    return walk_in(clerk=clerk, unit=unit, version=version,
+                   applicant={"applicant_name": "Lê Thị Hà", "applicant_phone": "0912000111"}, received_at=moment)
 
 
 def test_three_working_days_across_tet_2027(org, clerk):
@@ -51,3 +46,18 @@ def test_reception_across_30_4_and_1_5_2026(org, clerk):
     version = published_version(processing_time=Decimal("2"))
     dossier = receive_at(clerk, org.c1, version, datetime.datetime(2026, 4, 29, 9, 0, tzinfo=HANOI))
     assert timezone.localtime(dossier.due_at) == datetime.datetime(2026, 5, 5, 9, 0, tzinfo=HANOI)
+
+
+def test_the_one_cut_off_is_the_work_schedules(client, org, clerk):
+    """Paper received after the cut-off moves to the next working day: the schedule's cut-off,
+    for every procedure; the catalogue page states the same one."""
+    from django.urls import reverse
+
+    from portal.models import WorkSchedule
+
+    WorkSchedule.objects.filter(is_default=True).update(forwarding_cutoff=datetime.time(16, 0))
+    version = published_version(time_unit=TimeUnit.SAME_DAY, processing_time=Decimal("0"))
+    dossier = receive_at(clerk, org.c1, version, datetime.datetime(2026, 11, 23, 15, 30, tzinfo=HANOI))
+    assert timezone.localtime(dossier.due_at) == datetime.datetime(2026, 11, 23, 17, 0, tzinfo=HANOI)
+    body = client.get(reverse("procedures:detail", args=[version.procedure.national_code])).content.decode()
+    assert "Hồ sơ nhận sau 16:00 được giải quyết và trả kết quả trong ngày làm việc tiếp theo." in body

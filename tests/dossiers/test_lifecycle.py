@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_fsm import TransitionNotAllowed
 
 from dossiers.models import NATIONAL_STATUS, Delivery, DossierEvent, NationalStatus, Status
-from dossiers.services import ConcurrentChange, dossier_receive_at_counter, dossier_transition
-from tests.dossiers.factories import DossierFactory, published_version
+from dossiers.services import ConcurrentChange, dossier_transition
+from tests.dossiers.factories import DossierFactory, published_version, scan
+from workflow.reception.services import dossier_receive
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -22,10 +23,10 @@ APPLICANT = {
 
 
 def receive(clerk, unit, version, **kwargs):
-    return dossier_receive_at_counter(
-        clerk=clerk, unit=unit, version=version, applicant=APPLICANT,
-        components=[{"requirement": c, "name": c.name, "originals": 1} for c in version.components.all()],
-        delivery=Delivery.COUNTER,
+    components = [{"requirement": c, "name": c.name, "originals": 1} for c in version.components.all()]
+    return dossier_receive(
+        clerk=clerk, unit=unit, version=version, applicant=APPLICANT, components=components,
+        files=kwargs.pop("files", [(i, scan()) for i in range(len(components))]), delivery=Delivery.COUNTER,
         received_at=kwargs.pop("received_at", datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)),
         **kwargs,
     )
@@ -63,13 +64,13 @@ def test_draft_procedure_cannot_be_received(org, clerk):
     version = published_version()
     ProcedureVersion.objects.filter(pk=version.pk).update(status=ProcedureVersion.Status.DRAFT)
     version.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         receive(clerk, org.c1, version)
 
 
 def test_unit_not_listed_as_receiving_cannot_receive(org, clerk):
     version = published_version(receiving_units=[org.c2])
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         receive(clerk, org.c1, version)
 
 

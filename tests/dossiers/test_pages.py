@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dossiers.models import Delivery
-from dossiers.services import dossier_receive_at_counter
 from tests.dossiers.factories import DossierFactory, published_version
 from tests.helpers import assert_queries_do_not_grow
+from workflow.reception.services import dossier_receive
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -19,12 +19,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def received(org, clerk):
     version = published_version(processing_time=Decimal("3"), components=("Tờ khai đăng ký khai sinh",
                                                                             "Giấy chứng sinh"))
-    return dossier_receive_at_counter(
+    return dossier_receive(
         clerk=clerk, unit=org.c1, version=version,
         applicant={"applicant_name": "Trần Thị Bích Ngọc", "applicant_personal_id": "019190001234",
                    "applicant_phone": "0987654321", "applicant_address": "Tổ 5, phường Mỹ Hà"},
         components=[{"requirement": c, "name": c.name, "originals": 1} for c in version.components.all()],
-        files=[(0, SimpleUploadedFile("to-khai.pdf", PDF))],
+        files=[(0, SimpleUploadedFile("to-khai.pdf", PDF)), (1, SimpleUploadedFile("chung-sinh.pdf", PDF))],
         delivery=Delivery.COUNTER,
         received_at=datetime.datetime(2026, 11, 23, 2, 0, tzinfo=datetime.UTC),  # 09:00 in Hà Nội
     )
@@ -43,7 +43,7 @@ def test_clerk_sees_dossier_detail_with_due_explanation(client_for, clerk, recei
 
 def test_clerk_of_another_commune_gets_404_on_dossier_files_and_slips(client_for, other_clerk, received):
     client = client_for(other_clerk)
-    stored = received.files.get()
+    stored = received.files.first()
     assert client.get(reverse("workflow:dossier", args=[received.code])).status_code == 404
     assert client.get(reverse("workflow:dossier_file", args=[received.code, stored.pk])).status_code == 404
     assert client.get(reverse("workflow:receipt", args=[received.code])).status_code == 404
@@ -56,12 +56,12 @@ def test_citizen_who_does_not_own_the_dossier_gets_404(client_for, citizen, rece
 
 
 def test_anonymous_is_sent_to_login_for_files(client, received):
-    response = client.get(reverse("workflow:dossier_file", args=[received.code, received.files.get().pk]))
+    response = client.get(reverse("workflow:dossier_file", args=[received.code, received.files.first().pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_file_is_served_privately_to_the_clerk(client_for, clerk, received):
-    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[received.code, received.files.get().pk]))
+    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[received.code, received.files.first().pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
@@ -70,7 +70,7 @@ def test_file_is_served_privately_to_the_clerk(client_for, clerk, received):
 
 def test_file_of_another_dossier_cannot_be_reached_through_this_one(client_for, clerk, received, org):
     other = DossierFactory(receiving_unit=org.c1)
-    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[other.code, received.files.get().pk]))
+    response = client_for(clerk).get(reverse("workflow:dossier_file", args=[other.code, received.files.first().pk]))
     assert response.status_code == 404
 
 

@@ -142,11 +142,11 @@ def test_procedure_picker_query_count_does_not_grow(client_for, clerk, org, htmx
             made.append(published_version(code=next(codes), name=f"Đăng ký thử nghiệm {len(made)}",
                                           receiving=[org.c1]))
 
-    url = reverse("dossiers:receive_pick")
+    url = reverse("workflow:receive_pick")
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(url, {"q": "dang ky thu"}, **headers))
     body = client.get(url, {"q": "dang ky thu"}, **headers).content.decode()
-    assert all(reverse("dossiers:receive", args=[v.procedure.national_code]) in body for v in made)
+    assert all(reverse("workflow:receive", args=[v.procedure.national_code]) in body for v in made)
     assert len(made) == 12
 
 
@@ -161,6 +161,6 @@ def test_reception_checklist_query_count_does_not_grow(client_for, clerk, org):
                                                 originals=1)
 
     client = client_for(clerk)
-    url = reverse("dossiers:receive", args=["1.001193"])
+    url = reverse("workflow:receive", args=["1.001193"])
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(url))
     assert client.get(url).content.decode().count("Giấy tờ phải nộp") == 12

@@ -39,11 +39,11 @@ def form_data(version, token, **overrides):
 
 
 def url(version):
-    return reverse("dossiers:receive", args=[version.procedure.national_code])
+    return reverse("workflow:receive", args=[version.procedure.national_code])
 
 
 def test_pick_page_finds_the_procedure_without_accents(client_for, clerk, version):
-    body = client_for(clerk).get(reverse("dossiers:receive_pick"), {"q": "dang ky KHAI sinh"}).content.decode()
+    body = client_for(clerk).get(reverse("workflow:receive_pick"), {"q": "dang ky KHAI sinh"}).content.decode()
     assert url(version) in body
 
 
@@ -159,7 +159,7 @@ def test_officer_cannot_use_the_counter(client_for, officer, version):
 
 
 def test_unknown_procedure_is_404(client_for, clerk, org):
-    assert client_for(clerk).get(reverse("dossiers:receive", args=["9.999999"])).status_code == 404
+    assert client_for(clerk).get(reverse("workflow:receive", args=["9.999999"])).status_code == 404
 
 
 def test_procedure_received_by_another_unit_is_404(client_for, clerk, org):
@@ -168,7 +168,7 @@ def test_procedure_received_by_another_unit_is_404(client_for, clerk, org):
 
 
 def test_applicant_lookup_fills_from_the_citizen_account(client_for, clerk, citizen):
-    response = client_for(clerk).get(reverse("dossiers:applicant_lookup"),
+    response = client_for(clerk).get(reverse("workflow:applicant_lookup"),
                                      {"applicant_personal_id": citizen.personal_id})
     body = response.content.decode()
     assert citizen.full_name in body and citizen.phone in body
@@ -193,27 +193,96 @@ def test_abandoned_staged_uploads_are_purged_after_a_day(clerk, version, time_ma
     assert not old.file.storage.exists(old.file.name)
 
 
-def test_same_day_procedure_can_be_settled_on_the_spot(client_for, clerk, org):
+def _one_paper_version(*, code, settled_on_spot, time_unit):
+    from procedures.models import ProcedureVersion
+
+    version = published_version(code=code, name="Chứng thực bản sao từ bản chính", time_unit=time_unit,
+                                processing_time=Decimal("4"), components=("Bản chính giấy tờ",))
+    ProcedureVersion.objects.filter(pk=version.pk).update(settled_on_spot=settled_on_spot)
+    version.refresh_from_db()
+    return version
+
+
+def _settle_data(version):
     import uuid
 
-    from dossiers.models import Status
-    from procedures.models import TimeUnit
-
-    version = published_version(code="2.000002", name="Chứng thực bản sao từ bản chính",
-                                time_unit=TimeUnit.SAME_DAY, processing_time=Decimal("0"),
-                                components=("Bản chính giấy tờ",))
     (component,) = version.components.all()
-    client = client_for(clerk)
-    assert 'data-testid="settle"' in client.get(url(version)).content.decode()
-    data = {
+    return {
         "form_token": str(uuid.uuid4()), "action": "settle", "applicant_personal_id": "019190001234",
         "applicant_name": "Trần Thị Bích Ngọc", "applicant_phone": "0987654321", "delivery": "counter",
         "sets_count": "1", f"c{component.pk}-received": "on", f"c{component.pk}-originals": "1",
         f"c{component.pk}-certified_copies": "0", f"c{component.pk}-photocopies": "0",
         f"c{component.pk}-files": [SimpleUploadedFile("ban-chinh.pdf", PDF)],
     }
-    response = client.post(url(version), data)
+
+
+def test_procedure_marked_settled_on_the_spot_is_settled_and_returned_at_once(client_for, clerk, org):
+    from dossiers.models import Status
+    from procedures.models import TimeUnit
+
+    version = _one_paper_version(code="2.000815", settled_on_spot=True, time_unit=TimeUnit.HOURS)
+    client = client_for(clerk)
+    assert 'data-testid="settle"' in client.get(url(version)).content.decode()
+    response = client.post(url(version), _settle_data(version))
     dossier = Dossier.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == reverse("workflow:dossier", args=[dossier.code])
     assert dossier.status == Status.RETURNED and dossier.returned_at is not None
     assert [e.transition for e in dossier.events.all()] == ["receive", "start_processing", "finish", "return_result"]
+    assert not dossier.handoffs.exclude(state="done").exists()
+
+
+def test_same_day_procedure_is_received_with_an_appointment_not_settled(client_for, clerk, org):
+    """Same-day (birth registration): an appointment later that day, so no settle button, and
+    a settle posted anyway is refused with everything kept."""
+    from procedures.models import TimeUnit
+
+    version = _one_paper_version(code="1.001193", settled_on_spot=False, time_unit=TimeUnit.SAME_DAY)
+    client = client_for(clerk)
+    assert 'data-testid="settle"' not in client.get(url(version)).content.decode()
+    body = client.post(url(version), _settle_data(version)).content.decode()
+    assert "Thủ tục này không giải quyết ngay tại quầy" in body
+    assert "ban-chinh.pdf" in body and 'value="Trần Thị Bích Ngọc"' in body
+    assert Dossier.objects.count() == 0
+
+
+def test_missing_required_paper_is_refused_with_everything_kept(client_for, clerk, version):
+    import uuid
+
+    first, second = version.components.all()
+    response = client_for(clerk).post(url(version), form_data(version, uuid.uuid4(), **{
+        f"c{second.pk}-received": None, f"c{first.pk}-files": [SimpleUploadedFile("to-khai.pdf", PDF)]}))
+    body = response.content.decode()
+    assert "Thiếu giấy tờ bắt buộc: Giấy chứng sinh. Hãy yêu cầu bổ sung thay vì tiếp nhận." in body
+    assert "to-khai.pdf" in body and 'value="019190001234"' in body
+    assert Dossier.objects.count() == 0
+
+
+def test_a_bad_file_and_the_checklist_problems_are_shown_together(client_for, clerk, version):
+    import uuid
+
+    first, second = version.components.all()
+    bad = SimpleUploadedFile("to-khai.pdf", b"GIF89a not a pdf", content_type="application/pdf")
+    body = client_for(clerk).post(url(version), form_data(version, uuid.uuid4(), **{
+        f"c{second.pk}-received": None, f"c{first.pk}-files": [bad]})).content.decode()
+    assert "Có tệp không hợp lệ; các tệp hợp lệ đã được giữ lại." in body
+    assert "Thiếu giấy tờ bắt buộc: Giấy chứng sinh" in body and "Chưa quét giấy tờ: Tờ khai đăng ký khai sinh" in body
+    assert Dossier.objects.count() == 0
+
+
+def test_posting_the_same_form_twice_receives_one_dossier(client_for, clerk, version):
+    import uuid
+
+    first, second = version.components.all()
+    token = uuid.uuid4()
+
+    def post():
+        return client.post(url(version), form_data(version, token, **{
+            f"c{first.pk}-files": [SimpleUploadedFile("to-khai.pdf", PDF)],
+            f"c{second.pk}-files": [SimpleUploadedFile("chung-sinh.jpg", JPEG)]}))
+
+    client = client_for(clerk)
+    first_response, second_response = post(), post()
+    dossier = Dossier.objects.get()
+    assert first_response.url == second_response.url == reverse("workflow:dossier", args=[dossier.code])
+    assert dossier.files.count() == 2 and dossier.handoffs.count() >= 1
+    assert StagedUpload.objects.count() == 0

@@ -17,10 +17,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.models import Delivery, Status
-from dossiers.services import dossier_receive_at_counter
+from dossiers.models import Status
 from tests.conftest import _reset_connections
-from tests.dossiers.factories import DossierFactory, published_version
+from tests.dossiers.factories import DossierFactory, published_version, walk_in
 from tests.integration.conftest import WorkerProcess
 from tests.workflow.factories import HandoffFactory
 from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
@@ -93,11 +92,10 @@ def commune_version():
 
 def receive(clerk, unit):
     with transaction.atomic():
-        return dossier_receive_at_counter(
+        return walk_in(
             clerk=clerk, unit=unit, version=commune_version(),
             applicant={"applicant_name": "Hoàng Thị Lan", "applicant_email": "lan@example.vn",
                        "applicant_personal_id": "019190004321"},
-            components=[], delivery=Delivery.COUNTER,
         )
 
 

@@ -85,7 +85,6 @@ def _version_post(version=None, **overrides):
         "version-online_level": 3,
         "version-time_unit": "working_days",
         "version-processing_time": "3",
-        "version-same_day_cutoff": "15:00",
         "version-supplement_clock_rule": "pause",
         "version-supplement_window_days": "3",
         "version-fee_payment": "before",

@@ -4,10 +4,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from dossiers.models import Delivery
-from dossiers.services import dossier_receive_at_counter
 from procedures.models import RouteStep
-from tests.dossiers.factories import published_version
+from tests.dossiers.factories import published_version, walk_in
 from tests.factories import level
 from workflow.models import Notification, NotificationChannel, NotificationPreference
 from workflow.notifications import outbox as notifications
@@ -26,11 +24,10 @@ def commune_version():
 
 
 def receive(clerk, unit, *, email="lan@example.vn", phone="0912000111", citizen=None):
-    dossier = dossier_receive_at_counter(
+    dossier = walk_in(
         clerk=clerk, unit=unit, version=commune_version(),
         applicant={"applicant_name": "Hoàng Thị Lan", "applicant_phone": phone, "applicant_email": email,
                    "applicant_personal_id": "019190004321"},
-        components=[], delivery=Delivery.COUNTER,
     )
     if citizen is not None:
         type(dossier).objects.filter(pk=dossier.pk).update(citizen=citizen)

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from dossiers.models import Delivery, Outcome, Status
-from dossiers.services import ConcurrentChange, dossier_receive_at_counter
+from dossiers.services import ConcurrentChange
 from portal.models import Role
 from procedures.models import RouteStep
-from tests.dossiers.factories import published_version
+from tests.dossiers.factories import published_version, walk_in
 from tests.factories import level, staff
 from workflow.models import Apology, Handoff, Timeliness
 from workflow.routing import services
@@ -49,11 +49,11 @@ def commune_version():
 
 
 def receive(clerk, unit, version, at=None):
-    return dossier_receive_at_counter(
+    return walk_in(
         clerk=clerk, unit=unit, version=version,
         applicant={"applicant_name": "Hoàng Thị Lan", "applicant_phone": "0912000111",
                    "applicant_personal_id": "019190004321"},
-        components=[], delivery=Delivery.COUNTER, received_at=at,
+        received_at=at,
     )
 
 

@@ -169,10 +169,10 @@ def test_every_figure_of_the_month_for_the_province(org, october):
     assert row["supplement_requests"] == 3  # D once, E twice
     assert row["refusals"] == 2  # J after appraisal, N at reception
     assert row["withdrawals"] == 1
-    assert row["digitised"] == 1
+    assert row["digitised"] == 11  # every paper received at the counter is scanned; G online with its scan
     assert indicators.on_time_rate(row) == Decimal("54.5")  # (4 + 1 + 1) / (8 + 3)
     assert indicators.online_share(row) == Decimal("9.1")  # 1 / 11
-    assert indicators.digitised_share(row) == Decimal("9.1")
+    assert indicators.digitised_share(row) == Decimal("100.0")
 
 
 def test_inter_level_dossier_counts_once_overall_under_its_receiving_unit(org, october):

@@ -1,10 +1,49 @@
 """Reads of counter reception, scoped to the clerk."""
 
+from django.db.models import Q
+
+from dossiers.models import StagedUpload
 from portal.models import User
+from procedures.models import ProcedureVersion
+from procedures.selectors import public_versions
 from workflow.policies import dossiers_visible_to
 
 APPLICANT_FIELDS = ["applicant_name", "applicant_birth_date", "applicant_address", "applicant_phone",
                     "applicant_email"]
+
+
+def _received_at(unit):
+    return Q(receiving_units=unit) | Q(receiving_units__isnull=True)
+
+
+def receivable_versions(*, unit, query):
+    """Published versions matching `query` that this counter receives (listed as a receiving
+    unit, or no list): the procedure picker, 30 at most."""
+    return public_versions(query=query).filter(_received_at(unit)).distinct()[:30]
+
+
+def version_for_counter(*, unit, national_code):
+    """The version of the procedure in force that this counter receives, with its checklist,
+    methods and fees; ProcedureVersion.DoesNotExist when there is none (→ 404)."""
+    version = (
+        ProcedureVersion.objects.in_force()
+        .filter(procedure__national_code=national_code)
+        .filter(_received_at(unit))
+        .select_related("procedure")
+        .prefetch_related("components", "methods", "fees")
+        .first()
+    )
+    if version is None:
+        raise ProcedureVersion.DoesNotExist
+    return version
+
+
+def staged_uploads(*, token, user):
+    """The scans this clerk uploaded on the reception form with `token`, by requirement pk."""
+    staged = {}
+    for item in StagedUpload.objects.filter(token=token, user=user):
+        staged.setdefault(item.requirement_id, []).append(item)
+    return staged
 
 
 def known_applicant(*, user, personal_id):
@@ -24,5 +63,3 @@ def known_applicant(*, user, personal_id):
             "applicant_phone": citizen.phone, "applicant_email": citizen.email,
         }.items() if v})
     return data
-
-

@@ -6,26 +6,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierFile, Outcome, Status
 from dossiers.services import ConcurrentChange, dossier_file_add, dossier_transition, record_event
-from dossiers.signals import dossier_received
 from portal import workdays
 from procedures.models import ProcedureVersion
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
 from workflow.routing.route import instantiate_route, step_due
-
-
-@receiver(dossier_received)
-def _start_route(sender, dossier, actor, **kwargs):
-    """Reception instantiates the route and opens its first step at the receiving counter."""
-    handoffs = instantiate_route(dossier)
-    first = handoffs[0]
-    _activate(first, at=dossier.received_at, actor=actor)
 
 
 def _activate(handoff, *, at, actor=None):
