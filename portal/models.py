@@ -72,7 +72,10 @@ class WorkSchedule(models.Model):
 
     name = models.CharField(_("tên lịch"), max_length=120, unique=True)
     is_default = models.BooleanField(_("lịch mặc định"), default=False)
-    # Decree 61/2018 art. 18: paper received after this time is forwarded the next working day.
+    # The one cut-off of the portal (the only place the rule is cited): Decree 61/2018 art. 16(1)(b)
+    # — paper received at the counter is forwarded the same working day, or at the start of the
+    # next working day when received after 15:00. Read by portal.workdays (forwarding_moment,
+    # same-day due dates and their explanation); per schedule, so a unit may differ.
     forwarding_cutoff = models.TimeField(_("giờ chuyển hồ sơ trong ngày"), default=datetime.time(15, 0))
 
     class Meta:

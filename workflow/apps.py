@@ -7,4 +7,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Luân chuyển và xử lý")
 
     def ready(self):
-        from workflow.routing import services  # noqa: F401  (connect the route and outbox receivers)
+        # Django's place for connecting receivers, once the models are loaded: the outbox writes
+        # its notification rows from every dossier event (workflow.notifications.outbox).
+        from workflow.notifications import outbox  # noqa: F401

@@ -22,6 +22,7 @@ DEFAULT_PERIODS = {
     weekday: ((datetime.time(7, 0), datetime.time(11, 30)), (datetime.time(13, 30), datetime.time(17, 0)))
     for weekday in range(5)
 }
+# WorkSchedule.forwarding_cutoff's default (the rule is cited there), when no schedule is stored.
 DEFAULT_FORWARDING_CUTOFF = datetime.time(15, 0)
 
 # How far to look for the next working day before concluding the calendar is broken.
@@ -279,9 +280,10 @@ class WorkingCalendar:
         return self.opening(self.next_working_day(moment.date()))
 
     def forwarding_moment(self, received_at: datetime.datetime) -> datetime.datetime:
-        """Decree 61/2018 art. 17 (forwarding to the competent body): paper received on a
-        working day up to the cut-off (15:00) is forwarded the same day; received later, after
-        closing, or on a day off, it is forwarded at the next working day's opening."""
+        """When paper received at `received_at` is forwarded to the competent body: the same
+        moment on a working day up to the cut-off (`WorkSchedule.forwarding_cutoff`, where the
+        rule is cited); received later, after closing, or on a day off, at the next working
+        day's opening."""
         received = to_local(received_at)
         day = received.date()
         if self.is_working_day(day) and received.time() <= self.forwarding_cutoff and received < self.closing(day):

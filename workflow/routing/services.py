@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierFile, Outcome, Status
-from dossiers.services import ConcurrentChange, dossier_file_add, dossier_transition, record_event
+from dossiers.services import ConcurrentChange, compute_due, dossier_file_add, dossier_transition, record_event
 from portal import workdays
 from procedures.models import ProcedureVersion
 from workflow import policies
@@ -75,7 +75,7 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
     level...). The last processing step is closed by a decision instead."""
     dossier = _lock(dossier, expected_status)
     current = active_handoff(dossier)
-    if current is None or dossier.status not in (Status.RECEIVED, Status.PROCESSING):
+    if current is None or dossier.status not in policies.STATES["forward"]:
         raise ValidationError(_("Hồ sơ không ở bước có thể chuyển tiếp."))
     if expected_handoff is not None and current.pk != expected_handoff:
         raise ConcurrentChange
@@ -146,7 +146,7 @@ def result_file_add(*, dossier, actor, upload):
     """The result document (or its electronic copy), uploaded by the deciding unit or the
     counter, to be returned or downloaded."""
     policies.require(actor, "result", dossier)
-    if dossier.status not in (Status.PROCESSING, Status.RESULT_READY):
+    if dossier.status not in policies.STATES["result"]:
         raise ValidationError(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã có kết quả."))
     stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
     active = active_handoff(dossier)
@@ -192,7 +192,7 @@ def supplement_request(*, dossier, actor, reason, missing_components, expected_s
     request makes the dossier count late (Decision 766)."""
     dossier = _lock(dossier, expected_status)
     current = active_handoff(dossier)
-    if dossier.status not in (Status.RECEIVED, Status.PROCESSING) or current is None:
+    if dossier.status not in policies.STATES["supplement"] or current is None:
         raise ValidationError(_("Hồ sơ không ở trạng thái có thể yêu cầu bổ sung."))
     policies.require(actor, "supplement", dossier, active=current)
     if not reason.strip() or not missing_components:
@@ -231,8 +231,6 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     if pause is None:
         new_due = dossier.due_at
     elif pause.rule == ProcedureVersion.ClockRule.RESTART:
-        from dossiers.services import compute_due
-
         new_due = compute_due(version=version, received_at=now, unit=dossier.receiving_unit,
                               channel=dossier.channel).due_at
         if current is not None:
@@ -336,8 +334,7 @@ def apology_window_open(dossier, *, now=None):
 @transaction.atomic
 def apology_draft(*, dossier, actor, reason, new_due_at):
     dossier = _lock(dossier)
-    if dossier.status not in (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
-                              Status.PAYMENT_REQUESTED):
+    if dossier.status not in policies.STATES["apology"]:
         raise ValidationError(_("Chỉ xin lỗi, hẹn lại với hồ sơ đang giải quyết."))
     unit = dossier.current_unit
     policies.require(actor, "apology", dossier)
@@ -405,8 +402,6 @@ def payment_confirm(*, dossier, actor, note="", expected_status=None, at=None):
 def online_accept(*, dossier, clerk, expected_status=None, at=None):
     """The counter accepts an online dossier: it is received now, its due date computed and
     its route opened, exactly as a paper reception."""
-    from dossiers.services import compute_due
-
     dossier = _lock(dossier, expected_status)
     policies.require(clerk, "online_accept", dossier)
     if dossier.status != Status.SUBMITTED:
