@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dossiers.models import Delivery, DossierFile, Outcome
+from dossiers.models import Delivery, Outcome
 from dossiers.services import dossier_submit_online
 from portal.models import Role, Unit
 from procedures.models import OnlineLevel
@@ -77,15 +77,13 @@ def october(org, clerk, officer_c1, leader_c1, officer, leader, citizen):
     services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED, at=at(12, 10))
     d["F"] = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", at=at(12, 11))
 
-    # G: online, accepted Mon 19: in progress within due on the 20th, with a scanned component.
+    # G: online, accepted Mon 19: in progress within due on the 20th, with no scanned component.
     version.online_level = OnlineLevel.LEVEL_4
     version.save(update_fields=["online_level"])
     applicant = {"applicant_name": "Đỗ Minh Khôi", "applicant_phone": "0912000222"}
     dossier = dossier_submit_online(citizen=citizen, unit=org.c1, version=version, applicant=applicant,
                                     components=[], delivery=Delivery.ONLINE, submitted_at=at(18, 20))
     d["G"] = services.online_accept(dossier=dossier, clerk=clerk, at=at(19, 8))
-    DossierFile.objects.create(dossier=d["G"], kind=DossierFile.Kind.COMPONENT, file="x", original_name="to-khai.pdf",
-                               content_type="application/pdf", size=10, sha256="0" * 64)
     # H: in progress, due Thu 8: late.
     d["H"] = services.dossier_forward(dossier=receive(clerk, org.c1, version, at(5, 8)), actor=clerk, at=at(5, 9))
     # I: withdrawn Tue 6.
@@ -169,10 +167,10 @@ def test_every_figure_of_the_month_for_the_province(org, october):
     assert row["supplement_requests"] == 3  # D once, E twice
     assert row["refusals"] == 2  # J after appraisal, N at reception
     assert row["withdrawals"] == 1
-    assert row["digitised"] == 11  # every paper received at the counter is scanned; G online with its scan
+    assert row["digitised"] == 10  # every paper received at the counter is scanned; G online has no scan
     assert indicators.on_time_rate(row) == Decimal("54.5")  # (4 + 1 + 1) / (8 + 3)
     assert indicators.online_share(row) == Decimal("9.1")  # 1 / 11
-    assert indicators.digitised_share(row) == Decimal("100.0")
+    assert indicators.digitised_share(row) == Decimal("90.9")  # 10 / 11
 
 
 def test_inter_level_dossier_counts_once_overall_under_its_receiving_unit(org, october):
