@@ -1,10 +1,16 @@
-"""Playwright in Debian's Chromium against pytest-django's live server."""
+"""Playwright in Debian's Chromium against pytest-django's live server.
+
+Every page a test opens, through the ``page``, ``phone_page`` or ``session`` fixtures or its own
+``browser.new_context()``, is audited with the vendored axe-core (see a11y.py): a serious or critical
+violation fails the test.
+"""
 
 import os
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.a11y import Audit, AuditedBrowser
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
@@ -24,7 +30,7 @@ def live_server(django_db_setup, live_server):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -35,6 +41,27 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(chromium, request):
+    """The session's Chromium for one test: every context and page opened from it is audited by axe."""
+    audit = Audit()
+    request.node.axe_audit = audit
+    return AuditedBrowser(chromium, audit)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Once the test's body has passed, audit its pages' final states and fail on any serious or
+    critical axe violation found during the test (before the fixtures close the contexts)."""
+    result = yield
+    audit = getattr(item, "axe_audit", None)
+    if audit is not None:
+        report = audit.finish()
+        if report:
+            pytest.fail(report, pytrace=False)
+    return result
 
 
 @pytest.fixture
