@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierFile, Status
 from dossiers.selectors import own_dossiers
-from portal.models import Unit
+from portal.models import Role, Unit
 from portal.permissions import units_visible_to
 from procedures.models import ProcedureVersion
 
@@ -97,7 +97,7 @@ def my_payment(*, user, reference):
 def feedback_for_supervisor(user):
     """Feedback about units the supervisor oversees, and feedback naming no unit (the
     province-level centre classifies it)."""
-    units = units_visible_to(user).values("pk")
+    units = units_visible_to(user, Role.SUPERVISOR).values("pk")
     return Feedback.objects.filter(Q(unit__in=units) | Q(unit__isnull=True)).select_related("unit", "answered_by")
 
 

@@ -25,6 +25,7 @@ from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
 from portal.validators import normalise_phone
+from workflow import policies
 from workflow.routing.services import dossier_withdraw, supplement_resume
 
 from . import messaging
@@ -129,7 +130,7 @@ def activation_path(user):
 def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email="", base_url=""):
     """Assisted submission: a clerk opens an account for a walk-in citizen, who receives a
     one-time activation link (valid until used or PASSWORD_RESET_TIMEOUT) to set a password."""
-    if not has_role(clerk, Role.CLERK, unit=unit):
+    if not policies.holds(clerk, (Role.CLERK,), unit):
         raise PermissionDenied
     _check_unique(personal_id=personal_id, email=email)
     user = User(username=personal_id, full_name=full_name.strip(), personal_id=personal_id,

@@ -1,9 +1,11 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
 
+from portal.models import Role
 from portal.permissions import units_visible_to
+from portal.selectors import units_of_user
 
-from .models import Dossier
+from .models import CounterSlip, Dossier
 
 
 def own_dossiers(user):
@@ -24,8 +26,6 @@ def counter_dossiers(*, user, unit):
     """The dossiers received at `unit`'s counter, for a staff member of that unit (they see
     every one of them), with only what the counter's tables show. Without the visibility
     OR-filter of dossiers_visible_to, which is redundant here and was most of each query."""
-    from portal.selectors import units_of_user
-
     if unit is None or unit not in units_of_user(user=user):
         return Dossier.objects.none()
     return Dossier.objects.filter(receiving_unit=unit).select_related("procedure").only(*TABLE_FIELDS)
@@ -58,9 +58,8 @@ def public_lookup(*, code, secret):
 
 
 def counter_slips_visible_to(user):
-
-    from .models import CounterSlip
-
-    return CounterSlip.objects.filter(unit__in=units_visible_to(user).values("pk")).select_related(
+    """Forms 02 and 03 issued at the counters where `user` is a clerk (they hold personal data:
+    no oversight from above, no other role)."""
+    return CounterSlip.objects.filter(unit__in=units_visible_to(user, Role.CLERK).values("pk")).select_related(
         "unit", "clerk", "procedure_version", "procedure_version__procedure"
     )

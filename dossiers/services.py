@@ -1,15 +1,13 @@
 """Writes of the dossiers app: one business action per function, each in one transaction,
 each transition writing its DossierEvent row in the same transaction."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from portal import workdays
-from portal.models import Role
-from portal.permissions import has_role
 from procedures.models import ProcedureMethod, ProcedureVersion
 
 from .models import (
@@ -288,9 +286,9 @@ def staged_uploads_release(*, staged):
 
 @transaction.atomic
 def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_components, reason, dossier=None):
-    """Form 02 (completion: every missing component listed once) or Form 03 (refusal)."""
-    if not has_role(clerk, Role.CLERK, unit=unit):
-        raise PermissionDenied
+    """Form 02 (completion: every missing component listed once) or Form 03 (refusal). Called by
+    the counter's reception services (workflow/reception/services.py), which check who may
+    receive at `unit` (workflow.policies.may_receive) first."""
     if kind == CounterSlip.Kind.COMPLETION and not missing_components:
         raise ValidationError(_("Phiếu yêu cầu bổ sung phải liệt kê ít nhất một giấy tờ cần bổ sung."))
     if not reason.strip():

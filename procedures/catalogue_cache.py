@@ -15,6 +15,9 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
+from portal.models import Unit, UnitLevel
+from procedures.models import ComponentRequirement, Field, Procedure, ProcedureMethod, ProcedureVersion
+
 GENERATION_KEY = "procedures:catalogue:generation"
 TIMEOUT = 600
 # The parameters that select content (anything else in the URL is ignored, as by the view).
@@ -43,10 +46,6 @@ def content_key(params):
 
 
 def connect():
-    from portal.models import Unit, UnitLevel
-
-    from .models import ComponentRequirement, Field, Procedure, ProcedureMethod, ProcedureVersion
-
     for model in (Procedure, ProcedureVersion, Field, Unit, UnitLevel, ProcedureMethod, ComponentRequirement):
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
         post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")

@@ -4,7 +4,7 @@ import datetime
 import re
 
 from django.db import connection
-from django.db.models import Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,14 +12,18 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from simple_history.models import DeletedObject
+from simple_history.utils import get_m2m_reverse_field_name
 
 from portal.models import Role, Unit
 from portal.permissions import memberships_of, units_visible_to
 
 from .models import (
     ComponentRequirement,
+    Fee,
     LegalDocument,
     Procedure,
+    ProcedureMethod,
     ProcedureVersion,
     RouteStep,
 )
@@ -130,8 +134,6 @@ def is_province_editor(user):
 
 def legal_documents_with_use(*, query=""):
     """Legal documents with how many versions in force rest on each."""
-    from django.db.models import Count
-
     qs = LegalDocument.objects.select_related("replaced_by").annotate(
         versions_in_force=Count(
             "procedure_versions",
@@ -243,8 +245,6 @@ def version_history(*, version, limit=300):
 
     A constant number of queries however long the history: previous records, many-to-many
     snapshots and related objects are read in bulk, not once per record."""
-    from .models import ComponentRequirement, Fee, ProcedureMethod
-
     actions = {"+": _("Tạo"), "~": _("Sửa"), "-": _("Xóa")}
     sources = [(ProcedureVersion, ProcedureVersion.history.filter(id=version.pk))]
     for model in (ComponentRequirement, RouteStep, ProcedureMethod, Fee):
@@ -306,9 +306,6 @@ def _previous_records(model, records, *, complete):
 def _history_changes(model, pairs):
     """{history_id: [(field label, old, new)]} of each (previous, record) pair, the same
     fields simple-history's diff_against(foreign_keys_are_objs=True) compares."""
-    from simple_history.models import DeletedObject
-    from simple_history.utils import get_m2m_reverse_field_name
-
     if not pairs:
         return {}
     history_model = model.history.model

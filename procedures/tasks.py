@@ -3,6 +3,8 @@ and is safe to run twice."""
 
 from celery import shared_task
 
+from procedures.services import procedure_versions_retire_superseded
+
 from .importing import jobs
 
 
@@ -25,6 +27,4 @@ def apply_import(job_id, user_id):
 def retire_superseded_versions():
     """Daily: mark published versions whose validity has ended as retired. Which version is in
     force is decided by dates, so this only tidies statuses; re-running is harmless."""
-    from .services import procedure_versions_retire_superseded
-
     return procedure_versions_retire_superseded()

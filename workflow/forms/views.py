@@ -17,6 +17,7 @@ from portal.models import Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
 from portal.selectors import current_unit
+from workflow import policies
 from workflow.forms import printed as reports
 from workflow.policies import printable_dossier
 
@@ -134,7 +135,7 @@ def _book_filename(unit, start, end, extension):
 @role_required(Role.CLERK, Role.LEADER, Role.SUPERVISOR)
 def tracking_book(request):
     """Form 06 of a unit for a period: a preview, and the book as PDF or XLSX (?format=)."""
-    units = units_visible_to(request.user)
+    units = units_visible_to(request.user, *policies.DOSSIER_ROLES)
     data = request.GET.copy()
     for key, value in _book_defaults(request, units).items():
         data.setdefault(key, value)
