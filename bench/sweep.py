@@ -10,7 +10,7 @@ a clerk each, a supervisor at the province), N dossiers written with INSERT … 
 generate_series — O open and overdue (with an overdue active step), 20 % open and not yet
 due (with an active step), the rest returned (with a finished step). Then, inside a
 transaction that is rolled back (every run starts from the same state), times
-workflow.sweep.sweep(): the first pass (full: marks every crossing and writes the grouped
+workflow.deadlines.sweep.sweep(): the first pass (full: marks every crossing and writes the grouped
 notifications), a regular repeat at the same moment and five minutes later (overdue rows of
 the last hour only, as beat runs it 11 times an hour), and the hourly full repeat. Repeats
 must find nothing new. Prints and saves the times to bench/results/sweep-<timestamp>.json.
