@@ -451,6 +451,8 @@ class CounterSlip(models.Model):
     # [{"name": ..., "originals": n, "certified_copies": n, "photocopies": n}]
     missing_components = models.JSONField(_("giấy tờ cần bổ sung"), default=list, blank=True)
     reason = models.TextField(_("lý do"))
+    # The counter form's token: a form posted again returns this slip instead of a second one.
+    reception_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

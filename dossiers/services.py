@@ -285,7 +285,8 @@ def staged_uploads_release(*, staged):
 
 
 @transaction.atomic
-def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_components, reason, dossier=None):
+def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_components, reason, dossier=None,
+                       reception_token=None):
     """Form 02 (completion: every missing component listed once) or Form 03 (refusal). Called by
     the counter's reception services (workflow/reception/services.py), which check who may
     receive at `unit` (workflow.policies.may_receive) first."""
@@ -300,6 +301,7 @@ def counter_slip_issue(*, clerk, unit, version, kind, applicant, missing_compone
     return CounterSlip.objects.create(
         kind=kind, number=f"{number}/{year_start:%Y}/{suffix}", unit=unit, clerk=clerk, procedure_version=version,
         dossier=dossier, missing_components=missing_components, reason=reason.strip(), created_at=now,
+        reception_token=reception_token,
         **{k: v for k, v in applicant.items() if k in _SLIP_APPLICANT_FIELDS},
     )
 

@@ -327,3 +327,27 @@ def test_the_constructors_pure_half_needs_no_query(org, version, django_assert_n
                                 applicant=APPLICANT, number=42, submitted_at=MONDAY_9, lookup_pin="123456")
     assert (dossier.code, dossier.lookup_pin, dossier.is_priority) == ("P01.20.01-261123-0042", "123456", True)
     assert dossier.pk is None and dossier.current_unit == org.c1 and dossier.procedure_id == version.procedure_id
+
+
+def test_the_same_completion_form_posted_twice_is_one_form_02(org, clerk, version):
+    token = uuid.uuid4()
+    asked = dict(clerk=clerk, unit=org.c1, version=version, applicant=APPLICANT, token=token,
+                 components=checklist(version, missing=["Giấy chứng sinh"]), reason="Thiếu giấy chứng sinh.")
+    first = services.completion_request_issue(**asked)
+    stage(clerk, version, token)  # the browser posts the files again
+    second = services.completion_request_issue(**asked)
+    assert second == first and CounterSlip.objects.count() == 1
+    assert not StagedUpload.objects.exists()
+    assert services.completion_request_issue(**{**asked, "token": uuid.uuid4()}).number != first.number
+
+
+def test_the_same_refusal_posted_twice_is_one_form_03_and_no_one_else_claims_it(org, clerk, other_clerk, version):
+    token = uuid.uuid4()
+    first = services.reception_refuse(clerk=clerk, unit=org.c1, version=version, applicant=APPLICANT,
+                                      reason="Không thuộc thẩm quyền.", token=token)
+    again = services.reception_refuse(clerk=clerk, unit=org.c1, version=version, applicant=APPLICANT,
+                                      reason="Không thuộc thẩm quyền.", token=token)
+    assert again == first and CounterSlip.objects.count() == 1
+    with pytest.raises(PermissionDenied):
+        services.reception_refuse(clerk=other_clerk, unit=org.c2, version=version, applicant=APPLICANT,
+                                  reason="Không thuộc thẩm quyền.", token=token)

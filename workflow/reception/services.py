@@ -12,9 +12,9 @@ rules, then writes everything or nothing.
 
 `reception_complete` runs the action the counter form asked for.
 
-The form's token is the reception's idempotency key: it is stored on the dossier (unique), so
-a form posted again (a double click, a retry after a time-out) returns the dossier the first
-post received instead of receiving the papers twice.
+The form's token is the reception's idempotency key: it is stored on the dossier or the slip
+(unique), so a form posted again (a double click, a retry after a time-out) returns the dossier
+or the Form 02/03 the first post made instead of receiving the papers or numbering a slip twice.
 
 `components`, for every action, are the lines of the checklist as the clerk filled them in:
 dicts {requirement, received (default True), originals, certified_copies, photocopies, name
@@ -97,6 +97,32 @@ def _staged(token, clerk):
     if token is None:
         return []
     return list(StagedUpload.objects.select_for_update().filter(token=token, user=clerk).order_by("pk"))
+
+
+def _issued_with(token, clerk, unit):
+    """The slip (Form 02 or 03) an earlier post of the same form issued, if any."""
+    if token is None:
+        return None
+    slip = CounterSlip.objects.filter(reception_token=token).first()
+    if slip is not None and (slip.clerk_id != clerk.pk or slip.unit_id != unit.pk):
+        raise PermissionDenied
+    return slip
+
+
+def _issue_once(*, token, clerk, unit, staged, **slip):
+    """Issue the slip, or return the one an earlier post of the same form issued (also when
+    two posts race: the unique token decides, the loser returns the winner's slip)."""
+    issued = _issued_with(token, clerk, unit)
+    if issued is None:
+        try:
+            with transaction.atomic():
+                issued = counter_slip_issue(clerk=clerk, unit=unit, reception_token=token, **slip)
+        except IntegrityError:
+            issued = _issued_with(token, clerk, unit)
+            if issued is None:
+                raise
+    staged_uploads_release(staged=staged)
+    return issued
 
 
 def _received_with(token, clerk, unit):
@@ -211,10 +237,8 @@ def completion_request_issue(*, clerk, unit, version, applicant, components, rea
         raise ValidationError(problems)
     missing = [{"name": line["name"], **{k: line[k] for k in COUNTS}}
                for line in _lines(version, components) if not line["received"]]
-    slip = counter_slip_issue(clerk=clerk, unit=unit, version=version, kind=CounterSlip.Kind.COMPLETION,
-                              applicant=applicant, missing_components=missing, reason=reason)
-    staged_uploads_release(staged=staged)
-    return slip
+    return _issue_once(token=token, clerk=clerk, unit=unit, staged=staged, version=version,
+                       kind=CounterSlip.Kind.COMPLETION, applicant=applicant, missing_components=missing, reason=reason)
 
 
 @transaction.atomic
@@ -226,10 +250,8 @@ def reception_refuse(*, clerk, unit, version, applicant, reason, components=(), 
                                   reason=reason)
     if problems:
         raise ValidationError(problems)
-    slip = counter_slip_issue(clerk=clerk, unit=unit, version=version, kind=CounterSlip.Kind.REFUSAL,
-                              applicant=applicant, missing_components=[], reason=reason)
-    staged_uploads_release(staged=staged)
-    return slip
+    return _issue_once(token=token, clerk=clerk, unit=unit, staged=staged, version=version,
+                       kind=CounterSlip.Kind.REFUSAL, applicant=applicant, missing_components=[], reason=reason)
 
 
 def reception_complete(*, clerk, unit, version, action, applicant, components, token, reason="", **options):
