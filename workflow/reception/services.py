@@ -99,14 +99,19 @@ def _staged(token, clerk):
     return list(StagedUpload.objects.select_for_update().filter(token=token, user=clerk).order_by("pk"))
 
 
-def _issued_with(token, clerk, unit):
-    """The slip (Form 02 or 03) an earlier post of the same form issued, if any."""
+def _made_with(model, token, clerk, unit, *, clerk_field, unit_field):
+    """What an earlier post of the same form made (a Dossier or a CounterSlip), if any; the
+    token is only ever honoured for the clerk and counter that used it."""
     if token is None:
         return None
-    slip = CounterSlip.objects.filter(reception_token=token).first()
-    if slip is not None and (slip.clerk_id != clerk.pk or slip.unit_id != unit.pk):
+    made = model.objects.filter(reception_token=token).first()
+    if made is not None and (getattr(made, clerk_field) != clerk.pk or getattr(made, unit_field) != unit.pk):
         raise PermissionDenied
-    return slip
+    return made
+
+
+def _issued_with(token, clerk, unit):
+    return _made_with(CounterSlip, token, clerk, unit, clerk_field="clerk_id", unit_field="unit_id")
 
 
 def _issue_once(*, token, clerk, unit, staged, **slip):
@@ -126,13 +131,7 @@ def _issue_once(*, token, clerk, unit, staged, **slip):
 
 
 def _received_with(token, clerk, unit):
-    """The dossier an earlier post of the same form received, if any."""
-    if token is None:
-        return None
-    dossier = Dossier.objects.filter(reception_token=token).first()
-    if dossier is not None and (dossier.received_by_id != clerk.pk or dossier.receiving_unit_id != unit.pk):
-        raise PermissionDenied
-    return dossier
+    return _made_with(Dossier, token, clerk, unit, clerk_field="received_by_id", unit_field="receiving_unit_id")
 
 
 @transaction.atomic
