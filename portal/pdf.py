@@ -44,6 +44,8 @@ def font_urls():
 
 @lru_cache(maxsize=1)
 def _font_config():
+    # WeasyPrint (and pango behind it) is loaded by the first PDF, not by every process that
+    # imports the views: most requests never print (no cycle involved).
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -79,7 +81,7 @@ def render_pdf(template_name, context, *, request=None):
 
 
 def html_to_pdf(html, *, base_url=None):
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded by the first PDF, see _font_config
 
     with _RENDER_LOCK:
         return HTML(string=html, base_url=base_url).write_pdf(font_config=_font_config())

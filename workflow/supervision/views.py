@@ -309,6 +309,7 @@ def _filename(data, suffix):
 
 
 def write_xlsx(tables, *, title):
+    # openpyxl is loaded by the first spreadsheet export only (no cycle involved).
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -9,6 +9,8 @@ import importlib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from portal.demo import accounts
+
 APPS_IN_ORDER = ["portal", "procedures", "dossiers", "workflow", "citizens"]
 
 
@@ -30,8 +32,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"{app}:")
             module.seed(stdout=self.stdout)
-        from portal.demo import accounts
-
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {settings.DEMO_PASSWORD}):"))
         for username, description in accounts():
             self.stdout.write(f"  {username:<28} {description}")
