@@ -9,6 +9,7 @@ from django.db import connection
 
 from dossiers.models import Delivery, Outcome, Status
 from dossiers.services import ConcurrentChange
+from portal import workdays
 from portal.models import Role
 from procedures.models import RouteStep
 from tests.dossiers.factories import published_version, walk_in
@@ -184,6 +185,31 @@ def test_apology_moves_the_appointment_once_only(org, clerk, officer_c1, leader_
     with pytest.raises(ValidationError, match="một lần"):
         services.apology_draft(dossier=dossier, actor=officer_c1, reason="Lần nữa",
                                new_due_at=new_due + datetime.timedelta(days=3))
+
+
+def test_an_apology_approved_while_waiting_for_a_supplement_survives_the_resumption(
+        org, clerk, officer_c1, leader_c1, time_machine):
+    """The resumption recomputes the due date from the hours left when the clock stopped: the
+    apology's extra time must be part of them, or resuming would drop the new appointment."""
+    version = commune_version()
+    version.supplement_window_days = 5
+    version.save(update_fields=["supplement_window_days"])
+    time_machine.move_to(datetime.datetime(2026, 11, 23, 8, 0, tzinfo=HANOI), tick=False)
+    dossier = services.dossier_forward(dossier=receive(clerk, org.c1, version), actor=clerk)
+    paused_at = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=HANOI)  # inside the apology window
+    time_machine.move_to(paused_at, tick=False)
+    dossier = services.supplement_request(dossier=dossier, actor=officer_c1, reason="Thiếu giấy chứng sinh",
+                                          missing_components=["Giấy chứng sinh"])
+    new_due = datetime.datetime(2026, 12, 2, 17, 0, tzinfo=HANOI)
+    apology = services.apology_draft(dossier=dossier, actor=officer_c1, reason="Chờ xác minh nơi sinh",
+                                     new_due_at=new_due)
+    services.apology_approve(apology=apology, leader=leader_c1)
+    resumed_at = datetime.datetime(2026, 11, 30, 8, 0, tzinfo=HANOI)
+    time_machine.move_to(resumed_at, tick=False)
+    dossier = services.supplement_resume(dossier=dossier, actor=clerk)
+    # The appointment moves on by the time the clock was stopped, never back before the new date.
+    paused = workdays.working_hours_between(paused_at, resumed_at, unit=org.c1)
+    assert dossier.due_at == workdays.add_working_hours(new_due, paused, unit=org.c1) > new_due
 
 
 def test_leader_assigns_an_officer_of_the_unit_only(org, clerk, officer_c1, leader_c1, officer):

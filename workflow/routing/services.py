@@ -367,6 +367,13 @@ def apology_approve(*, apology, leader, at=None):
     dossier = apology.dossier
     Dossier.objects.filter(pk=dossier.pk).update(due_at=apology.new_due_at, updated_at=now)
     dossier.due_at = apology.new_due_at
+    # Approved while the clock is stopped for a supplement: the resumption recomputes the due
+    # date from the hours left at the pause, so the apology's extra time is added to them.
+    pause = dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
+    if pause is not None:
+        extra = workdays.working_hours_between(apology.old_due_at, apology.new_due_at, unit=dossier.receiving_unit)
+        Pause.objects.filter(pk=pause.pk).update(dossier_hours_left=pause.dossier_hours_left + extra,
+                                                 due_before=apology.new_due_at)
     record_event(dossier=dossier, actor=leader, transition="apology", from_status=dossier.status, unit=apology.unit,
                  note=_("Xin lỗi và hẹn lại ngày trả kết quả: %(due)s. Lý do: %(reason)s")
                  % {"due": workdays.format_moment(apology.new_due_at), "reason": apology.reason})
