@@ -1,9 +1,14 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
+from django.db import connection
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Concat, Lower
 
 from portal.models import Role
 from portal.permissions import units_visible_to
 from portal.selectors import units_of_user
+from procedures.selectors import Unaccent
+from procedures.text import nfc, query_words
 
 from .models import CounterSlip, Dossier
 
@@ -29,6 +34,31 @@ def counter_dossiers(*, user, unit):
     if unit is None or unit not in units_of_user(user=user):
         return Dossier.objects.none()
     return Dossier.objects.filter(receiving_unit=unit).select_related("procedure").only(*TABLE_FIELDS)
+
+
+def counter_search(base, query):
+    """The counter's search over `base` (already scoped): the exact code, the exact personal
+    ID, or the applicant's name with accents and case ignored, each query word the start of a
+    word of the name, in any order —
+    "nguyen van an" finds "Nguyễn Văn An". The same `portal_unaccent` function as the
+    catalogue search (procedures/selectors.py); SQLite has no such function, so there the name
+    only matches ignoring case."""
+    query = nfc(query).strip()
+    if not query:
+        return base.none()
+    exact = Q(code__iexact=query) | Q(applicant_personal_id=query)
+    words = query_words(query)
+    if not words:
+        return base.filter(exact)
+    if connection.vendor == "postgresql":
+        name = Q()
+        for word in words:
+            name &= Q(_name_key__contains=" " + word)
+        # A leading space so each query word matches the start of a word of the name: "an"
+        # finds "An" and "Anh", not the "an" inside "Văn".
+        key = Concat(Value(" "), Lower(Unaccent(F("applicant_name"))), output_field=CharField())
+        return base.annotate(_name_key=key).filter(exact | name)
+    return base.filter(exact | Q(applicant_name__icontains=query))
 
 
 LOOKUP_FIELDS = ("code", "status", "applicant_name", "applicant_phone", "lookup_pin", "received_at", "due_at",

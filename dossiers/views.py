@@ -1,7 +1,6 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,10 +29,7 @@ def counter(request):
     search = CounterSearchForm(request.GET or None)
     results = None
     if search.is_valid() and search.cleaned_data["q"]:
-        q = search.cleaned_data["q"].strip()
-        results = base.filter(
-            Q(code__iexact=q) | Q(applicant_personal_id=q) | Q(applicant_name__icontains=q)
-        ).order_by("-received_at")[:50]
+        results = selectors.counter_search(base, search.cleaned_data["q"]).order_by("-received_at")[:50]
     context = {
         "unit": unit,
         "search": search,
