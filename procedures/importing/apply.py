@@ -123,14 +123,19 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
                         (ProcedureMethod, methods)):
         if objs:
             bulk_create_with_history(objs, model, default_user=user)
-    # The listing name follows the version in force.
-    renamed = []
+    # The listing name follows the version in force; the field belongs to the procedure, so a
+    # changed field code applies at once (it is part of the compared columns).
+    renamed = {}
     for row in rows:
         procedure = procedures[row.code]
+        field = ctx.fields[row.procedure["field_code"]]
+        if procedure.field_id != field.pk:
+            procedure.field = field
+            renamed[procedure.pk] = procedure
         if row.version["effective_from"] <= today and procedure.name != row.version["name"]:
             procedure.name = row.version["name"]
             procedure.search_text = search_key(f"{procedure.name} {procedure.national_code}")
-            renamed.append(procedure)
+            renamed[procedure.pk] = procedure
     if renamed:
-        Procedure.objects.bulk_update(renamed, ["name", "search_text"])
+        Procedure.objects.bulk_update(list(renamed.values()), ["name", "search_text", "field"])
     catalogue_changed()  # bulk writes send no signals

@@ -72,7 +72,8 @@ def run_validation(job_id):
         "create": sum(1 for r in rows if r.action == "create"),
         "update": sum(1 for r in rows if r.action == "update"),
         "unchanged": sum(1 for r in rows if r.action == "unchanged"),
-        "rows": [{"row": r.row, "code": r.code, "name": r.version.get("name", ""), "action": r.action}
+        "rows": [{"row": r.row, "code": r.code, "name": r.version.get("name", ""), "action": r.action,
+                  "changes": [_shortened(c) for c in r.changes] if r.action == "update" else []}
                  for r in rows[:500]],
     }
     ImportJob.objects.filter(pk=job_id).update(
@@ -83,6 +84,13 @@ def run_validation(job_id):
         processed_rows=len(rows),
         finished_at=timezone.now() if errors else None,
     )
+
+
+def _shortened(change, limit=400):
+    """A change as the preview shows it: long texts cut (the file itself is applied in full)."""
+    def cut(text):
+        return text if len(text) <= limit else text[:limit] + "…"
+    return {"column": change["column"], "old": cut(change["old"]), "new": cut(change["new"])}
 
 
 def run_import(job_id, user_id):

@@ -37,7 +37,8 @@ class ParsedRow:
     components: list = field(default_factory=list)
     fees: list = field(default_factory=list)
     methods: list = field(default_factory=list)
-    fingerprint: str = ""
+    comparable: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)
     action: str = ""
 
 

@@ -2,7 +2,6 @@
 whether each row creates, updates or leaves a procedure unchanged. Nothing is written."""
 
 import datetime
-import json
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -280,7 +279,7 @@ def validate_row(number, raw, ctx):
         err("", exc)
     row.procedure = {"field_code": field_code, "name": name}
     row.m2m = {"receiving_units": receiving, "implementing_units": implementing, "legal_documents": sorted(documents)}
-    row.fingerprint = _fingerprint(row)
+    row.comparable = _comparable(row)
     return row, errors
 
 
@@ -290,14 +289,65 @@ def _lookup(mapping, key, what):
     return mapping[key]
 
 
-def _fingerprint(row):
-    """A canonical text of what a row says, to tell an unchanged procedure from an update."""
-    version = {k: (v.code if isinstance(v, UnitLevel) else str(v)) for k, v in row.version.items()}
-    steps = [{k: (v.code if hasattr(v, "code") else str(v)) for k, v in s.items()} for s in row.steps]
-    return json.dumps(
-        [row.code, row.procedure.get("field_code"), version, row.m2m, steps, row.components, row.fees, row.methods],
-        sort_keys=True, default=str, ensure_ascii=False,
-    )
+# What an update compares, column by column. hieu_luc_tu is left out: a new date alone
+# publishes nothing new. Lists whose order carries no meaning are compared as sorted lists;
+# the route is ordered.
+COMPARED = [
+    "ten_thu_tuc", "ma_linh_vuc", "cap_thuc_hien", "noi_tiep_nhan", "co_quan_thuc_hien", "muc_do",
+    "don_vi_thoi_gian", "thoi_han", "ghi_chu_thoi_han", "quyet_dinh_cong_bo", "doi_tuong", "ket_qua",
+    "yeu_cau", "tinh_thoi_gian_bo_sung", "nop_phi", "giai_quyet_ngay", "can_cu_phap_ly", "thanh_phan",
+    "quy_trinh", "phi_le_phi", "cach_thuc",
+]
+
+
+def _handler_text(step):
+    if step["is_counter"]:
+        return f"counter:{step['handler_level'].code}" if step["handler_level"] else "counter"
+    if step["handler_unit"]:
+        return f"unit:{step['handler_unit'].code}"
+    return f"level:{step['handler_level'].code}" if step["handler_level"] else ""
+
+
+def _comparable(row):
+    """{column: canonical text} of what a row says, to compare it field by field with the
+    version in force regardless of the order of unordered lists."""
+    v = row.version
+
+    def lines(items):
+        return "\n".join(sorted(items))
+
+    level = v.get("authority_level")
+    return {
+        "ten_thu_tuc": v.get("name", ""),
+        "ma_linh_vuc": row.procedure.get("field_code", ""),
+        "cap_thuc_hien": level.code if level else "",
+        "noi_tiep_nhan": "; ".join(sorted(row.m2m.get("receiving_units", []))),
+        "co_quan_thuc_hien": "; ".join(sorted(row.m2m.get("implementing_units", []))),
+        "muc_do": str(v.get("online_level", "")),
+        "don_vi_thoi_gian": v.get("time_unit", ""),
+        "thoi_han": _plain(v.get("processing_time") or 0),
+        "ghi_chu_thoi_han": v.get("processing_time_note", ""),
+        "quyet_dinh_cong_bo": v.get("decision_number", ""),
+        "doi_tuong": v.get("subjects", ""),
+        "ket_qua": v.get("result", ""),
+        "yeu_cau": v.get("requirements", ""),
+        "tinh_thoi_gian_bo_sung": v.get("supplement_clock_rule", ""),
+        "nop_phi": v.get("fee_payment", ""),
+        "giai_quyet_ngay": "1" if v.get("settled_on_spot") else "0",
+        "can_cu_phap_ly": "; ".join(sorted(row.m2m.get("legal_documents", []))),
+        "thanh_phan": lines(f"{c['name']} | {c['originals']} | {c['certified_copies']} | {c['photocopies']} | "
+                            f"{1 if c['is_required'] else 0}" for c in row.components),
+        "quy_trinh": "\n".join(f"{_handler_text(s)} | {s['action']} | {_plain(s['budget'])}" for s in row.steps),
+        "phi_le_phi": lines(f"{f['name']} | {f['amount']} | {f['exemptions']}" for f in row.fees),
+        "cach_thuc": lines(f"{m['channel']} | {_plain(m['processing_time'])} | {m['fee_amount']} | {m['fee_note']}"
+                           for m in row.methods),
+    }
+
+
+def row_changes(old, new):
+    """[{column, old, new}] of the compared columns that differ (in COMPARED order)."""
+    return [{"column": c, "old": old.get(c, ""), "new": new.get(c, "")} for c in COMPARED
+            if old.get(c, "") != new.get(c, "")]
 
 
 def validate_file(*, job, user, on_progress=None):
@@ -308,7 +358,7 @@ def validate_file(*, job, user, on_progress=None):
     if len(raw_rows) > MAX_ROWS:
         raise FileError(_("Tệp có quá %(max)s thủ tục; hãy chia nhỏ tệp.") % {"max": MAX_ROWS})
     ctx = Context(user)
-    existing = _existing_fingerprints([code for _n, raw in raw_rows
+    existing = _existing_comparables([code for _n, raw in raw_rows
                                        if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
     rows, errors, seen = [], [], {}
     for index, (number, raw) in enumerate(raw_rows, start=1):
@@ -318,8 +368,9 @@ def validate_file(*, job, user, on_progress=None):
                                        % {"row": seen[row.code]}))
         seen.setdefault(row.code, number)
         if row.code in ctx.existing and not row_errors:
-            latest_fp, latest_from = existing.get(row.code, ("", None))
-            if latest_fp == row.fingerprint:
+            latest, latest_from = existing.get(row.code, ({}, None))
+            row.changes = row_changes(latest, row.comparable)
+            if not row.changes:
                 row.action = "unchanged"
             else:
                 row.action = "update"
@@ -336,8 +387,8 @@ def validate_file(*, job, user, on_progress=None):
     return rows, errors, ctx
 
 
-def _existing_fingerprints(codes):
-    """{code: (fingerprint of the latest published version, its effective_from)}."""
+def _existing_comparables(codes):
+    """{code: (comparable columns of the latest published version, its effective_from)}."""
     result = {}
     if not codes:
         return result
@@ -353,7 +404,7 @@ def _existing_fingerprints(codes):
     ctx = _ExportContext()
     for code, version in latest.items():
         row, _errors = validate_row(0, version_to_row(version, fmt="json"), ctx)
-        result[code] = (row.fingerprint, version.effective_from)
+        result[code] = (row.comparable, version.effective_from)
     return result
 
 

@@ -1,0 +1,91 @@
+"""Generated catalogues of the national procedure database's shape: several receiving units,
+several legal bases, long texts, and lists in whatever order the source gave them.
+
+`catalogue(n, ...)` gives JSON-shaped items (lists); `shuffled(items)` the same procedures with
+every unordered list in another order; `as_cells(items)` the CSV/XLSX form of the same items.
+"""
+
+import copy
+import random
+
+from procedures.importing.schema import COLUMNS
+
+LONG = ("Công dân Việt Nam cư trú trong nước; người nước ngoài thường trú tại Việt Nam; "
+        "trường hợp ủy quyền thì người được ủy quyền phải có văn bản ủy quyền được chứng thực. ")
+
+
+def catalogue(n, *, units, documents, field_code="ho-tich", level="commune", start=500000, seed=1):
+    rng = random.Random(seed)
+    items = []
+    for i in range(n):
+        receiving = rng.sample(units, k=min(len(units), 1 + i % 3))
+        docs = rng.sample(documents, k=min(len(documents), 1 + i % 3))
+        items.append({
+            "ma_thu_tuc": f"1.{start + i:06d}",
+            "ten_thu_tuc": f"Thủ tục quốc gia số {i}: cấp, đổi, cấp lại giấy chứng nhận",
+            "ma_linh_vuc": field_code,
+            "ten_linh_vuc": "Hộ tịch",
+            "cap_thuc_hien": level,
+            "noi_tiep_nhan": receiving,
+            "co_quan_thuc_hien": receiving[:1],
+            "muc_do": 3 + i % 2,
+            "don_vi_thoi_gian": "working_days",
+            "thoi_han": "5",
+            "ghi_chu_thoi_han": "Trường hợp cần xác minh: không quá 10 ngày làm việc",
+            "hieu_luc_tu": "2025-07-01",
+            "quyet_dinh_cong_bo": f"{100 + i % 7}/QĐ-UBND",
+            "doi_tuong": LONG * (1 + i % 20),
+            "ket_qua": "Giấy chứng nhận",
+            "yeu_cau": LONG * (i % 4),
+            "tinh_thoi_gian_bo_sung": "pause",
+            "nop_phi": "before",
+            "giai_quyet_ngay": 0,
+            "can_cu_phap_ly": docs,
+            "thanh_phan": [
+                {"ten": f"Tờ khai số {k} (mẫu kèm theo)", "ban_chinh": 1, "ban_sao": k % 2, "ban_photo": 0,
+                 "bat_buoc": 1 if k else 0}
+                for k in range(1 + i % 4)
+            ],
+            "quy_trinh": [
+                {"noi_xu_ly": "counter", "cong_viec": "Tiếp nhận hồ sơ", "thoi_gian": "0,5"},
+                {"noi_xu_ly": f"level:{level}", "cong_viec": "Thẩm định, trình ký", "thoi_gian": "4"},
+                {"noi_xu_ly": "counter", "cong_viec": "Trả kết quả", "thoi_gian": "0,5"},
+            ],
+            "phi_le_phi": [{"ten": f"Lệ phí {k}", "so_tien": 10000 * (k + 1), "mien_giam": ""}
+                           for k in range(i % 3)],
+            # The national database lists online first; the export sorts by channel.
+            "cach_thuc": [
+                {"kenh": "online", "thoi_han": "5", "phi": 0, "ghi_chu": "Miễn phí khi nộp trực tuyến"},
+                {"kenh": "postal", "thoi_han": "5", "phi": 0, "ghi_chu": ""},
+                {"kenh": "counter", "thoi_han": "5", "phi": 10000, "ghi_chu": ""},
+            ],
+        })
+    return items
+
+
+def shuffled(items, *, seed=2):
+    """The same procedures, every list whose order carries no meaning in another order."""
+    rng = random.Random(seed)
+    result = copy.deepcopy(items)
+    for item in result:
+        for key in ("noi_tiep_nhan", "co_quan_thuc_hien", "can_cu_phap_ly", "thanh_phan", "phi_le_phi",
+                    "cach_thuc"):
+            values = item[key]
+            if len(values) > 1:
+                original = list(values)
+                while values == original:
+                    rng.shuffle(values)
+    return result
+
+
+def as_cells(items):
+    """CSV/XLSX cells: codes `;`-separated, list items one per line as `a | b | c`."""
+    flat = []
+    for item in items:
+        cells = dict(item)
+        for key in ("noi_tiep_nhan", "co_quan_thuc_hien", "can_cu_phap_ly"):
+            cells[key] = "; ".join(item[key])
+        for key in ("thanh_phan", "quy_trinh", "phi_le_phi", "cach_thuc"):
+            cells[key] = "\n".join(" | ".join(str(v) for v in part.values()) for part in item[key])
+        flat.append({c: cells.get(c, "") for c in COLUMNS})
+    return flat
