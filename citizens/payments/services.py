@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Status
+from portal import money
 from procedures.models import OnlineLevel, ProcedureMethod, ProcedureVersion
 from workflow import policies
 
@@ -120,7 +121,7 @@ def _settle(payment, *, transaction_id="", actor=None):
     if payment.dossier.status == Status.PAYMENT_REQUESTED:
         payment_confirm(dossier=payment.dossier, actor=actor,
                         note=_("Đã thanh toán %(amount)s đồng, mã giao dịch %(ref)s")
-                        % {"amount": f"{payment.amount:,}".replace(",", "."), "ref": payment.reference})
+                        % {"amount": money.vnd(payment.amount), "ref": payment.reference})
     # Before receipt there is no transition: the paid row is what the counter sees.
     return payment
 

@@ -2,18 +2,13 @@ from django import template
 
 from citizens.models import Payment
 from citizens.payments.services import amount_due
+from portal import money
 from workflow import policies
 
 register = template.Library()
 
 
-@register.filter
-def vnd(amount):
-    """8000 -> '8.000' (Vietnamese thousands separator, whatever the active locale)."""
-    try:
-        return f"{int(amount):,}".replace(",", ".")
-    except (TypeError, ValueError):
-        return amount
+register.filter("vnd", money.vnd)
 
 
 @register.inclusion_tag("citizens/_staff_payment.html", takes_context=True)

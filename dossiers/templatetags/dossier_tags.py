@@ -8,9 +8,30 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from portal import money
+from procedures.models import TimeUnit
+
 from ..models import Status
 
 register = template.Library()
+
+
+register.filter("vnd", money.vnd)
+
+
+@register.filter
+def processing_time(version, budget=None):
+    """A procedure version's processing time as people say it: "trong ngày" for a same-day
+    procedure (its stored budget is the 8 working hours of a day, never shown), else
+    "3 ngày làm việc". `budget` overrides the version's own (a channel's time)."""
+    unit = TimeUnit(version.time_unit) if version.time_unit in TimeUnit.values else None
+    if unit == TimeUnit.SAME_DAY:
+        return str(unit.label)
+    amount = version.processing_time if budget in (None, "") else budget
+    label = unit.label if unit else version.time_unit
+    if amount is None:
+        return str(label)
+    return f"{amount.normalize():f} {label}"
 
 STATUS_CSS = {
     Status.RETURNED: "text-bg-success",
