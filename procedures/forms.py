@@ -295,3 +295,13 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("Tệp quá lớn (tối đa 20 MB)."))
         upload.import_format = ext
         return upload
+
+
+class LegalDocumentsUploadForm(ImportUploadForm):
+    """The separate file of legal documents (docs/catalogue-import-format.md)."""
+
+    file = forms.FileField(
+        label=_("Tệp văn bản pháp lý"),
+        help_text=_("CSV (UTF-8), XLSX hoặc JSON với các cột so_ky_hieu, trich_yeu, co_quan_ban_hanh, "
+                    "ngay_ban_hanh, hieu_luc_tu, het_hieu_luc_tu, thay_the_boi."),
+    )

@@ -30,11 +30,13 @@ from .forms import (
     FieldForm,
     ImportUploadForm,
     LegalDocumentForm,
+    LegalDocumentsUploadForm,
     ProcedureForm,
     RetireForm,
     VersionForm,
     version_formsets,
 )
+from .importing.documents import documents_import, export_documents
 from .importing.export import export_procedures
 from .importing.jobs import import_job_confirm, import_job_create, job_progress
 from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion, TimeUnit
@@ -336,6 +338,32 @@ def legal_document_edit(request, pk=None):
             messages.success(request, _("Đã lưu văn bản %(number)s.") % {"number": form.cleaned_data["number"]})
             return redirect("procedures:legal_documents")
     return render(request, "procedures/legal_document_form.html", {"form": form, "document": document})
+
+
+@role_required(Role.EDITOR)
+def legal_documents_import(request):
+    """Bulk maintenance of legal documents from a file: all rows or none."""
+    form = LegalDocumentsUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        counts, errors = documents_import(user=request.user, content=upload.read(), fmt=upload.import_format)
+        if counts is not None:
+            messages.success(request, _("Đã nhập văn bản pháp lý: tạo mới %(create)s, cập nhật %(update)s, "
+                                        "không đổi %(unchanged)s.") % counts)
+            return redirect("procedures:legal_documents")
+    return render(request, "procedures/legal_documents_import.html", {"form": form, "errors": errors})
+
+
+@role_required(Role.EDITOR)
+def legal_documents_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in {"csv", "xlsx", "json"}:
+        fmt = "csv"
+    content, content_type = export_documents(fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="van-ban-phap-ly.{fmt}"'
+    return response
 
 
 # --- import / export -------------------------------------------------------------------------

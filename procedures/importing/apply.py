@@ -12,7 +12,16 @@ from portal.models import Role
 from portal.permissions import memberships_of
 from procedures.catalogue_cache import catalogue_changed
 from procedures.importing.schema import PROGRESS_EVERY
-from procedures.models import ComponentRequirement, Fee, Field, Procedure, ProcedureMethod, ProcedureVersion, RouteStep
+from procedures.models import (
+    ComponentRequirement,
+    Fee,
+    Field,
+    LegalDocument,
+    Procedure,
+    ProcedureMethod,
+    ProcedureVersion,
+    RouteStep,
+)
 from procedures.text import search_key
 
 
@@ -21,9 +30,14 @@ def apply_rows(*, rows, ctx, user, on_progress=None):
     today = timezone.localdate()
     for code, name in ctx.new_fields.items():
         ctx.fields[code], _created = Field.objects.get_or_create(code=code, defaults={"name": name})
+    if ctx.new_documents:
+        bulk_create_with_history([LegalDocument(**d) for d in ctx.new_documents.values()], LegalDocument,
+                                 default_user=user)
+        ctx.documents.update({d.number: d for d in LegalDocument.objects.filter(number__in=list(ctx.new_documents))})
     managing_unit = _default_managing_unit(user)
     todo = [r for r in rows if r.action in {"create", "update"}]
-    counts = {"create": 0, "update": 0, "unchanged": sum(1 for r in rows if r.action == "unchanged")}
+    counts = {"create": 0, "update": 0, "unchanged": sum(1 for r in rows if r.action == "unchanged"),
+              "documents_created": len(ctx.new_documents)}
     for start in range(0, len(todo), PROGRESS_EVERY):
         chunk = todo[start:start + PROGRESS_EVERY]
         _apply_chunk(chunk, ctx, user, managing_unit, today)

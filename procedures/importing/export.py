@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 
+from procedures.importing.documents import reference_to_cell, reference_to_line
 from procedures.importing.schema import COLUMNS, _plain
 from procedures.models import ComponentRequirement, ProcedureVersion, RouteStep
 
@@ -62,7 +63,7 @@ def version_to_row(version, *, fmt):
         "tinh_thoi_gian_bo_sung": version.supplement_clock_rule,
         "nop_phi": version.fee_payment,
         "giai_quyet_ngay": 1 if version.settled_on_spot else 0,
-        "can_cu_phap_ly": sorted(d.number for d in version.legal_documents.all()),
+        "can_cu_phap_ly": [reference_to_cell(d) for d in sorted(version.legal_documents.all(), key=lambda d: d.number)],
         "thanh_phan": components,
         "quy_trinh": steps,
         "phi_le_phi": fees,
@@ -71,8 +72,9 @@ def version_to_row(version, *, fmt):
     if fmt == "json":
         return row
     flat = dict(row)
-    for key in ("noi_tiep_nhan", "co_quan_thuc_hien", "can_cu_phap_ly"):
+    for key in ("noi_tiep_nhan", "co_quan_thuc_hien"):
         flat[key] = "; ".join(row[key])
+    flat["can_cu_phap_ly"] = "\n".join(reference_to_line(cell) for cell in row["can_cu_phap_ly"])
     for key in ("thanh_phan", "quy_trinh", "phi_le_phi", "cach_thuc"):
         flat[key] = "\n".join(" | ".join(str(v).replace("|", "/").replace("\n", " ") for v in item.values())
                               for item in row[key])

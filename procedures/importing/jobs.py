@@ -61,7 +61,7 @@ def run_validation(job_id):
         ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total)
 
     try:
-        rows, errors, _ctx = validate_file(job=job, user=job.created_by, on_progress=progress)
+        rows, errors, ctx = validate_file(job=job, user=job.created_by, on_progress=progress)
     except FileError as exc:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportJob.Status.INVALID, errors=[RowError(0, "", str(exc)).as_dict()],
@@ -72,6 +72,7 @@ def run_validation(job_id):
         "create": sum(1 for r in rows if r.action == "create"),
         "update": sum(1 for r in rows if r.action == "update"),
         "unchanged": sum(1 for r in rows if r.action == "unchanged"),
+        "documents_create": [{"number": n, "title": d["title"]} for n, d in sorted(ctx.new_documents.items())],
         "rows": [{"row": r.row, "code": r.code, "name": r.version.get("name", ""), "action": r.action,
                   "changes": [_shortened(c) for c in r.changes] if r.action == "update" else []}
                  for r in rows[:500]],

@@ -10,18 +10,19 @@ from openpyxl import load_workbook
 from procedures.importing.schema import REQUIRED, FileError
 
 
-def read_rows(content: bytes, fmt: str):
+def read_rows(content: bytes, fmt: str, *, required=REQUIRED, keys=("procedures", "thu_tuc")):
     """[(row number, {column: raw value})]: CSV/XLSX rows count from 2 (row 1 is the header),
-    JSON objects from 1."""
+    JSON objects from 1. `required` columns must be in the header; a JSON object holds its list
+    under one of `keys`."""
     if fmt == "json":
         try:
             data = json.loads(content.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise FileError(_("Tệp JSON không hợp lệ: %(error)s") % {"error": exc}) from None
         if isinstance(data, dict):
-            data = data.get("procedures", data.get("thu_tuc"))
+            data = next((data[k] for k in keys if k in data), None)
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            raise FileError(_("Tệp JSON phải là một danh sách các thủ tục (hoặc {\"procedures\": [...]})."))
+            raise FileError(_("Tệp JSON phải là một danh sách (hoặc {\"%(key)s\": [...]}).") % {"key": keys[0]})
         return [(i, item) for i, item in enumerate(data, start=1)]
     if fmt == "csv":
         try:
@@ -46,7 +47,7 @@ def read_rows(content: bytes, fmt: str):
     if not rows:
         raise FileError(_("Tệp không có dữ liệu."))
     header = [str(h).strip().lower() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise FileError(_("Thiếu cột bắt buộc: %(columns)s.") % {"columns": ", ".join(missing)})
     result = []

@@ -37,6 +37,7 @@ class ParsedRow:
     components: list = field(default_factory=list)
     fees: list = field(default_factory=list)
     methods: list = field(default_factory=list)
+    pending_documents: list = field(default_factory=list)
     comparable: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     action: str = ""

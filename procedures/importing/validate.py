@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from portal.models import Unit, UnitLevel
+from procedures.importing.documents import parse_references
 from procedures.importing.export import _row_prefetches, version_to_row
 from procedures.importing.parse import read_rows
 from procedures.importing.schema import PROGRESS_EVERY, FileError, ParsedRow, RowError, _plain
@@ -31,6 +32,7 @@ class Context:
         self.managed = set(procedures_managed_by(user).values_list("national_code", flat=True))
         self.existing = {p.national_code: p for p in Procedure.objects.all().only("pk", "national_code", "name")}
         self.new_fields = {}
+        self.new_documents = {}
 
 
 def _text(value, limit=None):
@@ -179,11 +181,24 @@ def validate_row(number, raw, ctx):
     fee_payment = get("nop_phi", lambda v: _text(v), default="before")
     if fee_payment not in ProcedureVersion.FeePayment.values:
         err("nop_phi", _("Phải là before hoặc after."))
-    documents = get("can_cu_phap_ly", _codes, required=True, default=[])
-    unknown = [d for d in documents if d not in ctx.documents]
-    if unknown:
-        err("can_cu_phap_ly", _("Chưa có văn bản số: %(numbers)s (thêm văn bản vào danh mục trước).")
-            % {"numbers": ", ".join(unknown)})
+    # Legal bases: known numbers, or documents described (number | title | …) to be created.
+    documents = []
+    try:
+        references = parse_references(raw.get("can_cu_phap_ly"))
+    except ValueError as exc:
+        err("can_cu_phap_ly", exc)
+        references = None
+    if references == []:
+        err("can_cu_phap_ly", _("Bắt buộc nhập."))
+    for reference in references or []:
+        document_number = reference["number"]
+        documents.append(document_number)
+        if document_number in ctx.documents:
+            continue
+        if reference["title"]:
+            ctx.new_documents.setdefault(document_number, reference)
+        else:
+            row.pending_documents.append(document_number)
 
     # Components: name | originals | certified copies | photocopies | required (1/0)
     for i, parts in enumerate(_items(raw.get("thanh_phan"), ["ten", "ban_chinh", "ban_sao", "ban_photo",
@@ -278,7 +293,8 @@ def validate_row(number, raw, ctx):
     except ValueError as exc:  # pragma: no cover - converters above report their own errors
         err("", exc)
     row.procedure = {"field_code": field_code, "name": name}
-    row.m2m = {"receiving_units": receiving, "implementing_units": implementing, "legal_documents": sorted(documents)}
+    row.m2m = {"receiving_units": receiving, "implementing_units": implementing,
+               "legal_documents": sorted(set(documents))}
     row.comparable = _comparable(row)
     return row, errors
 
@@ -384,6 +400,14 @@ def validate_file(*, job, user, on_progress=None):
         errors.extend(row_errors)
         if on_progress and (index % PROGRESS_EVERY == 0 or index == len(raw_rows)):
             on_progress(index, len(raw_rows))
+    # A number without a title is fine if another row of the file describes that document.
+    for row in rows:
+        missing = [n for n in row.pending_documents if n not in ctx.new_documents]
+        if missing:
+            errors.append(RowError(row.row, "can_cu_phap_ly", _(
+                "Chưa có văn bản số: %(numbers)s. Ghi kèm trích yếu để tạo mới (số | trích yếu).")
+                % {"numbers": ", ".join(missing)}))
+    errors.sort(key=lambda e: e.row)
     return rows, errors, ctx
 
 
@@ -419,3 +443,4 @@ class _ExportContext(Context):
         self.managed = set()
         self.existing = {}
         self.new_fields = {}
+        self.new_documents = {}
