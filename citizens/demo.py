@@ -62,7 +62,7 @@ def seed(stdout=None):
             wf.result_file_add(dossier=dossier, actor=leader, upload=_pdf("trich-luc-khai-sinh.pdf"))
             dossier = wf.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED,
                                         note="Đã đăng ký khai sinh; trích lục điện tử gửi kèm.")
-            dossier = wf.dossier_return(dossier=dossier, clerk=clerk)
+            dossier = wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
             services.rating_create(dossier=dossier, citizen=citizen, score=5, aspects=["time", "online"],
                                    comment="Nộp trực tuyến nhanh, không phải đi lại.")
         # An open draft of the same procedure, to show "resume" in my dossiers.

@@ -133,8 +133,9 @@ def _play(dossier, moves, clerk, moment, now, rng):
         elif move == "resume":
             dossier = services.supplement_resume(dossier=dossier, actor=clerk, at=moment)
         elif move == "return":
+            # Demo results are on paper only: returned despite the warnings (no scan, fee).
             dossier = services.dossier_return(dossier=dossier, clerk=clerk, collected_by=dossier.applicant_name,
-                                              at=moment)
+                                              at=moment, confirmed=True)
         elif move == "withdraw":
             dossier = services.dossier_withdraw(dossier=dossier, actor=clerk, reason="Người nộp đề nghị rút hồ sơ",
                                                 at=moment)

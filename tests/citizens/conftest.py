@@ -82,6 +82,6 @@ def returned(dossier, *, clerk, officer, leader):
     dossier = wf.dossier_forward(dossier=dossier, actor=officer)
     wf.result_file_add(dossier=dossier, actor=leader, upload=pdf("trich-luc-khai-sinh.pdf"))
     dossier = wf.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED, note="Đã đăng ký")
-    return wf.dossier_return(dossier=dossier, clerk=clerk)
+    return wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
 
 

@@ -105,7 +105,7 @@ def test_result_is_downloadable_only_once_returned(client_for, citizen, clerk, o
     client = client_for(citizen)
     assert client.get(reverse("citizens:dossier_file", args=[dossier.code, result.pk])).status_code == 404
     dossier = wf.dossier_decide(dossier=dossier, leader=leader_c1, outcome="approved", note="Đã đăng ký")
-    wf.dossier_return(dossier=dossier, clerk=clerk)
+    wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
     page = client.get(reverse("citizens:dossier", args=[dossier.code])).content.decode()
     assert "trich-luc.pdf" in page and reverse("citizens:guide", args=[version.procedure.national_code]) in page
     response = client.get(reverse("citizens:dossier_file", args=[dossier.code, result.pk]))

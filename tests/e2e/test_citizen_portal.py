@@ -114,7 +114,7 @@ def test_citizen_signs_up_submits_online_and_rates_the_result(phone_page, browse
     wf.result_file_add(dossier=dossier, actor=leader_c1,
                        upload=SimpleUploadedFile("trich-luc-khai-sinh.pdf", PDF, content_type="application/pdf"))
     dossier = wf.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED, note="Đã đăng ký")
-    wf.dossier_return(dossier=dossier, clerk=clerk)
+    wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
 
     page.reload()
     link = page.get_by_test_id("result-download")

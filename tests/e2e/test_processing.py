@@ -97,7 +97,11 @@ def test_three_level_procedure_with_a_supplementation_pause(session, clerk, offi
     province.get_by_test_id("act-approve").click()
 
     open_dossier(counter, dossier.code)
+    # No result file was uploaded: the counter is warned and confirms (a paper result).
+    assert counter.get_by_test_id("return-warnings").get_by_text("Chưa có văn bản kết quả").is_visible()
+    counter.get_by_label("Vẫn trả kết quả").check()
     counter.get_by_test_id("act-return").click()
+    assert counter.get_by_text("Đã trả kết quả.").is_visible()
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.status == Status.RETURNED and dossier.supplement_count == 1
     screenshot(counter, "three-level-returned")

@@ -83,7 +83,7 @@ def test_three_level_dossier_goes_up_and_comes_back_to_the_receiving_counter(org
         services.dossier_decide(dossier=dossier, leader=clerk, outcome=Outcome.APPROVED)  # a clerk cannot approve
     dossier = services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED)
     assert dossier.status == Status.RESULT_READY and dossier.current_unit == org.c1
-    dossier = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan")
+    dossier = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", confirmed=True)
     assert dossier.status == Status.RETURNED and dossier.collected_by == "Hoàng Thị Lan"
     handoffs = list(dossier.handoffs.order_by("order"))
     assert [h.state for h in handoffs] == ["done"] * 4
@@ -98,7 +98,7 @@ def test_actions_on_a_finished_dossier_are_refused(org, clerk, officer_c1, leade
     dossier = services.dossier_forward(dossier=dossier, actor=officer_c1)
     dossier = services.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.REFUSED,
                                       note="Người yêu cầu không thuộc diện được đăng ký")
-    dossier = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan")
+    dossier = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", confirmed=True)
     for action in (lambda: services.dossier_forward(dossier=dossier, actor=clerk),
                    lambda: services.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED),
                    lambda: services.dossier_withdraw(dossier=dossier, actor=clerk, reason="rút"),

@@ -33,6 +33,7 @@ from tests.dossiers.factories import published_version, scan
 from tests.factories import level, staff
 from workflow.models import DeadlineMark, Handoff, HandoffMark, Notification
 from workflow.reception import services
+from workflow.routing import services as routing_services
 from workflow.tasks import deadline_sweep
 
 APPLICANT = {"applicant_name": "Trần Thị Bích Ngọc", "applicant_personal_id": "019190001234",
@@ -200,7 +201,7 @@ def test_a_failure_after_the_dossier_row_leaves_nothing_and_gives_the_number_bac
         assert Dossier.objects.exists() and Handoff.objects.exists()  # written, then rolled back
         raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(services, "_activate", broken)
+    monkeypatch.setattr(routing_services, "_activate", broken)  # opens the route (route_open)
     with pytest.raises(RuntimeError):
         receive(clerk, org.c1, version, token=token, files=())
     assert not Dossier.objects.exists() and not Handoff.objects.exists() and not DossierEvent.objects.exists()

@@ -75,7 +75,8 @@ def october(org, clerk, officer_c1, leader_c1, officer, leader, citizen):
     services.dossier_forward(dossier=dossier, actor=clerk, at=at(5, 9))
     services.dossier_forward(dossier=dossier, actor=district_officer, at=at(9, 10))  # its 2 days: late
     services.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED, at=at(12, 10))
-    d["F"] = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", at=at(12, 11))
+    d["F"] = services.dossier_return(dossier=dossier, clerk=clerk, collected_by="Hoàng Thị Lan", at=at(12, 11),
+                                         confirmed=True)
 
     # G: online, accepted Mon 19: in progress within due on the 20th, with no scanned component.
     version.online_level = OnlineLevel.LEVEL_4

@@ -37,7 +37,7 @@ from dossiers.services import (
 from workflow import policies
 from workflow.models import Handoff
 from workflow.routing.route import instantiate_route
-from workflow.routing.services import _activate, _finish
+from workflow.routing.services import _activate, _finish, route_open
 
 COUNTS = ("originals", "certified_copies", "photocopies")
 
@@ -202,10 +202,11 @@ def _receive(*, clerk, unit, version, applicant, components, token, files, deliv
         staged_uploads_release(staged=staged)
         return done
     staged_uploads_attach(dossier=dossier, staged=staged, actor=clerk)
-    route = instantiate_route(dossier)
-    _activate(route[0], at=at, actor=clerk)
     if settle:
-        dossier = _settle(dossier, route=route, clerk=clerk, at=at, applicant=applicant)
+        route = instantiate_route(dossier)
+        _activate(route[0], at=at, actor=clerk)
+        return _settle(dossier, route=route, clerk=clerk, at=at, applicant=applicant)
+    dossier, _route = route_open(dossier, actor=clerk, at=at)
     return dossier
 
 

@@ -59,5 +59,15 @@ def instantiate_route(dossier):
     return Handoff.objects.bulk_create(handoffs)
 
 
+def forwards_on_reception(handoffs):
+    """Whether the dossier goes on to the next step by itself once received: the route's first
+    step is the counter's and is budgeted no time (0) — reception was all its work, so there is
+    nothing left for the clerk to do before forwarding. A counter step with time of its own
+    (e.g. "counter 1 day": sorting, scanning, carrying the papers) waits for the clerk's
+    "forward", as before. Data, not code: the catalogue editor sets the step's budget."""
+    return (len(handoffs) > 1 and handoffs[0].kind == Handoff.Kind.COUNTER
+            and handoffs[0].budget is not None and handoffs[0].budget == 0)
+
+
 def step_due(handoff, start):
     return workdays.compute_due(start, amount=handoff.budget, time_unit=handoff.time_unit, unit=handoff.unit).due_at

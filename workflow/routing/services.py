@@ -4,6 +4,7 @@ and moves the hand-offs that make up the process-control slip (Form 05)."""
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierFile, Outcome, Status
 from dossiers.services import ConcurrentChange, compute_due, dossier_file_add, dossier_transition, record_event
-from portal import workdays
+from portal import money, workdays
 from procedures.models import ProcedureVersion
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
-from workflow.routing.route import instantiate_route, step_due
+from workflow.routing.route import forwards_on_reception, instantiate_route, step_due
 
 
 def _activate(handoff, *, at, actor=None):
@@ -100,6 +101,20 @@ def dossier_forward(*, dossier, actor, note="", expected_status=None, expected_h
     return dossier
 
 
+def route_open(dossier, *, actor, at):
+    """At reception (counter or online check): the dossier's hand-offs from its route, the
+    first one active at the receiving counter; when the route says the counter has no work of
+    its own (`forwards_on_reception`), forwarded at once to the next step by the receiving
+    clerk, with its "forward" event — no extra click. Returns the dossier and its hand-offs."""
+    handoffs = instantiate_route(dossier)
+    _activate(handoffs[0], at=at, actor=actor)
+    if forwards_on_reception(handoffs):
+        dossier = dossier_forward(dossier=dossier, actor=actor, at=at, note=_(
+            "Tự động chuyển %(unit)s khi tiếp nhận (quy trình không dành thời gian cho bộ phận một cửa)"
+        ) % {"unit": handoffs[1].unit_name})
+    return dossier, handoffs
+
+
 @transaction.atomic
 def handoff_assign(*, handoff, leader, officer):
     """A leader gives the step to one of the unit's officers."""
@@ -156,15 +171,39 @@ def result_file_add(*, dossier, actor, upload):
     return stored
 
 
+class ReturnNeedsConfirmation(ValidationError):
+    """Returning a result the clerk has not confirmed despite `return_warnings`."""
+
+
+def return_warnings(dossier):
+    """What a clerk should check before handing a result over — warnings, not refusals (a
+    paper result may exist without its scan; a fee may have been paid outside the system):
+    no result document uploaded; a fee in the procedure and no payment recorded."""
+    warnings = []
+    if not dossier.files.filter(kind=DossierFile.Kind.RESULT).exists():
+        warnings.append(_("Chưa có văn bản kết quả nào được tải lên hệ thống."))
+    fee = sum(f.amount for f in dossier.procedure_version.fees.all())
+    # By name: workflow must not import citizens, which builds on it (docs/architecture.md).
+    payment = apps.get_model("citizens", "Payment")
+    if fee > 0 and not payment.objects.filter(dossier=dossier, state="paid").exists():
+        warnings.append(_("Thủ tục có phí, lệ phí %(amount)s đồng nhưng chưa ghi nhận đã thu.")
+                        % {"amount": money.vnd(fee)})
+    return warnings
+
+
 @transaction.atomic
 def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note="", expected_status=None,
-                   at=None):
+                   at=None, confirmed=False):
     """The counter returns the result: at the counter (who collected it), by post (tracking
-    number) or online. An early return is allowed and shows as early on the slip."""
+    number) or online. An early return is allowed and shows as early on the slip. With
+    `return_warnings`, only once the clerk confirms (`confirmed`): a confirm step, not a block."""
     dossier = _lock(dossier, expected_status)
     policies.require(clerk, "return", dossier)
     if dossier.status != Status.RESULT_READY:
         raise ValidationError(_("Hồ sơ chưa có kết quả để trả."))
+    warnings = return_warnings(dossier)
+    if warnings and not confirmed:
+        raise ReturnNeedsConfirmation([*warnings, _("Kiểm tra lại, rồi đánh dấu \"Vẫn trả kết quả\" để trả.")])
     if dossier.delivery == "counter" and not collected_by.strip():
         raise ValidationError(_("Ghi họ tên người nhận kết quả."))
     if dossier.delivery == "post" and not tracking_number.strip():
@@ -419,8 +458,7 @@ def online_accept(*, dossier, clerk, expected_status=None, at=None):
     dossier = dossier_transition(dossier=dossier, actor=clerk, transition="receive", unit=dossier.receiving_unit,
                                  note=_("Tiếp nhận hồ sơ trực tuyến"), received_at=now, received_by=clerk,
                                  due_at=due, at=now)
-    handoffs = instantiate_route(dossier)
-    _activate(handoffs[0], at=now, actor=clerk)
+    dossier, _handoffs = route_open(dossier, actor=clerk, at=now)
     return dossier
 
 

@@ -167,7 +167,8 @@ ACTIONS = {
         dossier=d, actor=r.user, upload=r.FILES["file"]),
     "return": lambda r, d, e: services.dossier_return(
         dossier=d, clerk=r.user, collected_by=r.POST.get("collected_by", ""),
-        tracking_number=r.POST.get("tracking_number", ""), note=r.POST.get("note", ""), expected_status=e),
+        tracking_number=r.POST.get("tracking_number", ""), note=r.POST.get("note", ""), expected_status=e,
+        confirmed=r.POST.get("confirmed") == "1"),
     "withdraw": lambda r, d, e: services.dossier_withdraw(
         dossier=d, actor=r.user, reason=r.POST.get("note", ""), expected_status=e),
     "stop": lambda r, d, e: services.dossier_stop(

@@ -50,6 +50,7 @@ def workflow_panel(context, dossier):
         if can["supplement"] or can["online_check"] else [],
         "consult_units": list(Unit.objects.active().exclude(pk=active.unit_id).order_by("path"))
         if can["consult"] else [],
+        "return_warnings": services.return_warnings(dossier) if can["return"] else [],
         "failed_action": context.get("failed_action"), "posted": context.get("posted") or {},
     }
 
