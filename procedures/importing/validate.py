@@ -162,6 +162,8 @@ def validate_row(number, raw, ctx):
 
     def units(column, required):
         codes = get(column, _codes, required=required, default=[])
+        if required and not codes and not any(e.column == column for e in errors):  # [] or " ; "
+            err(column, _("Bắt buộc nhập."))
         unknown = [c for c in codes if c not in ctx.units]
         if unknown:
             err(column, _("Không có đơn vị mã: %(codes)s.") % {"codes": ", ".join(unknown)})
@@ -215,7 +217,7 @@ def validate_row(number, raw, ctx):
             row.components.append(component)
         except ValueError as exc:
             err("thanh_phan", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
-    if "thanh_phan" in raw and not row.components and not any(e.column == "thanh_phan" for e in errors):
+    if not row.components and not any(e.column == "thanh_phan" for e in errors):
         err("thanh_phan", _("Thủ tục phải có ít nhất một thành phần hồ sơ."))
 
     # Route: handler | action | budget. Handler: counter, counter:<level>, level:<code>, unit:<code>
@@ -242,6 +244,8 @@ def validate_row(number, raw, ctx):
             row.steps.append(step)
         except ValueError as exc:
             err("quy_trinh", _("Bước %(line)s: %(problem)s") % {"line": i, "problem": exc})
+    if not row.steps and not any(e.column == "quy_trinh" for e in errors):
+        err("quy_trinh", _("Quy trình phải có ít nhất một bước xử lý."))
     if row.steps and not any(e.column in {"quy_trinh", "thoi_han"} for e in errors):
         route_total = sum((s["budget"] for s in row.steps), Decimal("0"))
         if route_total != total:
