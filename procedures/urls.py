@@ -35,6 +35,7 @@ urlpatterns = [
     path("catalogue/legal-documents/<int:pk>/", views.legal_document_edit, name="legal_document_edit"),
     path("catalogue/import/", views.import_start, name="import"),
     path("catalogue/import/<int:pk>/", views.import_job, name="import_job"),
+    path("catalogue/import/<int:pk>/errors/", views.import_errors, name="import_errors"),
     path("catalogue/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("catalogue/export/", views.export, name="export"),
     path("catalogue/components/<int:pk>/form/", views.component_form_template, name="component_form_template"),

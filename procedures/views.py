@@ -37,12 +37,13 @@ from .forms import (
     version_formsets,
 )
 from .importing.documents import documents_import, export_documents
-from .importing.export import export_procedures
+from .importing.export import export_errors, export_procedures
 from .importing.jobs import import_job_confirm, import_job_create, job_progress
 from .models import ComponentRequirement, Field, ImportJob, LegalDocument, ProcedureVersion, TimeUnit
 
 PUBLIC_PAGE_SIZE = 20
 EDITOR_PAGE_SIZE = 50
+IMPORT_PAGE_SIZE = 100
 M2M_FIELDS = ("implementing_units", "receiving_units", "legal_documents")
 
 
@@ -391,7 +392,28 @@ def import_job(request, pk):
         min(100, round(100 * done / total)) if total else 0
     )
     template = "procedures/_import_progress.html" if request.htmx else "procedures/import_job.html"
-    return render(request, template, {"job": job, "progress": (done, total), "percent": percent})
+    context = {"job": job, "progress": (done, total), "percent": percent}
+    if job.status == ImportJob.Status.INVALID:
+        context.update(page=page_of(request, job.errors, IMPORT_PAGE_SIZE), querystring=query_without_page(request))
+    elif job.status == ImportJob.Status.PREVIEW:
+        action = request.GET.get("action", "")
+        rows = (job.summary or {}).get("rows", [])
+        if action in {"create", "update", "unchanged"}:
+            rows = [r for r in rows if r["action"] == action]
+        context.update(page=page_of(request, rows, IMPORT_PAGE_SIZE), action=action,
+                       querystring=query_without_page(request))
+    return render(request, template, context)
+
+
+@role_required(Role.EDITOR)
+def import_errors(request, pk):
+    """The job's errors with the uploaded rows, as a spreadsheet to fix them in."""
+    job = _job_or_404(request, pk)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content, content_type = export_errors(job=job, fmt=fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="loi-nhap-{job.pk}.{fmt}"'
+    return response
 
 
 @role_required(Role.EDITOR)
@@ -399,7 +421,7 @@ def import_job(request, pk):
 def import_confirm(request, pk):
     job = _job_or_404(request, pk)
     try:
-        import_job_confirm(job=job, user=request.user)
+        import_job_confirm(job=job, user=request.user, overwrite=request.POST.get("overwrite") == "1")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("procedures:import_job", pk=job.pk)

@@ -8,9 +8,11 @@ import json
 from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from procedures.importing.documents import reference_to_cell, reference_to_line
-from procedures.importing.schema import COLUMNS, _plain
+from procedures.importing.parse import read_rows
+from procedures.importing.schema import COLUMNS, FileError, _plain
 from procedures.models import ComponentRequirement, ProcedureVersion, RouteStep
 
 
@@ -110,4 +112,48 @@ def export_procedures(*, procedures, fmt, on=None):
     for row in rows:
         writer.writerow([row[c] for c in COLUMNS])
     # A BOM so that Excel opens the UTF-8 file with its Vietnamese letters intact.
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
+
+
+XLSX_CELL_LIMIT = 32767
+
+
+def _cell(value):
+    """A raw value of an uploaded row as one spreadsheet cell (JSON lists become lines)."""
+    if isinstance(value, list):
+        return "\n".join(" | ".join(str(v) for v in item.values()) if isinstance(item, dict) else str(item)
+                         for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def export_errors(*, job, fmt):
+    """(bytes, content type): one line per error of `job` (row, column, message) followed by
+    what the uploaded row said, so the editor can fix the rows in a spreadsheet."""
+    raw = {}
+    try:
+        with job.file.open("rb") as handle:
+            raw = dict(read_rows(handle.read(), job.format))
+    except (FileError, OSError, ValueError):
+        pass  # a file that cannot be read: the messages alone
+    header = ["dong", "cot", "loi", *COLUMNS]
+    lines = []
+    for error in job.errors:
+        values = {str(k).strip().lower(): v for k, v in raw.get(error["row"], {}).items()}
+        lines.append([error["row"] or "", error["column"], error["message"], *[_cell(values.get(c)) for c in COLUMNS]])
+    if fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("loi")
+        sheet.append(header)
+        for line in lines:
+            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v)[:XLSX_CELL_LIMIT] if isinstance(v, str) else v
+                          for v in line])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(lines)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"

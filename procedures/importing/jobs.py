@@ -36,10 +36,15 @@ def import_job_create(*, user, upload):
 
 
 @transaction.atomic
-def import_job_confirm(*, job, user):
-    """The editor confirmed the preview: queue the import (claimed so it runs once)."""
+def import_job_confirm(*, job, user, overwrite=False):
+    """The editor confirmed the preview: queue the import (claimed so it runs once). Updates of
+    existing procedures need `overwrite`: the editor ticked that they accept them."""
     # In the function: procedures.tasks imports this module (a real import cycle).
     from procedures.tasks import apply_import
+
+    if (job.summary or {}).get("update") and not overwrite:
+        raise ValidationError(_("Tệp cập nhật %(count)s thủ tục đang có: hãy đánh dấu ô đồng ý ghi đè trước khi "
+                                "xác nhận.") % {"count": job.summary["update"]})
 
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
         status=ImportJob.Status.IMPORTING, processed_rows=0
@@ -75,16 +80,38 @@ def run_validation(job_id):
         "documents_create": [{"number": n, "title": d["title"]} for n, d in sorted(ctx.new_documents.items())],
         "rows": [{"row": r.row, "code": r.code, "name": r.version.get("name", ""), "action": r.action,
                   "changes": [_shortened(c) for c in r.changes] if r.action == "update" else []}
-                 for r in rows[:500]],
+                 for r in rows],
+        "causes": error_causes(errors, ctx),
     }
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.INVALID if errors else ImportJob.Status.PREVIEW,
-        errors=[e.as_dict() for e in errors[:2000]],
+        errors=[e.as_dict() for e in errors],
         summary=summary,
         total_rows=len(rows),
         processed_rows=len(rows),
         finished_at=timezone.now() if errors else None,
     )
+
+
+def error_causes(errors, ctx, *, top=20, examples=10):
+    """The repeated causes of a file's errors, most frequent first: the legal documents and
+    units missing from the whole file, then identical messages on several rows."""
+    causes = []
+    if ctx.missing_documents:
+        causes.append({"column": "can_cu_phap_ly", "count": len(ctx.missing_documents), "message": _(
+            "%(count)s số văn bản pháp lý chưa có trong danh mục và không được mô tả trong tệp: %(numbers)s.")
+            % {"count": len(ctx.missing_documents), "numbers": ", ".join(sorted(ctx.missing_documents))}, "rows": []})
+    if ctx.unknown_units:
+        causes.append({"column": "noi_tiep_nhan", "count": len(ctx.unknown_units), "message": _(
+            "%(count)s mã đơn vị không có trong cổng: %(codes)s.")
+            % {"count": len(ctx.unknown_units), "codes": ", ".join(sorted(ctx.unknown_units))}, "rows": []})
+    groups = {}
+    for error in errors:
+        groups.setdefault((error.column, error.message), []).append(error.row)
+    repeated = sorted(((key, rows) for key, rows in groups.items() if len(rows) > 1), key=lambda g: -len(g[1]))
+    for (column, message), rows in repeated[:top]:
+        causes.append({"column": column, "message": message, "count": len(rows), "rows": rows[:examples]})
+    return causes
 
 
 def _shortened(change, limit=400):
@@ -112,8 +139,8 @@ def run_import(job_id, user_id):
         rows, errors, ctx = validate_file(job=job, user=user)
         if errors:
             ImportJob.objects.filter(pk=job_id).update(
-                status=ImportJob.Status.INVALID, errors=[e.as_dict() for e in errors[:2000]],
-                finished_at=timezone.now(),
+                status=ImportJob.Status.INVALID, errors=[e.as_dict() for e in errors],
+                summary={**job.summary, "causes": error_causes(errors, ctx)}, finished_at=timezone.now(),
             )
             return
         with transaction.atomic():

@@ -33,6 +33,8 @@ class Context:
         self.existing = {p.national_code: p for p in Procedure.objects.all().only("pk", "national_code", "name")}
         self.new_fields = {}
         self.new_documents = {}
+        self.missing_documents = set()
+        self.unknown_units = set()
 
 
 def _text(value, limit=None):
@@ -166,6 +168,7 @@ def validate_row(number, raw, ctx):
             err(column, _("Bắt buộc nhập."))
         unknown = [c for c in codes if c not in ctx.units]
         if unknown:
+            ctx.unknown_units.update(unknown)
             err(column, _("Không có đơn vị mã: %(codes)s.") % {"codes": ", ".join(unknown)})
         return sorted(c for c in codes if c in ctx.units)
 
@@ -408,6 +411,7 @@ def validate_file(*, job, user, on_progress=None):
     for row in rows:
         missing = [n for n in row.pending_documents if n not in ctx.new_documents]
         if missing:
+            ctx.missing_documents.update(missing)
             errors.append(RowError(row.row, "can_cu_phap_ly", _(
                 "Chưa có văn bản số: %(numbers)s. Ghi kèm trích yếu để tạo mới (số | trích yếu).")
                 % {"numbers": ", ".join(missing)}))
@@ -448,3 +452,5 @@ class _ExportContext(Context):
         self.existing = {}
         self.new_fields = {}
         self.new_documents = {}
+        self.missing_documents = set()
+        self.unknown_units = set()

@@ -108,7 +108,7 @@ def test_a_new_field_code_is_applied_and_then_unchanged(imported):
     job = _import(client, importdata.to_json(edited), "linh-vuc.json")
     assert _counts(job) == (0, 1, N - 1)
     assert job.summary["rows"][0]["changes"] == [{"column": "ma_linh_vuc", "old": "ho-tich", "new": "dat-dai"}]
-    client.post(reverse("procedures:import_confirm", args=[job.pk]))
+    client.post(reverse("procedures:import_confirm", args=[job.pk]), {"overwrite": "1"})
     assert Procedure.objects.get(national_code=items[0]["ma_thu_tuc"]).field == Field.objects.get(code="dat-dai")
     job = _import(client, importdata.to_json(edited), "linh-vuc.json")
     assert _counts(job) == (0, 0, N)
