@@ -28,7 +28,7 @@ from portal.validators import normalise_phone
 from workflow import policies
 from workflow.routing.services import dossier_withdraw, supplement_resume
 
-from . import messaging
+from . import eforms, messaging
 from .models import CitizenProfile, DraftFile, Feedback, OnlineDraft, Rating
 
 logger = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def draft_start(*, citizen, version):
     if draft is None:
         draft = OnlineDraft.objects.create(citizen=citizen, version=version,
                                            data={"applicant": applicant_initial(citizen)})
-    return draft
+    return eforms.ensure_answers(draft)
 
 
 @transaction.atomic
@@ -319,8 +319,10 @@ def draft_problems(draft):
         problems.append(_("Chưa chọn nơi tiếp nhận hồ sơ."))
     have = {f.requirement_id for f in draft.files.all()}
     for requirement in draft.version.components.all():
-        if requirement.is_required and requirement.pk not in have:
+        # A component satisfied by an electronic declaration needs no upload.
+        if requirement.is_required and requirement.pk not in have and not requirement.eform:
             problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": requirement.name})
+    problems.extend(eforms.eform_problems(draft))
     if not (draft.data.get("delivery") or {}).get("delivery"):
         problems.append(_("Chưa chọn hình thức nhận kết quả."))
     return problems
@@ -359,6 +361,7 @@ def draft_submit(*, draft, citizen, declaration):
     finally:
         for handle in handles:
             handle.close()
+    eforms.declarations_attach(draft=draft, dossier=dossier, citizen=citizen)
     uploaded = [(f.file.name, f.file.storage) for f in draft.files.filter(source=DraftFile.Source.UPLOAD)]
     draft.state, draft.dossier = OnlineDraft.State.SUBMITTED, dossier
     draft.save(update_fields=["state", "dossier", "updated_at"])

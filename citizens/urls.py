@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_feedback
+from . import views, views_eforms, views_feedback
 from .payments import views as payment_views
 
 app_name = "citizens"
@@ -13,6 +13,8 @@ urlpatterns = [
     path("my/drafts/<int:pk>/submit/", views.draft_submit, name="draft_submit"),
     path("my/drafts/<int:pk>/discard/", views.draft_discard, name="draft_discard"),
     path("my/drafts/<int:pk>/files/<int:file_id>/", views.draft_file, name="draft_file"),
+    path("my/drafts/<int:pk>/declarations/<int:requirement_pk>.pdf", views_eforms.draft_declaration_pdf,
+         name="draft_declaration_pdf"),
     path("my/drafts/<int:pk>/<slug:step>/", views.draft_step, name="draft_step"),
     path("my/dossiers/<str:code>/", views.dossier_detail, name="dossier"),
     path("my/dossiers/<str:code>/files/<int:file_id>/", views.dossier_file, name="dossier_file"),

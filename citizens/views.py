@@ -27,7 +27,9 @@ from portal.permissions import role_required
 from portal.selectors import current_unit
 from procedures.models import OnlineLevel
 
-from . import identity, selectors, services
+from procedures.eforms.validation import text as eform_text
+
+from . import eforms, identity, selectors, services, views_eforms
 from .forms import (
     ActivationForm,
     ApplicantForm,
@@ -226,10 +228,25 @@ def submit_start(request, national_code):
     return redirect("citizens:draft_step", pk=draft.pk, step=draft.step)
 
 
+def _steps(draft):
+    """The wizard's screens: the fixed steps, with one screen per section of each electronic
+    declaration (tờ khai điện tử) after the applicant's."""
+    return [STEPS[0], *(slug for slug, _r, _s in eforms.form_steps(draft.version)), *STEPS[1:]]
+
+
+def _step_labels(draft):
+    labels = {OnlineDraft.Step.APPLICANT: _("Người nộp"), OnlineDraft.Step.COMPONENTS: _("Giấy tờ"),
+              OnlineDraft.Step.DELIVERY: _("Nhận kết quả"), OnlineDraft.Step.REVIEW: _("Xem lại, nộp")}
+    for slug, _requirement, section in eforms.form_steps(draft.version):
+        labels[slug] = eform_text(section["title"])
+    return [(slug, labels[slug]) for slug in _steps(draft)]
+
+
 def _wizard_context(request, draft, step, **extra):
-    index = STEPS.index(step)
-    return {"draft": draft, "version": draft.version, "step": step, "steps": STEPS, "step_index": index + 1,
-            "previous_step": STEPS[index - 1] if index else None, **extra}
+    steps = _steps(draft)
+    index = steps.index(step)
+    return {"draft": draft, "version": draft.version, "step": step, "steps": steps, "step_index": index + 1,
+            "step_labels": _step_labels(draft), "previous_step": steps[index - 1] if index else None, **extra}
 
 
 @login_required
@@ -237,8 +254,10 @@ def draft_step(request, pk, step):
     draft = selectors.my_draft(user=request.user, pk=pk)
     if draft.state == OnlineDraft.State.SUBMITTED and draft.dossier_id:
         return redirect("citizens:dossier", code=draft.dossier.code)
-    if draft.state != OnlineDraft.State.OPEN or step not in STEPS:
+    if draft.state != OnlineDraft.State.OPEN or step not in _steps(draft):
         raise Http404
+    if step.startswith("form-"):
+        return views_eforms.step_form(request, draft, step, context=_wizard_context, next_step=_next)
     return {
         OnlineDraft.Step.APPLICANT: _step_applicant,
         OnlineDraft.Step.COMPONENTS: _step_components,
@@ -248,7 +267,8 @@ def draft_step(request, pk, step):
 
 
 def _next(draft, step):
-    return STEPS[STEPS.index(step) + 1]
+    steps = _steps(draft)
+    return steps[steps.index(step) + 1]
 
 
 def _step_applicant(request, draft):
@@ -264,7 +284,7 @@ def _step_applicant(request, draft):
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
         data = form.as_draft()
         draft = services.draft_save(draft=draft, step="applicant", data=data, unit=unit, next_step=_next(draft, step))
-        return redirect("citizens:draft_step", pk=draft.pk, step=draft.step)
+        return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
     return render(request, "citizens/wizard/applicant.html", _wizard_context(request, draft, step, form=form))
 
 
@@ -292,7 +312,7 @@ def _step_components(request, draft):
                     errors.setdefault(requirement.pk, []).extend(error.messages)
         if not errors and request.POST.get("action") == "next":
             have = set(draft.files.values_list("requirement_id", flat=True))
-            missing = [r for r in requirements if r.is_required and r.pk not in have]
+            missing = [r for r in requirements if r.is_required and r.pk not in have and not r.eform]
             if not missing:
                 services.draft_save(draft=draft, step="components", data=True, next_step=_next(draft, step))
                 return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
@@ -331,6 +351,7 @@ def _step_review(request, draft, form=None, status=200):
     delivery = (draft.data.get("delivery") or {}).get("delivery")
     return render(request, "citizens/wizard/review.html", _wizard_context(
         request, draft, step, form=form or DeclarationForm(), components=components,
+        declarations=views_eforms.review_declarations(draft),
         applicant=draft.data.get("applicant") or {}, problems=services.draft_problems(draft),
         delivery_label=Delivery(delivery).label if delivery in Delivery.values else "",
         amount=amount_due(draft.version)), status=status)

@@ -388,6 +388,33 @@ class DossierComponent(models.Model):
         return self.name
 
 
+class Declaration(models.Model):
+    """Tờ khai điện tử: the answers of an electronic declaration filled online or at the
+    counter, for one component of the dossier. The definition it was filled with is copied
+    here, so the dossier keeps its form whatever the catalogue becomes."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="declarations")
+    component = models.OneToOneField(DossierComponent, on_delete=models.CASCADE, related_name="declaration")
+    code = models.CharField(_("loại tờ khai"), max_length=40, db_index=True)
+    title = models.CharField(_("tên tờ khai"), max_length=300)
+    definition = models.JSONField(_("mẫu tờ khai"))
+    data = models.JSONField(_("nội dung khai"), default=dict)
+    search_text = models.TextField(_("nội dung tìm kiếm"), blank=True)
+    file = models.ForeignKey("DossierFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("bản in tờ khai"))
+    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("người khai"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dossier", "component__order", "pk"]
+        verbose_name = _("tờ khai điện tử")
+        verbose_name_plural = _("tờ khai điện tử")
+
+    def __str__(self):
+        return f"{self.dossier_id} {self.code}"
+
+
 def dossier_file_path(instance, filename):
     # Random names in dated folders: nothing guessable, nothing derived from user input.
     now = timezone.now()

@@ -376,6 +376,9 @@ class ComponentRequirement(models.Model):
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     # Stored under MEDIA_ROOT and served only through procedures:form_template.
     form_template = models.FileField(_("mẫu đơn, tờ khai"), upload_to=form_template_path, blank=True, max_length=300)
+    # Tờ khai điện tử: the declaration as data (procedures/eforms, docs/eforms.md); empty = none.
+    # Lives on the component, so it is versioned with the procedure version.
+    eform = models.JSONField(_("tờ khai điện tử"), default=dict, blank=True)
 
     history = HistoricalRecords()
 
@@ -386,6 +389,10 @@ class ComponentRequirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def has_eform(self):
+        return bool(self.eform)
 
     def accepted_type_list(self):
         return [t.strip().lower().lstrip(".") for t in self.accepted_types.split(",") if t.strip()]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .catalogue_cache import catalogue_changed
+from .eforms.schema import definition_errors
 from .models import (
     ComponentRequirement,
     Fee,
@@ -147,6 +148,10 @@ def publish_problems(version):
         problems.append(_("Thủ tục giải quyết trong ngày: tổng thời gian không quá 8 giờ làm việc."))
     if not version.receiving_units.exists():
         problems.append(_("Chưa chọn nơi tiếp nhận hồ sơ."))
+    for component in version.components.exclude(eform={}):
+        # An invalid electronic declaration cannot be published (docs/eforms.md).
+        for error in definition_errors(component.eform):
+            problems.append(_("Tờ khai điện tử của “%(name)s”: %(error)s") % {"name": component.name, "error": error})
     if version.effective_from:
         later = version.procedure.versions.filter(
             status=ProcedureVersion.Status.PUBLISHED, effective_from__gte=version.effective_from
@@ -250,3 +255,16 @@ def field_save(*, field=None, code, name) -> Field:
     field.full_clean()
     field.save()
     return field
+
+
+@transaction.atomic
+def component_eform_save(*, component, user, definition) -> ComponentRequirement:
+    """Attach (or replace, or with {} remove) the electronic declaration of a component of a
+    draft version. An invalid definition is kept so the editor loses nothing, but the version
+    cannot be published until it is fixed (publish_problems)."""
+    component = ComponentRequirement.objects.select_for_update().select_related("version").get(pk=component.pk)
+    _draft(component.version)
+    if not isinstance(definition, dict):
+        raise ValidationError(_("Định nghĩa tờ khai phải là một đối tượng JSON."))
+    component.eform = definition
+    return _save(component, user)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_eforms
 
 app_name = "procedures"
 
@@ -39,6 +39,7 @@ urlpatterns = [
     path("catalogue/import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("catalogue/export/", views.export, name="export"),
     path("catalogue/components/<int:pk>/form/", views.component_form_template, name="component_form_template"),
+    path("catalogue/components/<int:pk>/eform/", views_eforms.component_eform, name="component_eform"),
     path("catalogue/<national_code:national_code>/v<int:number>/", views.version_edit, name="version"),
     path("catalogue/<national_code:national_code>/v<int:number>/publish/", views.version_publish, name="publish"),
     path("catalogue/<national_code:national_code>/v<int:number>/duplicate/", views.version_duplicate,

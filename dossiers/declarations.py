@@ -1,0 +1,105 @@
+"""Electronic declarations (tờ khai điện tử) of a dossier: the one constructor, used by the
+online submission (citizens), the counter (workflow.reception) and later the API, and the
+printed declaration (a PDF laid out like the official form, attached as the component's
+document)."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.pdf import render_pdf
+from procedures.eforms import validation
+from procedures.eforms.schema import definition_errors
+
+from .models import Declaration, DossierFile
+
+
+def _rows(definition, data):
+    """The printable lines: (section title, [(label, value) or (label, [group rows])])."""
+    sections = []
+    for section in validation.visible_sections(definition, data):
+        lines = []
+        for field in section["fields"]:
+            if not validation.is_visible(field.get("show_if"), data):
+                continue
+            value = data.get(field["key"])
+            if field["type"] == "group":
+                subs = field["fields"]
+                lines.append({"label": validation.text(field["label"], "vi"), "group": True,
+                              "headers": [validation.text(s["label"], "vi") for s in subs],
+                              "rows": [[validation.display_value(s, row.get(s["key"]), "vi") for s in subs]
+                                       for row in value or []]})
+            else:
+                lines.append({"label": validation.text(field["label"], "vi"),
+                              "value": validation.display_value(field, value, "vi")})
+        sections.append({"title": validation.text(section["title"], "vi"), "lines": lines})
+    return sections
+
+
+def declaration_context(*, definition, data, unit=None, at=None, draft=False):
+    at = timezone.localtime(at or timezone.now())
+    place = ""
+    if unit is not None:
+        place = unit.name
+    return {"definition": definition, "title": validation.text(definition["title"], "vi"),
+            "legal_basis": validation.text(definition.get("legal_basis"), "vi"),
+            "recipient": unit.name if unit is not None else validation.text(definition.get("recipient"), "vi"),
+            "commitment": validation.text(definition.get("commitment"), "vi"),
+            "signature": validation.text(definition.get("signature"), "vi") or _("Người khai"),
+            "sections": _rows(definition, data), "at": at, "place": place, "draft": draft,
+            "signer": data.get("declarant_name") or data.get("applicant_name") or ""}
+
+
+def declaration_pdf(*, definition, data, unit=None, at=None, draft=False):
+    """The declaration as the official-looking PDF (always in Vietnamese, like every official form)."""
+    with translation.override("vi"):
+        return render_pdf("pdf/declaration.html",
+                          declaration_context(definition=definition, data=data, unit=unit, at=at, draft=draft))
+
+
+def declaration_check(*, definition, data, today=None):
+    """Raise ValidationError({path: [messages]}) when the answers are incomplete or wrong."""
+    problems = definition_errors(definition)
+    if problems:
+        raise ValidationError(problems)
+    errors = validation.declaration_errors(definition, data, today=today)
+    if errors:
+        raise ValidationError(errors)
+    return validation.visible_data(definition, data)
+
+
+@transaction.atomic
+def declaration_create(*, dossier, component, definition, data, actor, today=None, extra_files=()):
+    """Store a declaration of `dossier` for its `component`: checked on the server against the
+    definition (a copy of which is kept), printed as PDF and attached to the component. A
+    clean entry point for every channel: `data` is the flat answers dict of docs/eforms.md.
+    `extra_files`: (name, content_type, stored file name, size, sha256) of attachments already
+    stored (file fields), attached to the same component."""
+    if component.dossier_id != dossier.pk:
+        raise ValidationError(_("Thành phần hồ sơ không thuộc hồ sơ này."))
+    kept = declaration_check(definition=definition, data=data, today=today)
+    content = declaration_pdf(definition=definition, data=kept, unit=dossier.receiving_unit, at=dossier.submitted_at)
+    title = validation.text(definition["title"], "vi")
+    name = f"to-khai-{definition['code'].lower()}-{dossier.code}.pdf"
+    stored = DossierFile(dossier=dossier, component=component, kind=DossierFile.Kind.COMPONENT, original_name=name,
+                         content_type="application/pdf", size=len(content),
+                         sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+    stored.file.save(name, ContentFile(content), save=False)
+    stored.save()
+    for original_name, content_type, file_name, size, sha256 in extra_files:
+        DossierFile.objects.create(dossier=dossier, component=component, kind=DossierFile.Kind.COMPONENT,
+                                   file=file_name, original_name=original_name, content_type=content_type,
+                                   size=size, sha256=sha256, uploaded_by=actor)
+    return Declaration.objects.create(
+        dossier=dossier, component=component, code=definition["code"], title=title[:300], definition=definition,
+        data=kept, search_text=validation.search_text(definition, kept), file=stored, filled_by=actor,
+    )
+
+
+def declaration_lines(declaration):
+    """What the officer's dossier page shows: the sections with their labelled answers."""
+    return _rows(declaration.definition, declaration.data)

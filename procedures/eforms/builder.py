@@ -1,0 +1,39 @@
+"""Small edits of a definition made by the editor's builder (the JSON stays editable as a
+whole for power users): start a form, add a field to a section, remove or move a field."""
+
+import copy
+
+from .schema import FORMAT
+
+
+def blank(*, code, title):
+    return {"format": FORMAT, "code": code, "title": {"vi": title}, "legal_basis": {"vi": ""}, "sections": []}
+
+
+def add_field(definition, *, section_key, section_title, field):
+    definition = copy.deepcopy(definition) if definition else blank(code="TO-KHAI", title="TỜ KHAI")
+    sections = definition.setdefault("sections", [])
+    section = next((s for s in sections if s.get("key") == section_key), None)
+    if section is None:
+        section = {"key": section_key, "title": {"vi": section_title or section_key}, "fields": []}
+        sections.append(section)
+    section.setdefault("fields", []).append(field)
+    return definition
+
+
+def remove_field(definition, key):
+    definition = copy.deepcopy(definition)
+    for section in definition.get("sections", []):
+        section["fields"] = [f for f in section.get("fields", []) if f.get("key") != key]
+    definition["sections"] = [s for s in definition.get("sections", []) if s.get("fields")]
+    return definition
+
+
+def move_field(definition, key, offset):
+    definition = copy.deepcopy(definition)
+    for section in definition.get("sections", []):
+        fields = section.get("fields", [])
+        index = next((i for i, f in enumerate(fields) if f.get("key") == key), None)
+        if index is not None and 0 <= index + offset < len(fields):
+            fields[index], fields[index + offset] = fields[index + offset], fields[index]
+    return definition
