@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dossiers.declarations import declaration_create
-from dossiers.models import Declaration
+from dossiers.declarations import declaration_create, declaration_initial
 from procedures.eforms import validation
 
 from .models import OnlineDraft
@@ -26,34 +25,8 @@ def form_steps(version):
     return steps
 
 
-def _account_values(user):
-    profile = getattr(user, "citizen_profile", None)
-    return {
-        "account.full_name": (user.full_name or "").upper(),
-        "account.personal_id": user.personal_id or "",
-        "account.birth_date": profile.birth_date.isoformat() if profile and profile.birth_date else "",
-        "account.address": profile.address if profile else "",
-        "account.phone": user.phone or "",
-        "account.email": user.email or "",
-    }
-
-
 def initial_answers(*, citizen, definition):
-    """Defaults, then the account (name, ID number, date of birth, address, phone, e-mail),
-    then the citizen's latest declaration of the same kind for fields marked "previous"."""
-    account = _account_values(citizen)
-    previous = (Declaration.objects.filter(dossier__citizen=citizen, code=definition["code"])
-                .order_by("-created_at", "-pk").values_list("data", flat=True).first()) or {}
-    answers = {}
-    for _section, field in ((s, f) for s in definition["sections"] for f in s["fields"]):
-        key, source = field["key"], field.get("prefill")
-        if "default" in field:
-            answers[key] = field["default"]
-        if source == "previous" and key in previous:
-            answers[key] = previous[key]
-        elif source and source.startswith("account.") and account.get(source):
-            answers[key] = account[source]
-    return answers
+    return declaration_initial(citizen=citizen, definition=definition)
 
 
 def answers_of(draft, requirement):

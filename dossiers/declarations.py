@@ -103,3 +103,38 @@ def declaration_create(*, dossier, component, definition, data, actor, today=Non
 def declaration_lines(declaration):
     """What the officer's dossier page shows: the sections with their labelled answers."""
     return _rows(declaration.definition, declaration.data)
+
+
+def _account_values(user):
+    profile = getattr(user, "citizen_profile", None) if user is not None else None
+    if user is None:
+        return {}
+    return {
+        "account.full_name": (user.full_name or "").upper(),
+        "account.personal_id": user.personal_id or "",
+        "account.birth_date": profile.birth_date.isoformat() if profile and profile.birth_date else "",
+        "account.address": profile.address if profile else "",
+        "account.phone": user.phone or "",
+        "account.email": user.email or "",
+    }
+
+
+def declaration_initial(*, citizen, definition):
+    """Pre-filled answers: the defaults, then the citizen's account (name, ID number, date of
+    birth, address, phone, e-mail), then their latest declaration of the same kind for the
+    fields marked "previous" (a second child's parents, a criminal record's residences)."""
+    account = _account_values(citizen)
+    previous = {}
+    if citizen is not None:
+        previous = (Declaration.objects.filter(dossier__citizen=citizen, code=definition["code"])
+                    .order_by("-created_at", "-pk").values_list("data", flat=True).first()) or {}
+    answers = {}
+    for field in (f for s in definition["sections"] for f in s["fields"]):
+        key, source = field["key"], field.get("prefill")
+        if "default" in field:
+            answers[key] = field["default"]
+        if source == "previous" and key in previous:
+            answers[key] = previous[key]
+        elif source and source.startswith("account.") and account.get(source):
+            answers[key] = account[source]
+    return answers

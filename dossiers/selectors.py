@@ -1,7 +1,7 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
 from django.db import connection
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Lower
 
 from portal.models import Role
@@ -10,7 +10,7 @@ from portal.selectors import units_of_user
 from procedures.selectors import Unaccent
 from procedures.text import nfc, query_words
 
-from .models import CounterSlip, Dossier
+from .models import CounterSlip, Declaration, Dossier
 
 
 def own_dossiers(user):
@@ -46,7 +46,9 @@ def counter_search(base, query):
     query = nfc(query).strip()
     if not query:
         return base.none()
-    exact = Q(code__iexact=query) | Q(applicant_personal_id=query)
+    # The answers of electronic declarations are searchable too (the child's or a party's name).
+    exact = (Q(code__iexact=query) | Q(applicant_personal_id=query)
+             | Exists(Declaration.objects.filter(dossier=OuterRef("pk"), search_text__icontains=query)))
     words = query_words(query)
     if not words:
         return base.filter(exact)

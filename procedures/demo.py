@@ -18,6 +18,7 @@ from django.db import transaction
 
 from portal.models import Unit, UnitLevel
 
+from .eforms import library as eform_library
 from .models import (
     ComponentRequirement,
     Fee,
@@ -552,6 +553,11 @@ EFFECTIVE_FROM = datetime.date(2025, 1, 1)
 
 
 @transaction.atomic
+# The official forms shipped as electronic declarations (procedures/eforms/forms/).
+EFORMS = {"to-khai-dang-ky-khai-sinh": "khai-sinh", "to-khai-dang-ky-ket-hon": "ket-hon",
+          "to-khai-ly-lich-tu-phap": "ly-lich-tu-phap", "giay-de-nghi-dang-ky-ho-kinh-doanh": "ho-kinh-doanh"}
+
+
 def seed(stdout=None):
     fields = {}
     for code, name in FIELDS:
@@ -626,6 +632,8 @@ def _create(spec, fields, documents, levels, units):
         )
         if template:
             component.form_template.save(f"{template}.pdf", ContentFile(_form_pdf(name)), save=False)
+        if template in EFORMS:
+            component.eform = eform_library.load(EFORMS[template])
         component.save()
     fee_total = 0
     for order, (name, amount, exemptions) in enumerate(spec["fees"], 1):

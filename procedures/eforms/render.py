@@ -69,6 +69,7 @@ def section_widgets(section, data, errors=None, *, prefix="f", extra_rows=0):
         name = f"{prefix}-{field['key']}"
         value = data.get(field["key"], field.get("default", [] if field["type"] in ("group", "file") else ""))
         widget = _widget(field, value, errors, name, field["key"], data=data, communes=communes)
+        widget["prefix"] = prefix
         if field["type"] == "group":
             rows = list(value) if isinstance(value, list) else []
             blank = max(extra_rows, 0 if rows else 1)

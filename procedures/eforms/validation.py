@@ -124,6 +124,14 @@ def parse_section(section, post, *, prefix="f"):
     return values
 
 
+def parse_section_all(definition, post, *, prefix="f"):
+    """The answers of every section of `definition` from one POST (the counter's single page)."""
+    values = {}
+    for section in definition["sections"]:
+        values.update(parse_section(section, post, prefix=prefix))
+    return values
+
+
 # --- checking ---------------------------------------------------------------------------------
 
 

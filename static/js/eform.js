@@ -1,8 +1,8 @@
 // Electronic declarations: show a field only when its condition (data-show-if) holds. Without
 // JavaScript every field shows and the server ignores the answers of hidden ones.
 (function () {
-  function value(form, key) {
-    const els = form.querySelectorAll('[name="f-' + key + '"]');
+  function value(form, prefix, key) {
+    const els = form.querySelectorAll('[name="' + prefix + "-" + key + '"]');
     for (const el of els) {
       if (el.type === "checkbox") return el.checked;
       if (el.type === "radio") { if (el.checked) return el.value; continue; }
@@ -10,8 +10,8 @@
     }
     return "";
   }
-  function holds(form, cond) {
-    const v = value(form, cond.field);
+  function holds(form, prefix, cond) {
+    const v = value(form, prefix, cond.field);
     if ("equals" in cond) return v === cond.equals;
     if ("in" in cond) return cond.in.includes(v);
     const filled = v !== "" && v !== false;
@@ -19,7 +19,7 @@
   }
   function refresh(form) {
     form.querySelectorAll("[data-show-if]").forEach(function (el) {
-      el.classList.toggle("d-none", !holds(form, JSON.parse(el.dataset.showIf)));
+      el.classList.toggle("d-none", !holds(form, el.dataset.prefix, JSON.parse(el.dataset.showIf)));
     });
   }
   document.querySelectorAll("form[data-eform]").forEach(function (form) {

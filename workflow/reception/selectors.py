@@ -63,3 +63,11 @@ def known_applicant(*, user, personal_id):
             "applicant_phone": citizen.phone, "applicant_email": citizen.email,
         }.items() if v})
     return data
+
+
+def citizen_account(personal_id):
+    """The active citizen account holding `personal_id` (pre-fills declarations), or None."""
+    personal_id = "".join(ch for ch in personal_id or "" if ch.isdigit())
+    if len(personal_id) != 12:
+        return None
+    return User.objects.filter(personal_id=personal_id, is_active=True).select_related("citizen_profile").first()

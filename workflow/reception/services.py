@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers.declarations import declaration_create
 from dossiers.models import Channel, CounterSlip, Delivery, Dossier, Outcome, StagedUpload, Status
 from dossiers.services import (
     counter_slip_issue,
@@ -136,7 +137,7 @@ def _received_with(token, clerk, unit):
 
 @transaction.atomic
 def dossier_receive(*, clerk, unit, version, applicant, components, token=None, files=(), delivery, sets_count=1,
-                    note="", is_priority=False, received_at=None):
+                    note="", is_priority=False, received_at=None, declarations=None):
     """A complete walk-in dossier is received (Form 01), in one transaction: the dossier through
     the one constructor, its scans (staged with the form's `token`, and `files`: (index in
     `components`, file) pairs), its route with the first step active at the receiving counter.
@@ -144,13 +145,13 @@ def dossier_receive(*, clerk, unit, version, applicant, components, token=None, 
     one's dossier."""
     return _receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
                     token=token, files=files, delivery=delivery, sets_count=sets_count, note=note,
-                    is_priority=is_priority, received_at=received_at, settle=False)
+                    is_priority=is_priority, received_at=received_at, settle=False, declarations=declarations)
 
 
 @transaction.atomic
 def dossier_receive_and_settle(*, clerk, unit, version, applicant, components, token=None, files=(),
                                delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False,
-                               received_at=None):
+                               received_at=None, declarations=None):
     """Received and settled on the spot while the applicant waits (DOMAIN §6: "recorded in the
     system, no appointment"), in one transaction: every step of the route is done (none left
     pending or active, so nothing in an inbox, no deadline alert), the result approved and
@@ -162,11 +163,14 @@ def dossier_receive_and_settle(*, clerk, unit, version, applicant, components, t
     forwarding cut-off (DOMAIN §12, birth registration), and goes through its route."""
     return _receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
                     token=token, files=files, delivery=Delivery.COUNTER, sets_count=sets_count, note=note,
-                    is_priority=is_priority, received_at=received_at, settle=True)
+                    is_priority=is_priority, received_at=received_at, settle=True, declarations=declarations)
 
 
 def _receive(*, clerk, unit, version, applicant, components, token, files, delivery, sets_count, note, is_priority,
-             received_at, settle):
+             received_at, settle, declarations=None):
+    """`declarations`: {requirement pk: answers} of the electronic declarations the clerk
+    filled at the counter; each satisfies its component (no scan) and is stored with its PDF."""
+    declarations = declarations or {}
     _authorise(clerk, unit, version)
     staged = _staged(token, clerk)
     done = _received_with(token, clerk, unit)
@@ -176,6 +180,7 @@ def _receive(*, clerk, unit, version, applicant, components, token, files, deliv
     scanned = {item.requirement_id for item in staged}
     scanned |= {components[index]["requirement"].pk for index, _file in files
                 if index is not None and components[index].get("requirement") is not None}
+    scanned |= set(declarations)
     problems = reception_problems(action="settle" if settle else "receive", version=version,
                                   components=components, scanned=scanned)
     if problems:
@@ -202,6 +207,11 @@ def _receive(*, clerk, unit, version, applicant, components, token, files, deliv
         staged_uploads_release(staged=staged)
         return done
     staged_uploads_attach(dossier=dossier, staged=staged, actor=clerk)
+    if declarations:
+        by_requirement = {c.requirement_id: c for c in dossier.components.all()}
+        for requirement in version.components.filter(pk__in=list(declarations)):
+            declaration_create(dossier=dossier, component=by_requirement[requirement.pk],
+                               definition=requirement.eform, data=declarations[requirement.pk], actor=clerk)
     if settle:
         route = instantiate_route(dossier)
         _activate(route[0], at=at, actor=clerk)
@@ -254,15 +264,16 @@ def reception_refuse(*, clerk, unit, version, applicant, reason, components=(), 
                        kind=CounterSlip.Kind.REFUSAL, applicant=applicant, missing_components=[], reason=reason)
 
 
-def reception_complete(*, clerk, unit, version, action, applicant, components, token, reason="", **options):
+def reception_complete(*, clerk, unit, version, action, applicant, components, token, reason="", declarations=None,
+                       **options):
     """The counter form's action: "receive" and "settle" return the Dossier, "completion" and
     "refuse" the CounterSlip. `options`: delivery, sets_count, note, is_priority."""
     if action == "receive":
         return dossier_receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
-                               token=token, **options)
+                               token=token, declarations=declarations, **options)
     if action == "settle":
         return dossier_receive_and_settle(clerk=clerk, unit=unit, version=version, applicant=applicant,
-                                          components=components, token=token, **options)
+                                          components=components, token=token, declarations=declarations, **options)
     if action == "completion":
         return completion_request_issue(clerk=clerk, unit=unit, version=version, applicant=applicant,
                                         components=components, reason=reason, token=token)

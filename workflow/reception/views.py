@@ -11,10 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dossiers import services as dossier_services
+from dossiers.declarations import declaration_initial
 from dossiers.models import CounterSlip, Delivery
 from portal.models import Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
+from procedures.eforms import validation as eform_validation
+from procedures.eforms.render import section_widgets
 from procedures.models import ProcedureVersion
 
 from . import selectors, services
@@ -44,9 +47,12 @@ def receive(request, national_code):
         raise Http404 from None
     requirements = list(version.components.all())
     if request.method != "POST":
+        component_forms = [ComponentForm(requirement=r) for r in requirements]
+        _attach_eforms(component_forms, {r.pk: declaration_initial(citizen=None, definition=r.eform)
+                                         for r in requirements if r.eform}, {})
         context = {
             "applicant_form": ApplicantForm(initial={"delivery": Delivery.COUNTER, "sets_count": 1}),
-            "component_forms": [ComponentForm(requirement=r) for r in requirements],
+            "component_forms": component_forms,
             "action_form": ReceptionActionForm(initial={"form_token": uuid.uuid4(), "action": "receive"}),
         }
         return render(request, "dossiers/receive.html", {**context, "version": version, "unit": unit})
@@ -69,12 +75,49 @@ def receive(request, national_code):
     for form in component_forms:
         form.staged = staged.get(form.requirement.pk, [])
 
+    # Electronic declarations filled at the counter: read, pre-filled from the citizen's account
+    # on request, checked when receiving; each one satisfies its component (no scan).
+    answers = {r.pk: eform_validation.parse_section_all(r.eform, request.POST, prefix=f"e{r.pk}")
+               for r in requirements if r.eform}
+    eform_errors = {}
+    if action == "prefill":
+        citizen = selectors.citizen_account(request.POST.get("applicant_personal_id", ""))
+        for requirement in requirements:
+            if requirement.eform:
+                initial = declaration_initial(citizen=citizen, definition=requirement.eform)
+                answers[requirement.pk] = {**answers[requirement.pk], **{
+                    k: v for k, v in initial.items() if answers[requirement.pk].get(k) in (None, "", [], {})}}
+        _attach_eforms(component_forms, answers, {})
+        if citizen is None:
+            messages.warning(request, _("Chưa có tài khoản công dân với số định danh này: hãy khai tờ khai trực tiếp."))
+        else:
+            messages.info(request, _("Đã điền sẵn tờ khai từ tài khoản của %(name)s; hãy kiểm tra với người nộp.")
+                          % {"name": citizen.full_name})
+        context = {"applicant_form": ApplicantForm(initial=request.POST.dict()), "component_forms": component_forms,
+                   "action_form": action_form, "version": version, "unit": unit, "token": token}
+        action_form.is_valid()
+        return render(request, "dossiers/receive.html", context)
+    if action in ("receive", "settle"):
+        eform_errors = {r.pk: eform_validation.declaration_errors(r.eform, answers[r.pk])
+                        for r in requirements if r.eform}
+    _attach_eforms(component_forms, answers, eform_errors)
+
     valid = all([action_form.is_valid(), applicant_form.is_valid()] + [f.is_valid() for f in component_forms])
     problems = []
+    if any(eform_errors.values()):
+        valid = False
+        problems.append(_("Tờ khai điện tử còn thông tin thiếu hoặc chưa hợp lệ: xem thông báo bên cạnh từng ô."))
     if any(form.upload_errors for form in component_forms):
         problems.append(_("Có tệp không hợp lệ; các tệp hợp lệ đã được giữ lại."))
     if valid:
         lines = [form.line() for form in component_forms]
+        declared = {}
+        if action in ("receive", "settle"):
+            declared = {pk: eform_validation.visible_data(version_eform, answers[pk])
+                        for pk, version_eform in ((r.pk, r.eform) for r in requirements if r.eform)}
+            for line in lines:
+                if line["requirement"] is not None and line["requirement"].pk in declared:
+                    line["received"] = True
         reason = action_form.cleaned_data["reason"]
         if problems:  # a file was refused: nothing is received, but every other problem is shown too
             problems.extend(services.reception_problems(action=action, version=version, components=lines,
@@ -85,7 +128,7 @@ def receive(request, national_code):
                 result = services.reception_complete(
                     clerk=request.user, unit=unit, version=version, action=action,
                     applicant=applicant_form.applicant_data(), components=lines, token=token, reason=reason,
-                    **options)
+                    declarations=declared or None, **options)
             except ValidationError as error:
                 problems.extend(error.messages)
             else:
@@ -98,6 +141,19 @@ def receive(request, national_code):
     context = {"applicant_form": applicant_form, "component_forms": component_forms, "action_form": action_form,
                "version": version, "unit": unit, "token": token}
     return render(request, "dossiers/receive.html", context, status=200)
+
+
+def _attach_eforms(component_forms, answers, errors):
+    """Give each checklist line with an electronic declaration its sections' widgets."""
+    for form in component_forms:
+        requirement = form.requirement
+        form.eform_sections = []
+        if requirement.eform:
+            form.eform_sections = [
+                {"title": eform_validation.text(section["title"]),
+                 "widgets": section_widgets(section, answers.get(requirement.pk, {}), errors.get(requirement.pk, {}),
+                                            prefix=f"e{requirement.pk}")}
+                for section in requirement.eform["sections"]]
 
 
 def _token(value):

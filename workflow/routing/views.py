@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers import slips
+from dossiers.declarations import declaration_lines
 from dossiers.files import private_file_response
 from dossiers.models import Dossier, Outcome
 from dossiers.services import ConcurrentChange, due_explanation
@@ -39,6 +40,8 @@ def detail_context(request, dossier):
         "loose_files": dossier.files.filter(component__isnull=True),
         "events": dossier.events.select_related("actor", "unit"),
         "due_explanation": due_explanation(dossier),
+        "declarations": [{"declaration": d, "sections": declaration_lines(d)}
+                         for d in dossier.declarations.select_related("file")],
     }
 
 
@@ -66,6 +69,20 @@ def dossier_file(request, code, file_id):
     if stored is None:
         raise Http404
     return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
+
+
+@login_required
+def declarations_json(request, code):
+    """The structured data of the dossier's electronic declarations, with the form each was
+    filled with (for export and for systems that re-use it)."""
+    dossier = _dossier_or_404(request, code)
+    payload = {"dossier": dossier.code, "declarations": [
+        {"code": d.code, "title": d.title, "component": d.component.name, "filled_at": d.created_at.isoformat(),
+         "data": d.data, "definition": d.definition}
+        for d in dossier.declarations.select_related("component")]}
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code}-to-khai.json"'
+    return response
 
 
 @login_required
