@@ -25,9 +25,8 @@ from dossiers.models import Delivery, DossierFile, Status
 from portal.models import Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
-from procedures.models import OnlineLevel
-
 from procedures.eforms.validation import text as eform_text
+from procedures.models import OnlineLevel
 
 from . import eforms, identity, selectors, services, views_eforms
 from .forms import (

@@ -75,9 +75,13 @@ def review_declarations(draft):
     from dossiers.declarations import _rows
 
     rows = []
+    first_step = {}
+    for slug, requirement, _section in eforms.form_steps(draft.version):
+        first_step.setdefault(requirement.pk, slug)
     for requirement in eforms.eform_requirements(draft.version):
         answers = eforms.answers_of(draft, requirement) or {}
         rows.append({"requirement": requirement, "title": validation.text(requirement.eform["title"]),
+                     "first_step": first_step[requirement.pk],
                      "sections": _rows(requirement.eform, validation.visible_data(requirement.eform, answers))})
     return rows
 

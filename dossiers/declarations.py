@@ -44,7 +44,9 @@ def declaration_context(*, definition, data, unit=None, at=None, draft=False):
     at = timezone.localtime(at or timezone.now())
     place = ""
     if unit is not None:
-        place = unit.name
+        # "Làm tại": the commune or ward, not the name of its People's Committee.
+        place = unit.name.removeprefix("Ủy ban nhân dân ").strip()
+        place = place[:1].upper() + place[1:]
     return {"definition": definition, "title": validation.text(definition["title"], "vi"),
             "legal_basis": validation.text(definition.get("legal_basis"), "vi"),
             "recipient": unit.name if unit is not None else validation.text(definition.get("recipient"), "vi"),

@@ -552,12 +552,12 @@ RECEIVING = {
 EFFECTIVE_FROM = datetime.date(2025, 1, 1)
 
 
-@transaction.atomic
 # The official forms shipped as electronic declarations (procedures/eforms/forms/).
 EFORMS = {"to-khai-dang-ky-khai-sinh": "khai-sinh", "to-khai-dang-ky-ket-hon": "ket-hon",
           "to-khai-ly-lich-tu-phap": "ly-lich-tu-phap", "giay-de-nghi-dang-ky-ho-kinh-doanh": "ho-kinh-doanh"}
 
 
+@transaction.atomic
 def seed(stdout=None):
     fields = {}
     for code, name in FIELDS:

@@ -134,8 +134,9 @@ def component_eform(request, pk):
     return render(request, "procedures/eform_edit.html", {
         "component": component, "version": version, "procedure": version.procedure, "json_text": json_text,
         "json_error": json_error, "errors": errors, "preview": _preview(definition), "builder_form": builder_form,
-        "shipped": library.available(), "fields": [{"section": text(s.get("title")), "key": f.get("key"),
-                                                     "label": text(f.get("label")), "type": TYPE_LABELS.get(f.get("type"), f.get("type")),
-                                                     "required": f.get("required")} for s, f in fields],
+        "shipped": library.available(),
+        "fields": [{"section": text(s.get("title")), "key": f.get("key"), "label": text(f.get("label")),
+                    "type": TYPE_LABELS.get(f.get("type"), f.get("type")), "required": f.get("required")}
+                   for s, f in fields],
         "title": text(definition.get("title")) if isinstance(definition.get("title"), dict) else "",
     }, status=400 if json_error else 200)

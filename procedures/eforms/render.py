@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from portal.models import Unit
 
 from .reference import ETHNIC_GROUPS, NATIONALITIES, PROVINCES
-from .validation import ADDRESS_PARTS, is_visible, text
+from .validation import is_visible, text
 
 
 def commune_names():

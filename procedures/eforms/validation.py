@@ -226,7 +226,8 @@ def _check_field(field, value, errors, path, *, today, units):
             elif field["type"] == "file":
                 errors.setdefault(path, []).append(_("Vui lòng đính kèm tệp."))
             else:
-                errors.setdefault(path, []).append(_("Vui lòng nhập %(label)s.") % {"label": text(field["label"]).lower()})
+                label = text(field["label"]).lower()
+                errors.setdefault(path, []).append(_("Vui lòng nhập %(label)s.") % {"label": label})
         return
     if field["type"] == "group":
         rows = value if isinstance(value, list) else []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from procedures.importing import eforms
 from procedures.importing.documents import reference_to_cell, reference_to_line
 from procedures.importing.parse import read_rows
 from procedures.importing.schema import COLUMNS, FileError, _plain
@@ -72,6 +73,8 @@ def version_to_row(version, *, fmt):
         "cach_thuc": methods,
     }
     if fmt == "json":
+        if cells := eforms.export_cell(version, fmt):
+            row[eforms.COLUMN] = cells
         return row
     flat = dict(row)
     for key in ("noi_tiep_nhan", "co_quan_thuc_hien"):

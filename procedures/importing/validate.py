@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from portal.models import Unit, UnitLevel
+from procedures.importing import eforms
 from procedures.importing.documents import parse_references
 from procedures.importing.export import _row_prefetches, version_to_row
 from procedures.importing.parse import read_rows
@@ -222,6 +223,7 @@ def validate_row(number, raw, ctx):
             err("thanh_phan", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
     if not row.components and not any(e.column == "thanh_phan" for e in errors):
         err("thanh_phan", _("Thủ tục phải có ít nhất một thành phần hồ sơ."))
+    eforms.read(raw, row, err)  # electronic declarations (JSON only), on their components
 
     # Route: handler | action | budget. Handler: counter, counter:<level>, level:<code>, unit:<code>
     for i, parts in enumerate(_items(raw.get("quy_trinh"), ["noi_xu_ly", "cong_viec", "thoi_gian"]), start=1):
