@@ -371,7 +371,7 @@ def _create_catalogue(province, rng, count):
     steps = Writer(RouteStep, ["version_id", "order", "is_counter", "handler_level_id", "action", "budget"])
     components = Writer(ComponentRequirement, ["version_id", "order", "name", "originals", "certified_copies",
                                                "photocopies", "is_required", "accepted_types", "note",
-                                               "form_template"])
+                                               "form_template", "eform"])
     methods = Writer(ProcedureMethod, ["version_id", "channel", "processing_time", "fee_amount", "fee_note",
                                        "description"])
     from procedures.text import search_key
@@ -399,7 +399,7 @@ def _create_catalogue(province, rng, count):
                        STEP_ACTIONS[order], budget))
         for order in range(2):
             components.add((version_id, order, f"Thành phần {order + 1} của {name}", 1, order, 0, order == 0,
-                            "pdf,jpg,png", "", ""))
+                            "pdf,jpg,png", "", "", "{}"))
         methods.add((version_id, "counter", days, 0, "", ""))
     for writer in (procedures, versions, steps, components, methods):
         writer.flush()

@@ -11,7 +11,7 @@ from portal.models import Membership, Role, Unit, User
 from procedures.models import Procedure
 from workflow.routing import services as wf
 
-from . import services
+from . import eforms, services
 from .models import CitizenProfile, Feedback, Rating
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -27,6 +27,16 @@ def _staff(unit, role):
     membership = (Membership.objects.active().filter(unit=unit, role=role).select_related("user")
                   .order_by("pk").first())
     return membership.user if membership else None
+
+
+BIRTH_DECLARATION = {
+    "child_name": "NGUYỄN MINH KHÔI", "child_birth_date": "2025-11-02", "child_sex": "nam",
+    "child_birth_place": "Bệnh viện A Thái Nguyên", "child_hometown": "Phường Phan Đình Phùng, tỉnh Thái Nguyên",
+    "mother_name": "LÊ THỊ HOA", "mother_birth_date": "1996-04-18", "mother_personal_id": "019196004321",
+    "mother_residence": {"detail": "Tổ 5", "commune": "Phường Phan Đình Phùng", "province": "Tỉnh Thái Nguyên"},
+    "father_declared": "co", "father_name": "NGUYỄN VĂN CÔNG", "father_birth_date": "1994-09-09",
+    "declarant_relationship": "cha", "copies": "1",
+}
 
 
 def seed(stdout=None):
@@ -52,6 +62,11 @@ def seed(stdout=None):
         applicant = {**services.applicant_initial(citizen), "applicant_address": profile.address}
         services.draft_save(draft=draft, step="applicant", data=applicant, unit=unit, next_step="components")
         for requirement in version.components.filter(is_required=True):
+            if requirement.eform.get("code") == "HT-KHAI-SINH":
+                # The declaration is filled online (tờ khai điện tử), not uploaded.
+                answers = {**eforms.answers_of(draft, requirement), **BIRTH_DECLARATION}
+                eforms.eform_answers_save(draft=draft, requirement=requirement, answers=answers)
+                continue
             services.draft_file_add(draft=draft, requirement=requirement, upload=_pdf("giay-to-mau.pdf"))
         services.draft_save(draft=draft, step="components", data=True)
         services.draft_save(draft=draft, step="delivery", data={"delivery": Delivery.ONLINE}, next_step="review")
