@@ -51,9 +51,16 @@ def declaration_context(*, definition, data, unit=None, at=None, draft=False):
             "legal_basis": validation.text(definition.get("legal_basis"), "vi"),
             "recipient": unit.name if unit is not None else validation.text(definition.get("recipient"), "vi"),
             "commitment": validation.text(definition.get("commitment"), "vi"),
-            "signature": validation.text(definition.get("signature"), "vi") or _("Người khai"),
             "sections": _rows(definition, data), "at": at, "place": place, "draft": draft,
-            "signer": data.get("declarant_name") or data.get("applicant_name") or ""}
+            "signatures": _signatures(definition, data)}
+
+
+def _signatures(definition, data):
+    """The signature blocks: [(title, name printed under it)]."""
+    blocks = definition.get("signatures") or [{"title": definition.get("signature") or {"vi": _("Người khai")},
+                                               "signer_field": definition.get("signer_field")}]
+    return [{"title": validation.text(b["title"], "vi"), "name": data.get(b.get("signer_field") or "", "")}
+            for b in blocks]
 
 
 def declaration_pdf(*, definition, data, unit=None, at=None, draft=False):

@@ -39,6 +39,12 @@ SCHEMA = {
         "intro": _TEXT,
         "commitment": _TEXT,
         "signature": _TEXT,
+        # Who signs: one block (`signature`, the name printed from `signer_field`), or several
+        # side by side (`signatures`, e.g. the bride and the groom).
+        "signer_field": _KEY,
+        "signatures": {"type": "array", "minItems": 1, "maxItems": 3, "items": {
+            "type": "object", "required": ["title"], "additionalProperties": False,
+            "properties": {"title": _TEXT, "signer_field": _KEY}}},
         "sections": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/section"}},
         "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
     },
@@ -165,6 +171,10 @@ def definition_errors(definition):
             elif condition and owner is field and order.index(condition["field"]) >= order.index(field["key"]):
                 errors.append(_("Điều kiện hiển thị của “%(key)s” phải dựa vào một trường đứng trước nó.")
                               % {"key": field["key"]})
+    signers = [definition.get("signer_field")] + [s.get("signer_field") for s in definition.get("signatures", [])]
+    for ref in filter(None, signers):
+        if ref not in keys:
+            errors.append(_("Chữ ký: “%(ref)s” không phải một trường của tờ khai.") % {"ref": ref})
     for index, rule in enumerate(definition.get("rules", [])):
         for name in ("field", "at", "before"):
             ref = rule.get(name)
