@@ -85,7 +85,7 @@ def component_eform(request, pk):
     component = _component(request, pk)
     version = component.version
     definition = component.eform or {}
-    json_text = json.dumps(definition, ensure_ascii=False, indent=2) if definition else ""
+    json_text = json.dumps(builder.canonical(definition), ensure_ascii=False, indent=2) if definition else ""
     builder_form = FieldBuilderForm(prefix="b")
     json_error = None
     if request.method == "POST" and version.is_draft:

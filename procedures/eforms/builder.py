@@ -6,6 +6,22 @@ import copy
 from .schema import FORMAT
 
 
+KEY_ORDER = ["format", "code", "form_number", "title", "legal_basis", "recipient", "intro", "commitment",
+             "signature", "signer_field", "signatures", "key", "type", "label", "vi", "en", "help", "required",
+             "show_if", "prefill", "default", "sections", "fields", "options", "value", "rules"]
+
+
+def canonical(value):
+    """The definition with its keys in reading order (PostgreSQL's jsonb sorts them), for the
+    editor's JSON box."""
+    if isinstance(value, dict):
+        rank = {k: i for i, k in enumerate(KEY_ORDER)}
+        return {k: canonical(value[k]) for k in sorted(value, key=lambda k: (rank.get(k, len(rank)), k))}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    return value
+
+
 def blank(*, code, title):
     return {"format": FORMAT, "code": code, "title": {"vi": title}, "legal_basis": {"vi": ""}, "sections": []}
 

@@ -129,3 +129,36 @@ def test_second_declaration_is_prefilled_from_the_previous_one(client_for, citiz
     answers = second.data["eforms"][str(version.components.get(name="Tờ khai đăng ký khai sinh").pk)]
     assert answers["mother_name"] == "TRẦN THỊ MAI" and answers["mother_personal_id"] == "036195001234"
     assert "child_name" not in answers  # the child's data is never copied
+
+
+def test_repeatable_group_and_file_attachment_inside_a_section(client_for, citizen, org, settings, tmp_path):
+    """Household business: members as a repeatable group shown only for a household, the
+    meeting minutes attached inside the same section."""
+    settings.MEDIA_ROOT = tmp_path
+    version = online_version(org, code="2.000720")
+    requirement = version.components.get(name="Tờ khai đăng ký khai sinh")
+    ComponentRequirement.objects.filter(pk=requirement.pk).update(eform=library.load("ho-kinh-doanh"))
+    client = client_for(citizen)
+    draft = _start(client, citizen, version, org)
+    page = client.get(f"/my/drafts/{draft.pk}/form-3/")
+    assert 'enctype="multipart/form-data"' in page.text and 'name="f-members-count" value="1"' in page.text
+    response = client.post(f"/my/drafts/{draft.pk}/form-3/", {
+        "f-household": "1", "f-members-count": "1", "f-members-0-name": "Trần Thị Mai",
+        "f-members-0-birth_date": "1998-01-01", "f-members-0-personal_id": "019198001234",
+        "f-members-0-nationality": "VN", "add_row": "members"})
+    assert response.status_code == 200 and 'name="f-members-count" value="2"' in response.text
+    assert 'value="Trần Thị Mai"' in response.text
+    response = client.post(f"/my/drafts/{draft.pk}/form-3/", {
+        "f-household": "1", "f-members-count": "2", "f-members-0-name": "Trần Thị Mai",
+        "f-members-0-birth_date": "1998-01-01", "f-members-0-personal_id": "019198001234",
+        "f-members-0-nationality": "VN", "f-members-1-name": "Nguyễn Văn Cường",
+        "f-members-1-birth_date": "2030-01-01", "f-members-1-personal_id": "", "f-members-1-nationality": "VN",
+        "f-meeting_minutes": png("bien-ban.png")})
+    assert response.status_code == 400
+    assert "không thể sau hôm nay" in response.text and "Vui lòng nhập số định danh cá nhân." in response.text
+    assert "bien-ban.png" in response.text  # the attachment is kept, shown in the section
+    draft.refresh_from_db()
+    answers = draft.data["eforms"][str(requirement.pk)]
+    assert [m["name"] for m in answers["members"]] == ["Trần Thị Mai", "Nguyễn Văn Cường"]
+    assert answers["meeting_minutes"][0]["name"] == "bien-ban.png"
+    assert draft.files.get().requirement == requirement

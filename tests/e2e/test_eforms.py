@@ -177,3 +177,26 @@ def test_clerk_files_a_birth_declaration_for_a_walk_in(page, live_server, org, c
                      "Thông tư số 04/2020/TT-BTP", "NGUYỄN AN NHIÊN", "Trạm y tế xã Mỹ Hà", "Người yêu cầu",
                      "Kính gửi"):
         assert expected in text, expected
+
+
+def test_editor_builds_and_previews_a_declaration(page, live_server, org, editor):
+    from procedures import services
+    from tests.procedures.factories import published_version
+
+    version = published_version(code="1.001193", name="Đăng ký khai sinh", receiving=[org.c1])
+    draft = services.procedure_version_duplicate(version=version, user=editor)
+    login(page, "editor")
+    page.goto(f"/catalogue/1.001193/v{draft.number}/")
+    page.get_by_test_id("component-eform-link").first.click()
+    page.get_by_label("Mẫu tờ khai").select_option("khai-sinh")
+    page.get_by_test_id("eform-load").click()
+    preview = page.get_by_test_id("eform-preview")
+    assert preview.get_by_role("heading", name="Người được khai sinh").is_visible()
+    preview.get_by_label("Khai thông tin người cha").select_option("khong")
+    assert not preview.get_by_label("Họ, chữ đệm, tên người cha").is_visible()  # conditions work in the preview
+    assert page.get_by_test_id("eform-field-row").count() > 20
+    screenshot(page, "eform-editor")
+    page.get_by_test_id("eform-json").fill('{"format": "portal.eform/1", "code": "X"}')
+    page.get_by_test_id("eform-save-json").click()
+    assert "sections" in page.get_by_test_id("eform-definition-errors").inner_text()
+    screenshot(page, "eform-editor-invalid")
