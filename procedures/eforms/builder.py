@@ -5,7 +5,6 @@ import copy
 
 from .schema import FORMAT
 
-
 KEY_ORDER = ["format", "code", "form_number", "title", "legal_basis", "recipient", "intro", "commitment",
              "signature", "signer_field", "signatures", "key", "type", "label", "vi", "en", "help", "required",
              "show_if", "prefill", "default", "sections", "fields", "options", "value", "rules"]
