@@ -312,7 +312,7 @@ SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
 SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
 # Where signatures are computed: stored PKCS#12 keys, a remote signing service, or a PKCS#11
 # backend of the operator's (portal.signatures.keys.SigningBackend subclasses).
-SIGNING_BACKEND = env("SIGNING_BACKEND", default="portal.signatures.keys.StoredKeyBackend")
+SIGNING_KEY_BACKEND = env("SIGNING_KEY_BACKEND", default="portal.signatures.keys.StoredKeyBackend")
 SIGNING_REMOTE_URL = env("SIGNING_REMOTE_URL", default="")
 # Days before a unit certificate's expiry when its unit's leaders and the administrators are warned.
 SIGNING_EXPIRY_WARNING_DAYS = env.int("SIGNING_EXPIRY_WARNING_DAYS", default=30)

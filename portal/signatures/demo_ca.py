@@ -12,11 +12,18 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 
+def _cap(text, limit=64):
+    """X.520 caps these attributes at 64 (counted in UTF-8 bytes by cryptography)."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def _name(common_name, organisation="Cổng dịch vụ công (thử nghiệm)"):
     return x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _cap(organisation)),
+        x509.NameAttribute(NameOID.COMMON_NAME, _cap(common_name)),
     ])
 
 

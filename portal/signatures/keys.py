@@ -1,7 +1,7 @@
 """Unit certificates: upload of a PKCS#12 file, the key sealed at rest, the trust list, and the
 signing backends (where a signature's raw value is computed).
 
-Backends (setting `SIGNING_BACKEND`, a dotted path to a `SigningBackend` subclass):
+Backends (setting `SIGNING_KEY_BACKEND`, a dotted path to a `SigningBackend` subclass):
 - `StoredKeyBackend` (default): the key uploaded in the PKCS#12 file, unsealed in memory for
   one signature.
 - `RemoteSigningBackend`: a signing service holds the keys; the portal sends it the digest
@@ -276,4 +276,4 @@ class RemoteSigningBackend(SigningBackend):
 
 
 def backend() -> SigningBackend:
-    return import_string(settings.SIGNING_BACKEND)()
+    return import_string(settings.SIGNING_KEY_BACKEND)()
