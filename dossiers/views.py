@@ -14,7 +14,7 @@ from portal.permissions import role_required
 from portal.selectors import current_unit
 
 from . import lookup_cache, selectors, slips
-from .forms import CounterSearchForm, LookupForm
+from .forms import CounterSearchForm, LookupForm, ResultCheckForm
 from .models import Status
 
 COUNTER_PAGE_SIZE = 20
@@ -77,6 +77,25 @@ def track(request, code=None):
     if dossier is not None and current is not None:
         return lookup_cache.render_and_keep(request, "dossiers/track.html", context, current)
     return render(request, "dossiers/track.html", context, status=status)
+
+
+@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+def result_check(request):
+    """Public "check a result" (kiểm tra văn bản kết quả): upload a PDF, learn whether a unit of
+    this portal signed it, whether it changed since, and which dossier it is the result of. No
+    personal data; the file is read, never stored."""
+    form = ResultCheckForm(request.POST or None, request.FILES or None)
+    context, status = {"form": form}, 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, _("Bạn kiểm tra quá nhiều lần. Vui lòng thử lại sau một phút."))
+            status = 429
+        elif form.is_valid():
+            check, code, procedure = selectors.result_check(form.cleaned_data["data"])
+            context.update(check=check, code=code, procedure=procedure)
+        else:
+            status = 400
+    return render(request, "dossiers/result_check.html", context, status=status)
 
 
 @role_required(Role.CLERK)

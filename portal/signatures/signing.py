@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
@@ -97,6 +98,21 @@ def pdf_sign(*, pdf: bytes, unit, signer_name: str, reason: str, location: str =
         raise SigningRefused(_("Không ký được: %(reason)s") % {"reason": error}, code="signing_failed") from None
     return Signed(pdf=out.getvalue(), certificate=certificate, signed_at=signed_at, field_name=field_name,
                   timestamped=timestamper is not None)
+
+
+def pdf_unreadable(upload) -> bool:
+    """A PDF upload that pyHanko cannot open (images are not PDFs: False)."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not data.startswith(b"%PDF"):
+        return False
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        int(reader.root["/Pages"]["/Count"])
+    except (PdfError, KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return True
+    return False
 
 
 def _stamp_box(writer, page_index):

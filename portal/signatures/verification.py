@@ -2,6 +2,7 @@
 (`keys.trust_roots`). One service function, `pdf_verify`, used for every uploaded file
 (counter scans, online uploads, the API) and by the public "check a result" page."""
 
+import datetime
 import io
 import logging
 from dataclasses import asdict, dataclass, field
@@ -39,6 +40,8 @@ class Verdict:
         INVALID: gettext_lazy("Chữ ký không hợp lệ"),
         UNREADABLE: gettext_lazy("Không đọc được tệp PDF"),
     }
+    CSS = {UNSIGNED: "light", VALID: "success", UNTRUSTED: "warning", MODIFIED: "danger", INVALID: "danger",
+           UNREADABLE: "secondary"}
     # Worst first: a file's verdict is the worst of its signatures.
     ORDER = [UNREADABLE, INVALID, MODIFIED, UNTRUSTED, VALID, UNSIGNED]
 
@@ -58,6 +61,18 @@ class SignatureCheck:
     reason: str = ""
     detail: str = ""
 
+    @property
+    def label(self):
+        return Verdict.LABELS[self.verdict]
+
+    @property
+    def css(self):
+        return Verdict.CSS[self.verdict]
+
+    @property
+    def signed_at_time(self):
+        return datetime.datetime.fromisoformat(self.signed_at) if self.signed_at else None
+
 
 @dataclass
 class PdfCheck:
@@ -69,6 +84,10 @@ class PdfCheck:
     @property
     def label(self):
         return Verdict.LABELS[self.verdict]
+
+    @property
+    def css(self):
+        return Verdict.CSS[self.verdict]
 
     @property
     def signed_by_portal(self):

@@ -20,7 +20,7 @@ from dossiers.services import (
     record_event,
 )
 from portal import money, workdays
-from portal.signatures.signing import pdf_sign
+from portal.signatures.signing import pdf_sign, pdf_unreadable
 from procedures.models import ProcedureVersion
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
@@ -172,6 +172,10 @@ def result_file_add(*, dossier, actor, upload):
     policies.require(actor, "result", dossier)
     if dossier.status not in policies.STATES["result"]:
         raise ValidationError(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã có kết quả."))
+    if pdf_unreadable(upload):
+        # A result is signed on approval: a PDF the portal cannot read cannot be signed.
+        raise ValidationError(_("Tệp “%(name)s” hỏng hoặc không phải PDF đọc được; không dùng làm văn bản kết quả.")
+                              % {"name": upload.name}, code="bad_pdf")
     stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
     active = active_handoff(dossier)
     record_event(dossier=dossier, actor=actor, transition="result_upload", from_status=dossier.status,
