@@ -107,7 +107,11 @@ def slip_detail(request, pk):
 @role_required(Role.CLERK)
 def slip_pdf(request, pk):
     slip = _slip_or_404(request, pk)
-    return pdf_response(slips.render_counter_slip(slip, request), filename=f"phieu-{slip.kind}-{slip.pk}")
+    title = (_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)") if slip.kind == slip.Kind.COMPLETION
+             else _("Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"))
+    pdf = slips.signed_slip(slips.render_counter_slip(slip, request), unit=slip.unit, title=title,
+                            dossier=slip.dossier, actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-{slip.kind}-{slip.pk}")
 
 
 def _slip_or_404(request, pk):

@@ -316,4 +316,8 @@ SIGNING_KEY_BACKEND = env("SIGNING_KEY_BACKEND", default="portal.signatures.keys
 SIGNING_REMOTE_URL = env("SIGNING_REMOTE_URL", default="")
 # Days before a unit certificate's expiry when its unit's leaders and the administrators are warned.
 SIGNING_EXPIRY_WARNING_DAYS = env.int("SIGNING_EXPIRY_WARNING_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["workflow-certificate-watch"] = {
+    "task": "workflow.tasks.certificate_watch",
+    "schedule": crontab(hour=6, minute=40),
+}
 # --- end digital signatures ---------------------------------------------------------------------
