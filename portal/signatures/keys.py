@@ -207,7 +207,8 @@ def certificate_upload(*, unit, data: bytes, password: str, actor=None, is_demo=
         unit=unit, subject=_common_name(cert.subject), issuer=_common_name(cert.issuer),
         serial=format(cert.serial_number, "X")[:80], fingerprint=fingerprint(der),
         not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc,
-        sealed_key=seal(bundle), certificate_der=der, is_demo=is_demo, uploaded_by=actor)
+        sealed_key=seal(bundle), certificate_der=der, is_demo=is_demo, uploaded_by=actor,
+        chain_pem="".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in chain))
 
 
 def certificate_retire(*, certificate, actor=None, revoked=False):
@@ -253,6 +254,8 @@ class RemoteSigner(signers.Signer):
         self.url, self.fingerprint, self.timeout = url, certificate.fingerprint, timeout
         cert = asn1_x509.Certificate.load(bytes(certificate.certificate_der))
         registry = SimpleCertificateStore()
+        registry.register_multiple(_asn1(c) for c in x509.load_pem_x509_certificates(certificate.chain_pem.encode())
+                                   ) if certificate.chain_pem else None
         super().__init__(signing_cert=cert, cert_registry=registry)
 
     async def async_sign_raw(self, data, digest_algorithm, dry_run=False):

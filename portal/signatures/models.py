@@ -28,6 +28,8 @@ class UnitCertificate(models.Model):
     not_after = models.DateTimeField(_("hết hạn"))
     sealed_key = models.BinaryField(editable=False)
     certificate_der = models.BinaryField(editable=False)
+    # The issuing CAs (PEM), embedded in signatures so verifiers can build the path.
+    chain_pem = models.TextField(blank=True, default="", editable=False)
     is_demo = models.BooleanField(_("chứng thư thử nghiệm"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")

@@ -17,7 +17,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign import fields, signers
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
+from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
 from pyhanko.sign.general import SigningError
 from pyhanko.stamp import TextStampStyle
 
@@ -48,7 +50,8 @@ def _stamp_style():
 
 def _timestamper():
     url = settings.SIGNING_TSA_URL
-    return timestamps.HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT) if url else None
+    # The requests client: each signature runs in a short event loop of its own (asyncio.run).
+    return HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT) if url else None
 
 
 def _unreadable():
@@ -94,6 +97,9 @@ def pdf_sign(*, pdf: bytes, unit, signer_name: str, reason: str, location: str =
         out = pdf_signer.sign_pdf(writer, appearance_text_params=params)
     except PdfError:
         raise _unreadable() from None
+    except TimestampRequestError:
+        raise SigningRefused(_("Không ký được: máy chủ cấp dấu thời gian không trả lời. Thử lại sau."),
+                             code="tsa_unreachable") from None
     except SigningError as error:
         raise SigningRefused(_("Không ký được: %(reason)s") % {"reason": error}, code="signing_failed") from None
     return Signed(pdf=out.getvalue(), certificate=certificate, signed_at=signed_at, field_name=field_name,
