@@ -9,13 +9,14 @@ from django.db import transaction
 from dossiers.models import Delivery, Outcome
 from portal.models import Membership, Role, Unit, User
 from portal.pdf import html_to_pdf
+from portal.signatures.demo import blank_pdf
 from procedures.models import Procedure
 from workflow.routing import services as wf
 
 from . import services
 from .models import CitizenProfile, Feedback, Rating
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF = blank_pdf()
 UNIT = "H56.20.01"
 PROCEDURE = "1.001193"
 

@@ -28,3 +28,20 @@ def seed(stdout=None):
     if stdout:
         stdout.write(f"  {len(missing)} demo unit certificates (demo CA, trusted as demo root)")
     return len(missing)
+
+
+def blank_pdf() -> bytes:
+    """A one-page blank PDF with a correct cross-reference table: what the demo data attaches
+    as scans, readable by the verification (a few bytes, no rendering)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

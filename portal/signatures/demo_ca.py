@@ -27,6 +27,10 @@ def _name(common_name, organisation="Cổng dịch vụ công (thử nghiệm)")
     ])
 
 
+# keyCertSign and cRLSign only.
+_CA_USAGE = x509.KeyUsage(False, False, False, False, False, True, True, False, False)
+
+
 def _key():
     return ec.generate_private_key(ec.SECP256R1())
 
@@ -64,7 +68,7 @@ class DemoCA:
                 .not_valid_before(self.now - datetime.timedelta(days=1))
                 .not_valid_after(self.now + datetime.timedelta(days=3650))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
-                .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+                .add_extension(_CA_USAGE, critical=True)
                 .add_extension(_ski(root_key), critical=False)
                 .sign(root_key, hashes.SHA256()))
         self.root = Issued(root_key, root)

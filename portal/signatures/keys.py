@@ -47,6 +47,7 @@ from pyhanko_certvalidator.errors import (
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from .aio import outside_event_loop
 from .models import TrustAnchor, UnitCertificate
 
 PKCS12_MAX_BYTES = 64 * 1024
@@ -138,6 +139,7 @@ def validation_context(*, fetch=None, other_certs=()):
                              fetcher_backend=RequestsFetcherBackend(per_request_timeout=settings.SIGNING_TSA_TIMEOUT))
 
 
+@outside_event_loop
 def check_certificate(cert, *, chain=()):
     """Refuse, with a message, a certificate that may not sign now: not yet valid, expired,
     revoked, or not issued under the trust list."""

@@ -18,11 +18,12 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-from pyhanko.sign.general import SigningError
 from pyhanko.stamp import TextStampStyle
 
+from .aio import outside_event_loop
 from .keys import SigningRefused, backend, certificate_for, check_certificate
 
 STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 170, 46, 10  # points
@@ -59,6 +60,7 @@ def _unreadable():
                           code="bad_pdf")
 
 
+@outside_event_loop
 def pdf_sign(*, pdf: bytes, unit, signer_name: str, reason: str, location: str = "", certificate=None) -> Signed:
     """Sign `pdf` with `unit`'s certificate (or `certificate`): returns the signed bytes. A
     certificate that is missing, expired, revoked or not under the trust list is refused

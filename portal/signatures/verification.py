@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 
+from .aio import outside_event_loop
 from .keys import fingerprint, validation_context
 from .models import UnitCertificate
 
@@ -135,6 +136,7 @@ def _check_one(embedded, units):
     return check
 
 
+@outside_event_loop
 def pdf_verify(data: bytes) -> PdfCheck:
     """Check every signature of a PDF. Never raises on bad input: a corrupt or unreadable file
     is the UNREADABLE verdict with a message."""

@@ -53,7 +53,8 @@ def apology_pdf(request, code):
         raise Http404
     apology.dossier = dossier
     pdf = signed_slip(reports.render_apology(apology, request), unit=apology.unit,
-                      title=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"), dossier=dossier, actor=request.user)
+                      title=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"), dossier=dossier,
+                      actor=request.user)
     return pdf_response(pdf, filename=f"phieu-xin-loi-{dossier.code}")
 
 

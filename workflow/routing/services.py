@@ -211,11 +211,11 @@ def results_sign(*, dossier, signer, unit, files=None, by=None, at=None):
                           reason=_("Kết quả giải quyết hồ sơ %(code)s") % {"code": dossier.code},
                           location=unit.name)
         dossier_file_replace(stored, data=result.pdf)
+        note = _("Ký số văn bản kết quả “%(name)s” (%(signer)s, chứng thư %(subject)s, số hiệu %(serial)s%(ts)s)") % {
+            "name": stored.original_name, "signer": name, "subject": result.certificate.subject,
+            "serial": result.certificate.serial, "ts": _(", có dấu thời gian") if result.timestamped else ""}
         record_event(dossier=dossier, actor=by or signer, transition="result_sign", from_status=dossier.status,
-                     unit=unit, at=at,
-                     note=_("Ký số văn bản kết quả “%(name)s” (%(signer)s, chứng thư %(subject)s, số hiệu %(serial)s%(ts)s)")
-                     % {"name": stored.original_name, "signer": name, "subject": result.certificate.subject,
-                        "serial": result.certificate.serial, "ts": _(", có dấu thời gian") if result.timestamped else ""})
+                     unit=unit, at=at, note=note)
         signed.append(stored)
     return signed
 
