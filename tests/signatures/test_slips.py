@@ -41,3 +41,20 @@ def test_unit_without_certificate_prints_unsigned_slips(org, clerk, client_for, 
     response = client_for(clerk).get(f"/dossiers/{dossier.code}/receipt.pdf")
     assert response.status_code == 200 and _signatures(response.content) == []
     assert not dossier.events.filter(transition="slip_sign").exists()
+
+
+def test_apology_form_04_is_signed_by_the_apologising_unit(org, clerk, leader_c1, client_for, unit_certificate):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.workflow.factories import ApologyFactory
+
+    dossier = commune_dossier(org)
+    now = timezone.now()
+    ApologyFactory(dossier=dossier, unit=org.c1, number="12/PXL-UBND", old_due_at=now, reason="Cần xác minh",
+                   new_due_at=now + datetime.timedelta(days=3), drafted_by=clerk, approved_by=leader_c1,
+                   approved_at=now)
+    response = client_for(clerk).get(f"/dossiers/{dossier.code}/apology.pdf")
+    check = pdf_verify(response.content)
+    assert check.verdict == Verdict.VALID and "mẫu 04" in check.signatures[0].reason
