@@ -319,3 +319,4 @@ class CalendarException(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y}: {self.reason}"
+from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

@@ -28,3 +28,18 @@ def assert_queries_do_not_grow(*, make_rows, fetch, small=2, large=12):
         + "\n".join(q["sql"] for q in queries)
     )
     return count_large
+
+
+_REAL_PDF = []
+
+
+def real_pdf(name="trich-luc.pdf"):
+    """A readable PDF (WeasyPrint), as a result document must be: the portal signs results,
+    and refuses a result it cannot read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.pdf import html_to_pdf
+
+    if not _REAL_PDF:
+        _REAL_PDF.append(html_to_pdf("<h1>Kết quả giải quyết</h1><p>Văn bản mẫu của phép thử.</p>"))
+    return SimpleUploadedFile(name, _REAL_PDF[0], content_type="application/pdf")
