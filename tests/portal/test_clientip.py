@@ -42,9 +42,9 @@ def test_behind_a_proxy_one_visitors_lookups_do_not_block_another(client, settin
     time_machine.move_to(timezone.now(), tick=False)  # the 31 requests stay in one rate-limit window
     url = reverse("dossiers:track")
     for _ in range(31):
-        client.get(url, {"code": "H56-KHONG-CO", "secret": "0000"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
-    blocked = client.get(url, {"code": "H56-KHONG-CO", "secret": "0000"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
-    other = client.get(url, {"code": "H56-KHONG-CO", "secret": "0000"}, HTTP_X_FORWARDED_FOR="198.51.100.4")
+        client.get(url, {"code": "H56-KHONG-CO"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    blocked = client.post(url, {"code": "H56-KHONG-CO", "secret": "000000"}, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    other = client.post(url, {"code": "H56-KHONG-CO", "secret": "000000"}, HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert blocked.status_code == 429
     assert other.status_code == 200
     assert "Không tìm thấy hồ sơ" in other.content.decode()
