@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import mfa, views
 from .health import healthz
 
 urlpatterns = [
@@ -10,6 +11,9 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/mfa/", mfa.verify, name="mfa_verify"),
+    path("accounts/mfa/setup/", mfa.setup, name="mfa_setup"),
+    path("accounts/mfa/recovery-codes/", mfa.recovery_codes, name="mfa_recovery_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", views.unit_list, name="unit_list"),
@@ -19,7 +23,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("workflow.urls")),
     path("", include("citizens.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler403 = "portal.views.error_403"

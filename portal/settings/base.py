@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "procedures",
     "dossiers",
@@ -50,7 +53,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Issue 19: sessions that end, the second sign-in step, the admin's address allow-list.
+    "portal.middleware.SessionTimeoutMiddleware",
+    "portal.middleware.MfaRequiredMiddleware",
+    "portal.middleware.AdminAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -103,6 +111,25 @@ LOGIN_REDIRECT_URL = "home"
 # counted per account (whatever identifier was typed) and per address; locks grow. Limits per
 # scope may be tuned: THROTTLE_RULES = {"login-account": {"limit": 5, "lock": 900}, ...}.
 THROTTLE_RULES = {}
+
+# Accounts (issue 19 item 6, docs/security.md). Staff and superusers sign in with a second step
+# (TOTP app or recovery code, portal/mfa.py); the issuer is the name shown in their app.
+MFA_REQUIRED = True
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Mot cua dien tu")
+# django-otp's own per-device delay refuses even the right code for a few seconds after a typo;
+# wrong codes are counted and locked by portal/throttle.py (scope mfa-account) instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Sessions end after this long without activity (staff: shared counter PCs) and this long
+# after the sign-in whatever the activity (seconds).
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# The Django admin: its path (not the well-known admin/ on a real site) and, when set, the only
+# addresses or networks it answers (e.g. "10.20.0.0/24,10.20.1.5").
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+ADMIN_ALLOWED_IPS = env.list("ADMIN_ALLOWED_IPS", default=[])
 
 # The client's address behind TRUSTED_PROXY_COUNT reverse proxies of our own (portal/clientip.py),
 # for lockouts and per-IP rate limits; 0 (no proxy) uses REMOTE_ADDR.
