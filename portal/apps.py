@@ -8,7 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Hệ thống và tổ chức")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+        from .middleware import SessionTimeoutMiddleware
+
+        user_logged_in.connect(SessionTimeoutMiddleware.stamp_login, dispatch_uid="session-timeout-login")
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 

@@ -70,6 +70,14 @@ class SessionTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @classmethod
+    def stamp_login(cls, sender, request, user, **kwargs):
+        """user_logged_in: the session's clocks start at the sign-in (and the first page after
+        it need not write the session again)."""
+        if request is not None and hasattr(request, "session"):
+            now = int(time.time())
+            request.session[cls.STARTED] = request.session[cls.SEEN] = now
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
