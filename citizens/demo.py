@@ -8,19 +8,28 @@ from django.db import transaction
 
 from dossiers.models import Delivery, Outcome
 from portal.models import Membership, Role, Unit, User
+from portal.pdf import html_to_pdf
+from portal.signatures.demo import blank_pdf
 from procedures.models import Procedure
 from workflow.routing import services as wf
 
 from . import services
 from .models import CitizenProfile, Feedback, Rating
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF = blank_pdf()
 UNIT = "H56.20.01"
 PROCEDURE = "1.001193"
 
 
 def _pdf(name):
     return SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")
+
+
+def _result_pdf(name, *, citizen):
+    """A readable result document (the leader's approval signs it with the unit's demo certificate)."""
+    html = (f"<html><body style='font-family: sans-serif'><h1>Trích lục khai sinh (bản điện tử, dữ liệu mẫu)</h1>"
+            f"<p>Người yêu cầu: {citizen.get_full_name()}</p></body></html>")
+    return SimpleUploadedFile(name, html_to_pdf(html), content_type="application/pdf")
 
 
 def _staff(unit, role):
@@ -59,7 +68,8 @@ def seed(stdout=None):
         if clerk and officer and leader:
             dossier = wf.online_accept(dossier=dossier, clerk=clerk)
             dossier = wf.dossier_forward(dossier=dossier, actor=clerk)  # counter step -> commune officer
-            wf.result_file_add(dossier=dossier, actor=leader, upload=_pdf("trich-luc-khai-sinh.pdf"))
+            wf.result_file_add(dossier=dossier, actor=leader, upload=_result_pdf("trich-luc-khai-sinh.pdf",
+                                                                                 citizen=citizen))
             dossier = wf.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED,
                                         note="Đã đăng ký khai sinh; trích lục điện tử gửi kèm.")
             dossier = wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainFieldsMixin
@@ -38,3 +40,22 @@ class CounterSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Mã hồ sơ, họ tên hoặc số định danh"), "class": "form-control"}),
     )
+
+
+class ResultCheckForm(PlainFieldsMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Văn bản kết quả (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf", "class": "form-control"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp quá lớn (tối đa %(limit)s).")
+                                        % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)})
+        head = upload.read(1024)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(_("Tệp không phải PDF (kiểm tra theo nội dung tệp, không theo tên tệp)."))
+        upload.seek(0)
+        self.cleaned_data["data"] = upload.read()
+        return upload

@@ -435,6 +435,11 @@ class DossierFile(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # The signatures found in a PDF (portal.signatures.verification.pdf_verify), checked when
+    # it was stored or signed: "" for images; the worst signature's verdict, and every one's details.
+    signature_verdict = models.CharField(_("chữ ký số"), max_length=12, blank=True, default="", db_default="")
+    signature_check = models.JSONField(null=True, blank=True, editable=False)
+    signed_by_portal = models.BooleanField(_("đã ký số bởi đơn vị"), default=False, db_default=False)
 
     class Meta:
         ordering = ["component__order", "uploaded_at", "pk"]
@@ -446,6 +451,12 @@ class DossierFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def signature(self):
+        from portal.signatures.verification import check_from_json
+
+        return check_from_json(self.signature_check)
 
 
 class CounterSlip(models.Model):

@@ -1,5 +1,7 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
+import hashlib
+
 from django.db import connection
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat, Lower
@@ -8,10 +10,11 @@ from django.utils.crypto import constant_time_compare
 from portal.models import Role
 from portal.permissions import units_visible_to
 from portal.selectors import units_of_user
+from portal.signatures.verification import pdf_verify
 from procedures.selectors import Unaccent
 from procedures.text import nfc, query_words
 
-from .models import CounterSlip, Dossier, normalise_lookup_secret
+from .models import CounterSlip, Dossier, DossierFile, normalise_lookup_secret
 
 
 def own_dossiers(user):
@@ -93,3 +96,16 @@ def counter_slips_visible_to(user):
     return CounterSlip.objects.filter(unit__in=units_visible_to(user, Role.CLERK).values("pk")).select_related(
         "unit", "clerk", "procedure_version", "procedure_version__procedure"
     )
+
+
+def result_check(data: bytes):
+    """The public "check a result": the signatures of an uploaded PDF, and which dossier's
+    result it is when it is byte for byte a result file kept by the portal. Returns (check,
+    dossier code or "", procedure name or ""): nothing about the applicant."""
+    check = pdf_verify(data)
+    digest = hashlib.sha256(data).hexdigest()
+    stored = (DossierFile.objects.filter(kind=DossierFile.Kind.RESULT, sha256=digest, signed_by_portal=True)
+              .select_related("dossier__procedure_version").first())
+    if stored is None or not check.signed_by_portal:
+        return check, "", ""
+    return check, stored.dossier.code, stored.dossier.procedure_version.name

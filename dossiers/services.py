@@ -1,13 +1,17 @@
 """Writes of the dossiers app: one business action per function, each in one transaction,
 each transition writing its DossierEvent row in the same transaction."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from portal import workdays
+from portal.signatures.verification import pdf_verify
 from procedures.models import ProcedureMethod, ProcedureVersion
 
 from .models import (
@@ -188,7 +192,36 @@ def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile
     )
     dossier_file.file.save(original_name, upload, save=False)
     dossier_file.save()
+    dossier_file_verify(dossier_file)
     return dossier_file
+
+
+def dossier_file_verify(dossier_file, *, data=None):
+    """Check the signatures of a stored PDF against the trust list and keep the verdict on
+    the row (shown per file on the dossier page). Images are left unchecked."""
+    if dossier_file.content_type != "application/pdf":
+        return None
+    if data is None:
+        with dossier_file.file.open("rb") as handle:
+            data = handle.read()
+    check = pdf_verify(data)
+    dossier_file.signature_verdict = check.verdict
+    dossier_file.signature_check = check.as_json()
+    dossier_file.signed_by_portal = check.signed_by_portal
+    dossier_file.save(update_fields=["signature_verdict", "signature_check", "signed_by_portal"])
+    return check
+
+
+def dossier_file_replace(dossier_file, *, data: bytes):
+    """Replace a stored file's content (a signed PDF replaces the unsigned one), through the
+    storage API; the old object is deleted once the transaction commits."""
+    old_name, storage = dossier_file.file.name, dossier_file.file.storage
+    dossier_file.file.save(dossier_file.original_name, ContentFile(data), save=False)
+    dossier_file.size = len(data)
+    dossier_file.sha256 = hashlib.sha256(data).hexdigest()
+    dossier_file.save(update_fields=["file", "size", "sha256"])
+    transaction.on_commit(lambda: storage.delete(old_name))
+    return dossier_file_verify(dossier_file, data=data)
 
 
 @transaction.atomic
@@ -267,11 +300,12 @@ def staged_uploads_attach(*, dossier, staged, actor):
     file, no copy), deleting the staged rows. Inside the reception's transaction."""
     component_of = {c.requirement_id: c for c in dossier.components.all() if c.requirement_id}
     for item in staged:
-        DossierFile.objects.create(
+        stored = DossierFile.objects.create(
             dossier=dossier, component=component_of.get(item.requirement_id), kind=DossierFile.Kind.COMPONENT,
             file=item.file.name, original_name=item.original_name, content_type=item.content_type, size=item.size,
             sha256=item.sha256, uploaded_by=actor, uploaded_at=item.created_at,
         )
+        dossier_file_verify(stored)
         item.delete()
 
 

@@ -1,12 +1,21 @@
 """The printable slips of Circular 01/2018/TT-VPCP, regenerated from data every time."""
 
+import hashlib
+import logging
+
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from portal.pdf import qr_data_uri, render_pdf
+from portal.pdf import PDF_CACHE_SECONDS, qr_data_uri, render_pdf
+from portal.signatures.keys import SigningRefused, certificate_for
+from portal.signatures.signing import pdf_sign
 
-from .services import processing_budget
+from .services import processing_budget, record_event
+
+logger = logging.getLogger(__name__)
 
 
 def public_url(path, request=None):
@@ -53,3 +62,31 @@ def render_counter_slip(slip, request=None):
                "created_local": timezone.localtime(slip.created_at)}
     with translation.override("vi"):
         return render_pdf(template, context, request=request)
+
+
+def signed_slip(pdf, *, unit, title, dossier=None, actor=None):
+    """A printed slip signed by the system with `unit`'s organisational certificate. The
+    signed PDF is kept in the cache under the slip's content and the certificate, so a
+    reprint of an unchanged slip is not signed (nor recorded) again; a fresh signature of a
+    dossier's slip is an event of its trail. A unit without a usable certificate prints
+    unsigned: the slip must never fail to print."""
+    certificate = certificate_for(unit)
+    if certificate is None:
+        return pdf
+    key = f"signed-slip:{certificate.pk}:{hashlib.sha256(pdf).hexdigest()}"
+    signed = cache.get(key)
+    if signed is not None:
+        return signed
+    try:
+        result = pdf_sign(pdf=pdf, unit=unit, signer_name=certificate.subject, reason=title, location=unit.name,
+                          certificate=certificate)
+    except SigningRefused as refusal:
+        logger.warning("slip %s of %s printed unsigned: %s", title, unit, " ".join(refusal.messages))
+        return pdf
+    cache.set(key, result.pdf, PDF_CACHE_SECONDS)
+    if dossier is not None:
+        record_event(dossier=dossier, actor=actor if getattr(actor, "is_authenticated", False) else None,
+                     transition="slip_sign", from_status=dossier.status, unit=unit,
+                     note=_("Hệ thống ký số %(title)s bằng chứng thư của %(unit)s (số hiệu %(serial)s)")
+                     % {"title": title, "unit": unit.name, "serial": certificate.serial})
+    return result.pdf

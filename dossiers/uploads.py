@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from portal.signatures.active_content import pdf_active_content
+
 # What a scan or an upload may be: the kind detected from the first bytes -> MIME type.
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
@@ -33,6 +35,12 @@ def inspect_upload(upload, *, allowed=ALLOWED):
             _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên tệp).")
             % {"name": name},
             code="bad_type",
+        )
+    if kind.extension == "pdf" and pdf_active_content(upload):
+        raise ValidationError(
+            _("Tệp “%(name)s” chứa mã JavaScript hoặc lệnh tự chạy chương trình; không nhận tệp PDF như vậy.")
+            % {"name": name},
+            code="active_content",
         )
     digest = hashlib.sha256()
     upload.seek(0)

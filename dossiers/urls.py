@@ -10,4 +10,5 @@ urlpatterns = [
     path("counter/slips/<int:pk>/pdf/", views.slip_pdf, name="slip_pdf"),
     path("track/", views.track, name="track"),
     path("d/<str:code>/", views.track, name="qr"),
+    path("kiem-tra-ket-qua/", views.result_check, name="result_check"),
 ]

@@ -16,7 +16,7 @@ from portal.permissions import role_required
 from portal.selectors import current_unit
 
 from . import lookup_cache, selectors, slips
-from .forms import CounterSearchForm, LookupForm
+from .forms import CounterSearchForm, LookupForm, ResultCheckForm
 from .models import Status
 
 COUNTER_PAGE_SIZE = 20
@@ -95,6 +95,23 @@ def track(request, code=None):
 
 
 _LOOKUP_LOCKED = gettext_lazy("Mã hồ sơ này tạm bị khóa tra cứu vì mã tra cứu đã bị nhập sai nhiều lần.")
+@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+def result_check(request):
+    """Public "check a result" (kiểm tra văn bản kết quả): upload a PDF, learn whether a unit of
+    this portal signed it, whether it changed since, and which dossier it is the result of. No
+    personal data; the file is read, never stored."""
+    form = ResultCheckForm(request.POST or None, request.FILES or None)
+    context, status = {"form": form}, 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.add_error(None, _("Bạn kiểm tra quá nhiều lần. Vui lòng thử lại sau một phút."))
+            status = 429
+        elif form.is_valid():
+            check, code, procedure = selectors.result_check(form.cleaned_data["data"])
+            context.update(check=check, code=code, procedure=procedure)
+        else:
+            status = 400
+    return render(request, "dossiers/result_check.html", context, status=status)
 
 
 @role_required(Role.CLERK)
@@ -106,7 +123,11 @@ def slip_detail(request, pk):
 @role_required(Role.CLERK)
 def slip_pdf(request, pk):
     slip = _slip_or_404(request, pk)
-    return pdf_response(slips.render_counter_slip(slip, request), filename=f"phieu-{slip.kind}-{slip.pk}")
+    title = (_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)") if slip.kind == slip.Kind.COMPLETION
+             else _("Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"))
+    pdf = slips.signed_slip(slips.render_counter_slip(slip, request), unit=slip.unit, title=title,
+                            dossier=slip.dossier, actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-{slip.kind}-{slip.pk}")
 
 
 def _slip_or_404(request, pk):

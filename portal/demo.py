@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .models import Membership, Role, Unit, UnitLevel, User
 from .services import membership_grant
+from .signatures import demo as signing_demo
 
 UNITS = [
     # code, name, short name, level code, parent code, address, phone
@@ -121,6 +122,7 @@ def seed(stdout=None):
         User.objects.filter(pk=user.pk).update(personal_id=personal_id, phone=phone, email=email)
     if stdout:
         stdout.write(f"  {len(units)} units, {Membership.objects.count()} staff memberships")
+    signing_demo.seed(stdout=stdout)
     return units
 
 

@@ -341,3 +341,4 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

@@ -142,3 +142,21 @@ def navigation_for(user):
             seen.add(url_name)
             items.append(url_name)
     return items
+
+
+def may_manage_signing(user):
+    """Unit certificates, their keys and the trust list: the portal's administrators
+    (superusers) only — a key lets its holder sign in a unit's name."""
+    return user.is_authenticated and user.is_superuser
+
+
+def signing_admin_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_manage_signing(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -145,3 +145,41 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+# --- digital signatures: a CA made in the test run, its CRL served on loopback ----------------
+
+@pytest.fixture(scope="session")
+def _pki_session():
+    import datetime
+
+    from portal.signatures.demo_ca import DemoCA
+    from tests.signatures.servers import crl_server, url_of
+
+    ca = DemoCA(name="Test Root CA")
+    with crl_server(ca) as server:
+        ca.crl_url = url_of(server, "/intermediate.crl")
+        good = ca.issue("UBND xã Mỹ Hà", organisation="Ủy ban nhân dân xã Mỹ Hà")
+        other = ca.issue("Sở Tư pháp tỉnh Thử Nghiệm")
+        expired = ca.issue("Chứng thư hết hạn", not_before=ca.now - datetime.timedelta(days=400), days=365)
+        revoked = ca.issue("Chứng thư bị thu hồi")
+        ca.revoke(revoked)
+        yield SimpleNamespace(ca=ca, crl=server, good=good, other=other, expired=expired, revoked=revoked)
+
+
+@pytest.fixture
+def pki(_pki_session, db):
+    """The test CA's root in the trust list; `pki.good`, `other`, `expired`, `revoked` are
+    issued certificates (`.pkcs12(password)` gives the file an administrator uploads)."""
+    from portal.signatures.keys import trust_anchor_add
+
+    trust_anchor_add(pem_or_der=_pki_session.ca.root.pem(), name="Test Root CA")
+    return _pki_session
+
+
+@pytest.fixture
+def unit_certificate(pki, org):
+    """A usable certificate of commune C1 (the org fixture's commune with a counter)."""
+    from portal.signatures.keys import certificate_upload
+
+    return certificate_upload(unit=org.c1, data=pki.good.pkcs12("mat-khau"), password="mat-khau")

@@ -47,3 +47,16 @@ def pass_second_step(client, user):
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+_REAL_PDF = []
+
+
+def real_pdf(name="trich-luc.pdf"):
+    """A readable PDF (WeasyPrint), as a result document must be: the portal signs results,
+    and refuses a result it cannot read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.pdf import html_to_pdf
+
+    if not _REAL_PDF:
+        _REAL_PDF.append(html_to_pdf("<h1>Kết quả giải quyết</h1><p>Văn bản mẫu của phép thử.</p>"))
+    return SimpleUploadedFile(name, _REAL_PDF[0], content_type="application/pdf")

@@ -12,6 +12,7 @@ from dossiers.models import Channel, Delivery, Dossier, Outcome, Status
 from dossiers.services import dossier_create, dossier_transition
 from portal import workdays
 from portal.models import Membership, Role, Unit
+from portal.signatures.demo import blank_pdf
 from procedures.models import Procedure
 from workflow.models import Handoff
 from workflow.reception.services import dossier_receive
@@ -19,7 +20,7 @@ from workflow.routing import services
 
 DEMO_NOTE = "Hồ sơ mẫu"
 # The scan of every paper received (every paper is scanned at reception).
-DEMO_SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_SCAN = blank_pdf()
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Ma",
           "Triệu", "Nông", "La", "Hà"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Bảo"]

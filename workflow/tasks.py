@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from workflow.deadlines.digests import legal_basis_watch, send_digests
+from workflow.deadlines.digests import certificate_expiry_watch, legal_basis_watch, send_digests
 from workflow.deadlines.sweep import sweep
 from workflow.notifications import outbox as notifications
 
@@ -60,3 +60,10 @@ def catalogue_watch():
 
 # The counter refresh task is defined beside the counters; importing it here registers it.
 from workflow.supervision.daily_counters import refresh_recent  # noqa: E402,F401
+
+
+@shared_task
+def certificate_watch():
+    """Warn leaders and administrators of unit signing certificates expiring within 30 days.
+    Daily from beat; each certificate is claimed once (UnitCertificate.expiry_warned_at)."""
+    return certificate_expiry_watch()

@@ -314,3 +314,29 @@ CELERY_BEAT_SCHEDULE["workflow-refresh-supervision-counters"] = {
     "task": "workflow.supervision.daily_counters.refresh_recent",
     "schedule": crontab(minute="*/10"),
 }
+
+# --- digital signatures (portal/signatures/, docs/signatures.md) --------------------------------
+# The secret that seals unit signing keys at rest. Development and tests derive one from
+# SECRET_KEY; production must set its own (prod.py) and keep it: keys sealed with a lost secret
+# are lost.
+SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default="") or f"dev-only:{SECRET_KEY}"
+# Trust list: PEM files or folders of root CA certificates (the national roots), besides the
+# roots added on the administrator's screen.
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+# Fetch CRLs / OCSP named in certificates when verifying and before signing (soft-fail: an
+# unreachable server does not block; a revoked certificate does).
+SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=True)
+# An RFC 3161 timestamp authority: signatures become PAdES B-T instead of B-B.
+SIGNING_TSA_URL = env("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
+# Where signatures are computed: stored PKCS#12 keys, a remote signing service, or a PKCS#11
+# backend of the operator's (portal.signatures.keys.SigningBackend subclasses).
+SIGNING_KEY_BACKEND = env("SIGNING_KEY_BACKEND", default="portal.signatures.keys.StoredKeyBackend")
+SIGNING_REMOTE_URL = env("SIGNING_REMOTE_URL", default="")
+# Days before a unit certificate's expiry when its unit's leaders and the administrators are warned.
+SIGNING_EXPIRY_WARNING_DAYS = env.int("SIGNING_EXPIRY_WARNING_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["workflow-certificate-watch"] = {
+    "task": "workflow.tasks.certificate_watch",
+    "schedule": crontab(hour=6, minute=40),
+}
+# --- end digital signatures ---------------------------------------------------------------------

@@ -40,3 +40,6 @@ if NOTIFY_SMS_PROVIDER.rpartition(".")[2] in ("", "LogSmsProvider"):  # noqa: F4
             "or set NOTIFY_SMS_LOG_ONLY=true to run without SMS."
         )
     NOTIFY_SMS_PROVIDER = LOG_SMS_PROVIDER  # noqa: F405
+
+# Unit signing keys are sealed with this secret: never derived from SECRET_KEY in production.
+SIGNING_KEY_SECRET = env("SIGNING_KEY_SECRET", default="")

@@ -73,14 +73,27 @@ def submitted(citizen, version, org, *, delivery=Delivery.ONLINE, files=True):
     return dossier
 
 
+_RESULT = []
+
+
+def result_pdf(name="trich-luc-khai-sinh.pdf"):
+    """A real (WeasyPrint) PDF: a result the leader's approval can sign."""
+    if not _RESULT:
+        from portal.pdf import html_to_pdf
+
+        _RESULT.append(html_to_pdf("<h1>Trích lục khai sinh</h1><p>Bản điện tử.</p>"))
+    return pdf(name, _RESULT[0])
+
+
 def returned(dossier, *, clerk, officer, leader):
-    """Move an online dossier through the commune route to a returned result file."""
+    """Move an online dossier through the commune route to a returned, signed result file
+    (the test needs the `unit_certificate` fixture: commune C1 signs)."""
     from workflow.routing import services as wf
 
     dossier = wf.online_accept(dossier=dossier, clerk=clerk)
     dossier = wf.dossier_forward(dossier=dossier, actor=clerk)
     dossier = wf.dossier_forward(dossier=dossier, actor=officer)
-    wf.result_file_add(dossier=dossier, actor=leader, upload=pdf("trich-luc-khai-sinh.pdf"))
+    wf.result_file_add(dossier=dossier, actor=leader, upload=result_pdf())
     dossier = wf.dossier_decide(dossier=dossier, leader=leader, outcome=Outcome.APPROVED, note="Đã đăng ký")
     return wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
 

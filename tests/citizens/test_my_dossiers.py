@@ -5,7 +5,7 @@ from dossiers.models import DossierFile, Status
 from tests.helpers import assert_queries_do_not_grow
 from workflow.routing import services as wf
 
-from .conftest import fake_pdf, pdf, returned, submitted
+from .conftest import fake_pdf, pdf, result_pdf, returned, submitted
 
 
 def test_my_dossiers_lists_only_mine_with_status_and_next_action(client_for, citizen, other_citizen, version, org):
@@ -97,11 +97,12 @@ def test_completion_request_before_reception_goes_back_to_the_check(client_for, 
     assert dossier.status == Status.SUBMITTED
 
 
-def test_result_is_downloadable_only_once_returned(client_for, citizen, clerk, officer_c1, leader_c1, version, org):
+def test_result_is_downloadable_only_once_returned(client_for, citizen, clerk, officer_c1, leader_c1, version, org,
+                                                  unit_certificate):
     dossier = wf.online_accept(dossier=submitted(citizen, version, org), clerk=clerk)
     dossier = wf.dossier_forward(dossier=dossier, actor=clerk)
     dossier = wf.dossier_forward(dossier=dossier, actor=officer_c1)
-    result = wf.result_file_add(dossier=dossier, actor=leader_c1, upload=pdf("trich-luc.pdf"))
+    result = wf.result_file_add(dossier=dossier, actor=leader_c1, upload=result_pdf("trich-luc.pdf"))
     client = client_for(citizen)
     assert client.get(reverse("citizens:dossier_file", args=[dossier.code, result.pk])).status_code == 404
     dossier = wf.dossier_decide(dossier=dossier, leader=leader_c1, outcome="approved", note="Đã đăng ký")
@@ -125,7 +126,7 @@ def test_withdrawal_needs_a_reason(client_for, citizen, version, org):
     assert dossier.status == Status.WITHDRAWN
 
 
-def test_rating_once_after_return(client_for, citizen, clerk, officer_c1, leader_c1, version, org):
+def test_rating_once_after_return(client_for, citizen, clerk, officer_c1, leader_c1, version, org, unit_certificate):
     dossier = submitted(citizen, version, org)
     client = client_for(citizen)
     client.post(reverse("citizens:rate", args=[dossier.code]), {"score": "5"})

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_citizen_signs_up_submits_online_and_rates_the_result(phone_page, browser, live_server, clerk, officer_c1,
-                                                                leader_c1, org, tmp_path, settings):
+                                                                leader_c1, org, tmp_path, settings, unit_certificate):
     settings.MEDIA_ROOT = tmp_path / "media"
     online_version(org)
     page = phone_page
@@ -115,10 +115,9 @@ def test_citizen_signs_up_submits_online_and_rates_the_result(phone_page, browse
 
     # Processing ends with an electronic result returned online.
     dossier = wf.dossier_forward(dossier=dossier, actor=officer_c1)
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from tests.citizens.conftest import result_pdf
 
-    wf.result_file_add(dossier=dossier, actor=leader_c1,
-                       upload=SimpleUploadedFile("trich-luc-khai-sinh.pdf", PDF, content_type="application/pdf"))
+    wf.result_file_add(dossier=dossier, actor=leader_c1, upload=result_pdf())
     dossier = wf.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED, note="Đã đăng ký")
     wf.dossier_return(dossier=dossier, clerk=clerk, confirmed=True)
 

@@ -10,6 +10,7 @@ from dossiers.models import Dossier, Status
 from portal.models import Role
 from tests.e2e.conftest import screenshot
 from tests.factories import staff
+from tests.helpers import real_pdf
 from tests.workflow.test_processing import commune_version, receive, three_level_version
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def test_commune_procedure_from_reception_to_return(session, clerk, officer_c1, 
     leader = session("leader_c1")
     open_dossier(leader, dossier.code)
     result = tmp_path / "trich-luc-khai-sinh.pdf"
-    result.write_bytes(PDF)
+    result.write_bytes(real_pdf().read())
     leader.locator("#result-file").set_input_files(str(result))
     leader.get_by_test_id("act-result").click()
     leader.get_by_test_id("act-approve").click()

@@ -4,13 +4,13 @@ changes only through its transitions (issue 15, item 6)."""
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dossiers.models import Status
 from tests.dossiers.factories import DossierFactory
+from tests.helpers import real_pdf
 from tests.workflow.factories import HandoffFactory
-from tests.workflow.test_policy import PDF, act, commune_dossier
+from tests.workflow.test_policy import act, commune_dossier
 from workflow.models import Handoff
 
 
@@ -21,7 +21,7 @@ def _media(settings, tmp_path):
 
 def test_uploading_a_result_writes_an_event_naming_the_file(org, client_for, leader_c1):
     dossier = commune_dossier(org)
-    upload = SimpleUploadedFile("trich-luc-khai-sinh.pdf", PDF, content_type="application/pdf")
+    upload = real_pdf("trich-luc-khai-sinh.pdf")
     response = client_for(leader_c1).post(f"/dossiers/{dossier.code}/act/result/", {"file": upload})
     assert response.status_code == 302
     event = dossier.events.get(transition="result_upload")

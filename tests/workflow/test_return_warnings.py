@@ -9,7 +9,7 @@ from django.urls import reverse
 from citizens.models import Payment
 from dossiers.models import Outcome, Status
 from procedures.models import Fee
-from tests.dossiers.factories import scan
+from tests.helpers import real_pdf
 from tests.workflow.test_processing import commune_version, receive
 from workflow.routing import services
 
@@ -25,7 +25,7 @@ def ready(org, clerk, officer_c1, leader_c1):
 
 
 def with_result(dossier, leader):
-    services.result_file_add(dossier=dossier, actor=leader, upload=scan("trich-luc.pdf"))
+    services.result_file_add(dossier=dossier, actor=leader, upload=real_pdf("trich-luc.pdf"))
     return dossier
 
 

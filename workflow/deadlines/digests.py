@@ -7,13 +7,14 @@ legal-basis problem is claimed by its LegalBasisFlag(version, document) row.
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from dossiers.models import Dossier, StatusGroup
 from portal import workdays
-from portal.models import Membership, Role, Unit, User
+from portal.models import Membership, Role, Unit, UnitCertificate, User
 from procedures.models import LegalDocument, ProcedureVersion
 from workflow.deadlines.sweep import end_of_day
 from workflow.models import Apology, DigestLog, LegalBasisFlag, Notification, NotificationChannel
@@ -135,3 +136,40 @@ def legal_basis_watch(*, on=None):
                                          kind=Kind.LEGAL_BASIS, context=context, language=preference.language))
         outbox_add(rows)
     return claimed
+
+
+def certificate_expiry_watch(*, now=None):
+    """Warn, once per certificate, the leaders of its unit and the administrators that a unit
+    signing certificate expires within SIGNING_EXPIRY_WARNING_DAYS (30): a unit without a
+    valid certificate cannot sign results, and an online return needs a signed one. Claimed
+    by a conditional update of `expiry_warned_at`, so re-runs and parallel workers warn once.
+    Returns how many certificates were warned about."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(days=settings.SIGNING_EXPIRY_WARNING_DAYS)
+    due = UnitCertificate.objects.usable(at=now).filter(not_after__lte=horizon, expiry_warned_at__isnull=True)
+    admins = list(User.objects.filter(is_superuser=True, is_active=True).select_related("notification_preference"))
+    warned = 0
+    for certificate in due.select_related("unit"):
+        with transaction.atomic():
+            if not UnitCertificate.objects.filter(pk=certificate.pk, expiry_warned_at__isnull=True).update(
+                    expiry_warned_at=now):
+                continue  # another run claimed it
+            warned += 1
+            leaders = User.objects.filter(pk__in=Membership.objects.active().filter(
+                unit=certificate.unit_id, role=Role.LEADER).values("user")).select_related("notification_preference")
+            context = {"unit": certificate.unit.name, "subject": certificate.subject, "serial": certificate.serial,
+                       "expires_on": timezone.localtime(certificate.not_after).strftime("%d/%m/%Y"),
+                       "days": max((certificate.not_after - now).days, 0)}
+            rows = []
+            for user in {u.pk: u for u in [*leaders, *admins]}.values():
+                preference = preference_of(user)
+                if preference.in_app:
+                    rows.append(Notification(recipient=user, channel=NotificationChannel.IN_APP,
+                                             kind=Kind.CERTIFICATE_EXPIRY, context=context,
+                                             language=preference.language))
+                if preference.email and user.email:
+                    rows.append(Notification(recipient=user, address=user.email, channel=NotificationChannel.EMAIL,
+                                             kind=Kind.CERTIFICATE_EXPIRY, context=context,
+                                             language=preference.language))
+            outbox_add(rows)
+    return warned

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
+from dossiers.slips import signed_slip
 from portal.models import Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
@@ -37,8 +38,10 @@ def _dossier_or_404(request, code):
 def process_slip(request, code):
     """Form 05 for anyone who may see the dossier (staff in scope, the citizen who owns it)."""
     dossier = _dossier_or_404(request, code)
-    return pdf_response(reports.render_process_slip(dossier, request),
-                        filename=f"phieu-kiem-soat-{dossier.code}")
+    pdf = signed_slip(reports.render_process_slip(dossier, request), unit=dossier.receiving_unit,
+                      title=_("Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)"), dossier=dossier,
+                      actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-kiem-soat-{dossier.code}")
 
 
 @login_required
@@ -49,7 +52,10 @@ def apology_pdf(request, code):
     if apology is None:
         raise Http404
     apology.dossier = dossier
-    return pdf_response(reports.render_apology(apology, request), filename=f"phieu-xin-loi-{dossier.code}")
+    pdf = signed_slip(reports.render_apology(apology, request), unit=apology.unit,
+                      title=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"), dossier=dossier,
+                      actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-xin-loi-{dossier.code}")
 
 
 # --- Form 06: the tracking book --------------------------------------------------------------

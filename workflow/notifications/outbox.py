@@ -72,6 +72,7 @@ class Kind:
     CONSULTATION_LATE = "consultation_late"
     DIGEST = "digest"
     LEGAL_BASIS = "legal_basis"
+    CERTIFICATE_EXPIRY = "certificate_expiry"
     FEEDBACK_ANSWERED = "feedback_answered"
     FEEDBACK_RECEIVED = "feedback_received"
     # Citizen accounts and online submission (citizens/messaging.py, and "submit" below).
@@ -345,6 +346,9 @@ def link_path(notification):
     try:
         if notification.kind == Kind.LEGAL_BASIS:
             return reverse("procedures:legal_report")
+        if notification.kind == Kind.CERTIFICATE_EXPIRY:
+            recipient = notification.recipient
+            return reverse("signatures:certificates") if recipient is not None and recipient.is_superuser else ""
         if notification.kind in (Kind.FEEDBACK_ANSWERED, Kind.FEEDBACK_RECEIVED):
             tracking_code = (notification.context or {}).get("tracking_code")
             return reverse("citizens:feedback_detail", args=[tracking_code]) if tracking_code else ""

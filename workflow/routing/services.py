@@ -11,8 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.models import Dossier, DossierFile, Outcome, Status
-from dossiers.services import ConcurrentChange, compute_due, dossier_file_add, dossier_transition, record_event
+from dossiers.services import (
+    ConcurrentChange,
+    compute_due,
+    dossier_file_add,
+    dossier_file_replace,
+    dossier_transition,
+    record_event,
+)
 from portal import money, workdays
+from portal.signatures.signing import pdf_sign, pdf_unreadable
 from procedures.models import ProcedureVersion
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff, Pause, timeliness
@@ -150,6 +158,7 @@ def dossier_decide(*, dossier, leader, outcome, note="", expected_status=None, a
         _activate(back, at=now)
     label = _("Phê duyệt kết quả") if outcome == Outcome.APPROVED else _("Từ chối giải quyết: %(reason)s") % {
         "reason": note}
+    results_sign(dossier=dossier, signer=leader, unit=current.unit, at=now)
     return dossier_transition(dossier=dossier, actor=leader, transition="finish", unit=current.unit,
                               note=label if outcome == Outcome.REFUSED or not note else f"{label}. {note}",
                               outcome=outcome, finished_at=now, decision_note=note,
@@ -163,12 +172,52 @@ def result_file_add(*, dossier, actor, upload):
     policies.require(actor, "result", dossier)
     if dossier.status not in policies.STATES["result"]:
         raise ValidationError(_("Chỉ tải kết quả lên khi hồ sơ đang xử lý hoặc đã có kết quả."))
+    if pdf_unreadable(upload):
+        # A result is signed on approval: a PDF the portal cannot read cannot be signed.
+        raise ValidationError(_("Tệp “%(name)s” hỏng hoặc không phải PDF đọc được; không dùng làm văn bản kết quả.")
+                              % {"name": upload.name}, code="bad_pdf")
     stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
     active = active_handoff(dossier)
     record_event(dossier=dossier, actor=actor, transition="result_upload", from_status=dossier.status,
                  unit=active.unit if active is not None else dossier.receiving_unit,
                  note=_("Tải lên văn bản kết quả: %(name)s") % {"name": stored.original_name})
+    if dossier.status == Status.RESULT_READY:
+        # Decided already: the deciding unit's certificate signs it now, in the approving
+        # leader's name (the decision is theirs; the upload only brings the document).
+        decision = dossier.events.filter(transition="finish").select_related("actor", "unit").last()
+        if decision is not None:
+            results_sign(dossier=dossier, signer=decision.actor, unit=decision.unit, files=[stored], by=actor)
+            stored.refresh_from_db()
     return stored
+
+
+def results_sign(*, dossier, signer, unit, files=None, by=None, at=None):
+    """Sign the dossier's unsigned PDF results with `unit`'s certificate, the stamp naming
+    `signer` (the leader who decided); the signed PDF replaces the unsigned one and an event
+    records each signature. A unit that never had a certificate signs on paper: nothing is
+    signed. A unit whose certificates are all expired or revoked is refused (SigningRefused)."""
+    files = files if files is not None else dossier.files.filter(kind=DossierFile.Kind.RESULT,
+                                                                 content_type="application/pdf",
+                                                                 signed_by_portal=False)
+    files = [f for f in files if f.content_type == "application/pdf" and not f.signed_by_portal]
+    if not files or not unit.certificates.exists():
+        return []
+    name = signer.get_full_name() or signer.get_username()
+    signed = []
+    for stored in files:
+        with stored.file.open("rb") as handle:
+            data = handle.read()
+        result = pdf_sign(pdf=data, unit=unit, signer_name=name,
+                          reason=_("Kết quả giải quyết hồ sơ %(code)s") % {"code": dossier.code},
+                          location=unit.name)
+        dossier_file_replace(stored, data=result.pdf)
+        note = _("Ký số văn bản kết quả “%(name)s” (%(signer)s, chứng thư %(subject)s, số hiệu %(serial)s%(ts)s)") % {
+            "name": stored.original_name, "signer": name, "subject": result.certificate.subject,
+            "serial": result.certificate.serial, "ts": _(", có dấu thời gian") if result.timestamped else ""}
+        record_event(dossier=dossier, actor=by or signer, transition="result_sign", from_status=dossier.status,
+                     unit=unit, at=at, note=note)
+        signed.append(stored)
+    return signed
 
 
 class ReturnNeedsConfirmation(ValidationError):
@@ -201,6 +250,12 @@ def dossier_return(*, dossier, clerk, collected_by="", tracking_number="", note=
     policies.require(clerk, "return", dossier)
     if dossier.status != Status.RESULT_READY:
         raise ValidationError(_("Hồ sơ chưa có kết quả để trả."))
+    if dossier.delivery == "online" and not dossier.files.filter(kind=DossierFile.Kind.RESULT,
+                                                                 signed_by_portal=True).exists():
+        # An electronic result is worth something only signed (Decree 45/2020): no online
+        # return without a result file bearing a valid signature of one of the portal's units.
+        raise ValidationError(_("Trả kết quả trực tuyến cần văn bản kết quả (PDF) đã được ký số hợp lệ. Tải lên "
+                                "văn bản kết quả để lãnh đạo phê duyệt và ký số."), code="unsigned_online_result")
     warnings = return_warnings(dossier)
     if warnings and not confirmed:
         raise ReturnNeedsConfirmation([*warnings, _("Kiểm tra lại, rồi đánh dấu \"Vẫn trả kết quả\" để trả.")])

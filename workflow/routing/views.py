@@ -77,7 +77,10 @@ def receipt_pdf(request, code):
         raise Http404 from None
     if dossier.received_at is None:
         raise Http404
-    return pdf_response(slips.render_receipt(dossier, request), filename=f"giay-tiep-nhan-{dossier.code}")
+    pdf = slips.signed_slip(slips.render_receipt(dossier, request), unit=dossier.receiving_unit,
+                            title=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"), dossier=dossier,
+                            actor=request.user)
+    return pdf_response(pdf, filename=f"giay-tiep-nhan-{dossier.code}")
 
 
 # --- the inbox ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0007_counter_slip_reception_token'),
+        ('dossiers', '0008_file_signature_verdict'),
     ]
 
     operations = [

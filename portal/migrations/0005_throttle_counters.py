@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_calendar_2026'),
+        ('portal', '0004_unit_certificates_and_trust_anchors'),
     ]
 
     operations = [
