@@ -50,7 +50,7 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Ít nhất 8 ký tự, không quá giống thông tin cá nhân, không chỉ gồm số."))
+                                help_text=_("Ít nhất 10 ký tự, không quá giống thông tin cá nhân, không phải mật khẩu phổ biến, không chỉ gồm số."))
     password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
@@ -105,6 +105,11 @@ class AssistedAccountForm(forms.Form):
     personal_id = PersonalIdField()
     phone = PhoneField()
     email = forms.EmailField(label=_("Thư điện tử (không bắt buộc)"), required=False)
+    reclaim = forms.BooleanField(
+        label=_("Số định danh đã bị người khác đăng ký: thu hồi về cho người đến quầy"), required=False,
+        help_text=_("Chỉ chọn sau khi đã đối chiếu thẻ căn cước của người đến quầy. Tài khoản đã đăng ký trước bị "
+                    "khóa và mất số định danh; hồ sơ của tài khoản đó được giữ nguyên."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,3 +50,9 @@ def feedback_answered_messages(*, feedback):
                             context={**context, "note": feedback.answer[:500]},
                             dedupe_key=f"feedback-answered:{feedback.pk}")
     return rows
+
+
+def signup_existing_message(*, address, login_url):
+    """To the mailbox of an ID number or e-mail that already has an account, after a sign-up
+    with it: the page said nothing (no account enumeration), the owner hears about it here."""
+    return notify_address(address=address, channel=EMAIL, kind=Kind.SIGNUP_EXISTING, context={"login_url": login_url})

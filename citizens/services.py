@@ -5,16 +5,17 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from citizens.selectors import feedback_for_supervisor
@@ -60,19 +61,36 @@ def _check_unique(*, personal_id, email, exclude_pk=None):
 @transaction.atomic
 def citizen_register(*, full_name, personal_id, phone, email, password, base_url=""):
     """Sign-up: the account is usable at once; the e-mail and the phone are verified through a
-    link and a code, written to the outbox with the account (sent after commit)."""
-    _check_unique(personal_id=personal_id, email=email)
+    link and a code, written to the outbox with the account (sent after commit).
+
+    When the ID number or the e-mail already has an account nothing is created and None is
+    returned: the caller answers exactly as for a new account (issue 19: sign-up must not tell
+    whether someone has an account), and the mailboxes concerned are told instead."""
+    email = email.strip().lower()
+    taken = list(User.objects.filter(Q(personal_id=personal_id) | Q(email__iexact=email)).only("email"))
+    if taken:
+        _tell_existing(addresses={user.email.lower() for user in taken if user.email} | {email}, base_url=base_url)
+        return None
     user = User(username=personal_id, full_name=full_name.strip(), personal_id=personal_id,
-                phone=normalise_phone(phone), email=email.strip().lower())
+                phone=normalise_phone(phone), email=email)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError:
-        raise ValidationError({"personal_id": _("Số định danh cá nhân này đã có tài khoản.")}) from None
+    except IntegrityError:  # a sign-up with the same ID number at the same moment
+        _tell_existing(addresses={email}, base_url=base_url)
+        return None
     CitizenProfile.objects.create(user=user)
     verification_send(user=user, base_url=base_url)
+    logger.info("citizen signed up user=%s", user.pk)
     return user
+
+
+def _tell_existing(*, addresses, base_url):
+    login_url = absolute(reverse("login"), base_url=base_url)
+    for address in sorted(addresses):
+        messaging.signup_existing_message(address=address, login_url=login_url)
+    logger.info("sign-up with an ID number or e-mail that has an account: no account created")
 
 
 def email_verification_token(user):
@@ -121,9 +139,35 @@ def phone_verify(*, user, code):
     return profile
 
 
+class ActivationTokenGenerator(PasswordResetTokenGenerator):
+    """The activation link's own token (not a password-reset token: issue 19). It stops
+    working once a password is set (the hash changes) and as soon as the account is
+    deactivated; it expires after PASSWORD_RESET_TIMEOUT."""
+
+    key_salt = "citizens.services.ActivationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.password}{user.is_active}{user.has_usable_password()}{timestamp}"
+
+
+activation_token = ActivationTokenGenerator()
+
+
 def activation_path(user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("citizens:activate", args=[uid, default_token_generator.make_token(user)])
+    return reverse("citizens:activate", args=[uid, activation_token.make_token(user)])
+
+
+def activation_account(*, uidb64, token):
+    """The account an activation link is for, or None when the link is wrong, used, expired, or
+    the account was deactivated or already has a password."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        return None
+    if not user.is_active or user.has_usable_password() or not activation_token.check_token(user, token):
+        return None
+    return user
 
 
 @transaction.atomic
@@ -144,12 +188,39 @@ def citizen_create_assisted(*, clerk, unit, full_name, personal_id, phone, email
 
 
 @transaction.atomic
+def personal_id_reclaim(*, clerk, unit, full_name, personal_id, phone, email="", base_url=""):
+    """Counter: the owner of an ID number, identified in person from their card, takes it back
+    from an account someone else registered with it (issue 19). That account keeps its dossiers
+    but loses the ID number and is deactivated (its sessions end at once); the owner gets a
+    new account with a one-time activation link, as in citizen_create_assisted."""
+    if not policies.holds(clerk, (Role.CLERK,), unit):
+        raise PermissionDenied
+    holder = User.objects.select_for_update().filter(personal_id=personal_id).first()
+    if holder is None:
+        raise ValidationError({"personal_id": _("Số định danh cá nhân này chưa có tài khoản: bỏ chọn thu hồi và tạo "
+                                                "tài khoản mới.")})
+    if holder.is_superuser or holder.is_staff or has_role(holder, *Role.values):
+        raise ValidationError({"personal_id": _("Số định danh này thuộc tài khoản cán bộ; liên hệ quản trị hệ thống.")})
+    email = (email or "").strip().lower()
+    holder_fields = {"personal_id": None, "username": f"thu-hoi-{holder.pk}", "is_active": False}
+    if email and holder.email.lower() == email:
+        holder_fields["email"] = ""
+    User.objects.filter(pk=holder.pk).update(**holder_fields)
+    logger.warning("personal id reclaimed at the counter: account %s deactivated, clerk %s, unit %s",
+                   holder.pk, clerk.pk, unit.pk)
+    return citizen_create_assisted(clerk=clerk, unit=unit, full_name=full_name, personal_id=personal_id,
+                                   phone=phone, email=email, base_url=base_url)
+
+
+@transaction.atomic
 def citizen_activate(*, user, password):
     """Set the first password; the activation link stops working at once (its token is
-    derived from the password hash)."""
+    derived from the password hash). Never re-enables a deactivated account."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active or user.has_usable_password():
+        raise ValidationError(_("Liên kết kích hoạt không hợp lệ hoặc đã được dùng."))
     user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
+    user.save(update_fields=["password"])
     return user
 
 

@@ -6,14 +6,12 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 from citizens.payments.services import amount_due, payment_options
 from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
+from portal import throttle
 from portal.models import Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
@@ -59,30 +58,35 @@ def _apply_errors(form, error):
 # --- accounts ----------------------------------------------------------------------------------
 
 
-@ratelimit(key="ip", rate="20/h", method="POST", block=False)
 def signup(request):
+    """Sign-up answers the same whether the ID number or e-mail already has an account (issue
+    19): nobody is signed in, the page says a message was sent; a new account gets the
+    verification link, an existing one a notice (citizens.services.citizen_register)."""
     if request.user.is_authenticated:
         return redirect("citizens:my_dossiers")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and getattr(request, "limited", False):
-        form.add_error(None, _("Bạn đăng ký quá nhiều lần. Vui lòng thử lại sau."))
-    elif request.method == "POST" and form.is_valid():
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"],
-                                             phone=data["phone"], email=data["email"], password=data["password1"],
-                                             base_url=request.build_absolute_uri("/"))
-        except ValidationError as error:
-            _apply_errors(form, error)
+        pairs = [(throttle.SIGNUP_IP, throttle.ip_key(request)),
+                 (throttle.SIGNUP_IDENTITY, throttle.text_key(data["personal_id"])),
+                 (throttle.SIGNUP_IDENTITY, throttle.text_key(data["email"]))]
+        until = throttle.locked(pairs)
+        if until is not None:
+            throttle.refused(request, until, "signup")
+            form.add_error(None, _("Bạn đăng ký quá nhiều lần.") + " " + throttle.wait_message(until))
+            status = 429
         else:
-            login(request, user, backend=BACKEND)
-            messages.success(request, _("Đã tạo tài khoản. Chúng tôi đã gửi thư để xác thực địa chỉ thư điện tử "
-                                        "của bạn."))
-            next_url = request.GET.get("next", "")
-            if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-                return redirect(next_url)
-            return redirect("citizens:my_dossiers")
-    return render(request, "citizens/signup.html", {"form": form, "providers": identity.configured_providers()})
+            throttle.fail(pairs, request=request)
+            services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"], phone=data["phone"],
+                                      email=data["email"], password=data["password1"],
+                                      base_url=request.build_absolute_uri("/"))
+            return render(request, "citizens/signup_done.html", {"email": data["email"], "next": next_url})
+    return render(request, "citizens/signup.html", {"form": form, "providers": identity.configured_providers()},
+                  status=status)
 
 
 def verify_email(request, token):
@@ -122,16 +126,25 @@ def verify_phone(request):
 
 
 def activate(request, uidb64, token):
-    """The one-time link a clerk hands to a walk-in citizen: set a password, then sign in."""
-    try:
-        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    """The one-time link a clerk hands to a walk-in citizen: set a password, then sign in. Its
+    own token (citizens.services.ActivationTokenGenerator); wrong links are counted per address
+    and per account and lock for a while."""
+    pairs = [(throttle.LINK_IP, throttle.ip_key(request)), (throttle.LINK_ACCOUNT, throttle.text_key(uidb64))]
+    until = throttle.locked(pairs)
+    if until is not None:
+        throttle.refused(request, until, "activation")
+        return render(request, "citizens/activate.html", {"invalid": True, "wait": throttle.wait_message(until)},
+                      status=429)
+    user = services.activation_account(uidb64=uidb64, token=token)
+    if user is None:
+        throttle.fail(pairs, request=request)
         return render(request, "citizens/activate.html", {"invalid": True}, status=400)
     form = ActivationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.citizen_activate(user=user, password=form.cleaned_data["password1"])
+        try:
+            services.citizen_activate(user=user, password=form.cleaned_data["password1"])
+        except ValidationError:
+            return render(request, "citizens/activate.html", {"invalid": True}, status=400)
         login(request, user, backend=BACKEND)
         messages.success(request, _("Đã kích hoạt tài khoản. Từ nay bạn đăng nhập bằng số định danh cá nhân và "
                                     "mật khẩu vừa đặt."))
@@ -193,10 +206,10 @@ def assisted_account(request):
     form = AssistedAccountForm(request.POST or None)
     created = link = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        create = services.personal_id_reclaim if data.pop("reclaim") else services.citizen_create_assisted
         try:
-            created, link = services.citizen_create_assisted(clerk=request.user, unit=unit,
-                                                             base_url=request.build_absolute_uri("/"),
-                                                             **form.cleaned_data)
+            created, link = create(clerk=request.user, unit=unit, base_url=request.build_absolute_uri("/"), **data)
         except ValidationError as error:
             _apply_errors(form, error)
         except PermissionDenied:

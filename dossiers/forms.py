@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainFieldsMixin
 
+from .models import LOOKUP_SECRET_LENGTH, normalise_lookup_secret
+
 
 class LookupForm(PlainFieldsMixin, forms.Form):
     code = forms.CharField(
@@ -14,19 +16,21 @@ class LookupForm(PlainFieldsMixin, forms.Form):
                                       "autocomplete": "off", "class": "form-control"}),
     )
     secret = forms.CharField(
-        label=_("4 số cuối điện thoại người nộp hoặc mã tra cứu 6 số in trên giấy tiếp nhận"),
-        max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "form-control"}),
+        label=_("Mã tra cứu in trên giấy tiếp nhận"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"placeholder": "K7Q2M-9XH4T", "autocapitalize": "characters",
+                                      "autocomplete": "off", "spellcheck": "false", "class": "form-control"}),
     )
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
 
     def clean_secret(self):
-        digits = "".join(ch for ch in self.cleaned_data["secret"] if ch.isdigit())
-        if len(digits) not in (4, 6):
-            raise forms.ValidationError(_("Nhập 4 số cuối số điện thoại hoặc mã tra cứu gồm 6 chữ số."))
-        return digits
+        secret = normalise_lookup_secret(self.cleaned_data["secret"])
+        # 10 characters since issue 19; receipts printed before carry 6 digits.
+        if len(secret) != LOOKUP_SECRET_LENGTH and not (len(secret) == 6 and secret.isdigit()):
+            raise forms.ValidationError(_("Nhập mã tra cứu gồm 10 ký tự in trên giấy tiếp nhận (ví dụ K7Q2M-9XH4T)."))
+        return secret
 
 
 class CounterSearchForm(forms.Form):

@@ -8,8 +8,9 @@ as long as one indexed query finds the same stamp.
 
 - Only pages that show a dossier are kept; a wrong code or check digits always goes through
   the check (and the rate limit, which runs before any of this).
-- The key is the language and the whole URL, code and check digits included: a kept page is
-  only ever served to someone who typed the same code and digits.
+- The key is the language, the code and the lookup secret (the form is POSTed, issue 19): a
+  kept page is only ever served to someone who typed the same code and secret, and only once
+  the code's lock was checked (dossiers/views.py).
 - Only for visitors without a session or pending messages: nobody signed in (the header shows
   the user) and no message waiting to be shown.
 - The CSRF token of the header's forms is put in when the page is served, never kept.
@@ -41,8 +42,8 @@ def usable(request):
     return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
-def _key(request):
-    raw = f"{translation.get_language()}\n{request.get_full_path()}"
+def _key(code, secret):
+    raw = f"{translation.get_language()}\n{code}\n{secret}"
     return "dossiers:lookup:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -72,23 +73,23 @@ def _served(request, html):
     return HttpResponse(html.replace(TOKEN_PLACEHOLDER, get_token(request)))
 
 
-def kept_page(request, code):
+def kept_page(request, code, secret):
     """(response, stamp): the kept page of this URL if the dossier has not changed since it was
     rendered (else None), and the dossier's current stamp, to keep the page rendered next."""
     current = stamp(code)
     if current is None:
         return None, None
-    kept = cache.get(_key(request))
+    kept = cache.get(_key(code, secret))
     if kept is not None and kept[0] == current:
         return _served(request, kept[1]), current
     return None, current
 
 
-def render_and_keep(request, template, context, current):
+def render_and_keep(request, template, context, current, secret):
     """Render the lookup page with a placeholder for the CSRF token, keep it under the stamp
     read before the dossier was (a change in between only makes the next request render
     again), and serve it with the visitor's token."""
     response = render(request, template, {**context, "csrf_token": TOKEN_PLACEHOLDER})
     html = response.content.decode()
-    cache.set(_key(request), (current, html), TIMEOUT)
+    cache.set(_key(context["dossier"].code, secret), (current, html), TIMEOUT)
     return _served(request, html)

@@ -122,8 +122,23 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Từ chối giải quyết")
 
 
+# The lookup secret printed on the receipt (issue 19 item 5): 10 characters of Crockford's
+# base 32 (no I, L, O or U, so nothing is misread), 50 bits: with the lock after 5 wrong tries
+# per code (portal/throttle.py LOOKUP_CODE) guessing one is hopeless. Receipts printed before
+# carry 6 digits; those stay valid under the same lock.
+LOOKUP_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LOOKUP_SECRET_LENGTH = 10
+
+
 def _new_pin():
-    return f"{secrets.randbelow(10**6):06d}"
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
+
+
+def normalise_lookup_secret(value):
+    """What a person typed from the receipt: case, spaces and dashes ignored, O read as 0 and
+    I or L as 1 (Crockford)."""
+    cleaned = "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
 
 
 class DossierSequence(models.Model):
@@ -149,7 +164,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     """One application (hồ sơ) with ONE identity across every unit that handles it."""
 
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
-    lookup_pin = models.CharField(_("mã tra cứu"), max_length=6, default=_new_pin, editable=False)
+    lookup_pin = models.CharField(_("mã tra cứu"), max_length=16, default=_new_pin, editable=False)
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
                                   verbose_name=_("thủ tục"))
     procedure_version = models.ForeignKey(
@@ -263,6 +278,11 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @property
     def is_overdue(self):
         return bool(self.due_at and self.is_open and timezone.now() > self.due_at)
+
+    def lookup_pin_display(self):
+        """The lookup secret as printed: 'K7Q2M-9XH4T' (groups of five)."""
+        pin = self.lookup_pin
+        return pin if len(pin) <= 6 else f"{pin[:5]}-{pin[5:]}"
 
     def masked_applicant_name(self):
         """'Nguyễn Văn An' -> 'N*** V** An': what the public lookup may show."""

@@ -5,6 +5,7 @@ import hashlib
 from django.db import connection
 from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Lower
+from django.utils.crypto import constant_time_compare
 
 from portal.models import Role
 from portal.permissions import units_visible_to
@@ -13,7 +14,7 @@ from portal.signatures.verification import pdf_verify
 from procedures.selectors import Unaccent
 from procedures.text import nfc, query_words
 
-from .models import CounterSlip, Declaration, Dossier, DossierFile
+from .models import CounterSlip, Declaration, Dossier, DossierFile, normalise_lookup_secret
 
 
 def own_dossiers(user):
@@ -66,15 +67,16 @@ def counter_search(base, query):
     return base.filter(exact | Q(applicant_name__icontains=query))
 
 
-LOOKUP_FIELDS = ("code", "status", "applicant_name", "applicant_phone", "lookup_pin", "received_at", "due_at",
+LOOKUP_FIELDS = ("code", "status", "applicant_name", "lookup_pin", "received_at", "due_at",
                  "finished_at", "returned_at", "procedure_version__name", "receiving_unit__name")
 
 
 def public_lookup(*, code, secret):
-    """The dossier for the public lookup page, only when `secret` is its 6-digit PIN or the
-    last 4 digits of the applicant's phone (protects the page from enumeration)."""
-    secret = "".join(ch for ch in (secret or "") if ch.isdigit())
-    if len(secret) not in (4, 6):
+    """The dossier for the public lookup page, only when `secret` is the lookup secret printed
+    on its receipt (protects the page from enumeration; wrong tries lock the code, see
+    dossiers/views.py track)."""
+    secret = normalise_lookup_secret(secret)
+    if len(secret) < 6:
         return None
     # Only what the lookup page shows (and checks), unordered: the code is unique. The busiest
     # public page; the ORM's work on ordering and 90 columns was half of its query time.
@@ -84,12 +86,10 @@ def public_lookup(*, code, secret):
         .filter(code=code.strip().upper())
         .order_by()[:1]
     )
-    if not found:
+    if not found or not found[0].lookup_pin:
         return None
     dossier = found[0]
-    phone_ok = len(secret) == 4 and len(dossier.applicant_phone) >= 4 and dossier.applicant_phone[-4:] == secret
-    pin_ok = len(secret) == 6 and dossier.lookup_pin == secret
-    return dossier if (phone_ok or pin_ok) else None
+    return dossier if constant_time_compare(dossier.lookup_pin, secret) else None
 
 
 def counter_slips_visible_to(user):

@@ -5,8 +5,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
+from portal import throttle
 from portal.models import Role
 from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response
@@ -49,36 +51,50 @@ def counter(request):
 @ratelimit(key="ip", rate="30/m", block=False)
 def track(request, code=None):
     """Public lookup (URL contract: /track/?code= and the QR target /d/<code>/): status, dates
-    and the status history, with no personal data beyond a masked name."""
-    data = request.GET.copy()
-    if code is not None:
-        data.setdefault("code", code)
-    # Bound only once the check digits are given: a bare code (QR scan) just pre-fills the form.
-    form = LookupForm(data if data.get("secret") else None, initial={"code": data.get("code", "")})
+    and the status history, with no personal data beyond a masked name.
+
+    The secret printed on the receipt only ever comes by POST, so it never sits in a URL, a
+    browser history or an access log; a GET (a QR scan, a link with ?code=) only pre-fills the
+    code. Wrong secrets for one code lock that code for everybody after a few tries (issue 19),
+    and a code that does not exist is counted and answered exactly like one that does."""
+    bound = request.POST if request.method == "POST" else None
+    form = LookupForm(bound, initial={"code": request.GET.get("code", "") or code or ""})
     dossier = None
     status = 200
     current = None  # the dossier's stamp, when its page may be kept (dossiers/lookup_cache.py)
     if getattr(request, "limited", False):
         messages.error(request, _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."))
-        form = LookupForm(initial={"code": data.get("code", "")})
+        form = LookupForm(initial={"code": (bound or {}).get("code", "") or request.GET.get("code", "") or code or ""})
         status = 429
     elif form.is_bound and form.is_valid():
-        code = form.cleaned_data["code"]
-        if lookup_cache.usable(request):
-            kept, current = lookup_cache.kept_page(request, code)
-            if kept is not None:
-                return kept
-        dossier = selectors.public_lookup(code=code, secret=form.cleaned_data["secret"])
-        if dossier is None:
-            form.add_error(None, _("Không tìm thấy hồ sơ với mã và số kiểm tra đã nhập. Hãy kiểm tra lại mã in "
-                                   "trên giấy tiếp nhận."))
+        code, secret = form.cleaned_data["code"], form.cleaned_data["secret"]
+        pairs = [(throttle.LOOKUP_CODE, throttle.text_key(code))]
+        until = throttle.locked(pairs)
+        if until is not None:
+            throttle.refused(request, until, "lookup")
+            form.add_error(None, _LOOKUP_LOCKED + " " + throttle.wait_message(until))
+            status = 429
+        else:
+            if lookup_cache.usable(request):
+                kept, current = lookup_cache.kept_page(request, code, secret)
+                if kept is not None:
+                    return kept
+            dossier = selectors.public_lookup(code=code, secret=secret)
+            if dossier is None:
+                until = throttle.fail(pairs, request=request)
+                form.add_error(None, _("Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu đã nhập. Hãy kiểm tra lại "
+                                       "các mã in trên giấy tiếp nhận."))
+                if until is not None:
+                    form.add_error(None, _LOOKUP_LOCKED + " " + throttle.wait_message(until))
+                    status = 429
     events = dossier.events.only("dossier", "at", "to_status").order_by("at", "pk") if dossier else []
     context = {"form": form, "dossier": dossier, "events": events}
     if dossier is not None and current is not None:
-        return lookup_cache.render_and_keep(request, "dossiers/track.html", context, current)
+        return lookup_cache.render_and_keep(request, "dossiers/track.html", context, current, secret)
     return render(request, "dossiers/track.html", context, status=status)
 
 
+_LOOKUP_LOCKED = gettext_lazy("Mã hồ sơ này tạm bị khóa tra cứu vì mã tra cứu đã bị nhập sai nhiều lần.")
 @ratelimit(key="ip", rate="10/m", method="POST", block=False)
 def result_check(request):
     """Public "check a result" (kiểm tra văn bản kết quả): upload a PDF, learn whether a unit of

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Hệ thống và tổ chức")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .middleware import SessionTimeoutMiddleware
+
+        user_logged_in.connect(SessionTimeoutMiddleware.stamp_login, dispatch_uid="session-timeout-login")
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
@@ -19,3 +26,10 @@ class PortalConfig(AppConfig):
             post_save.connect(forget_calendars, sender=model, dispatch_uid=f"calendars-{model.__name__}-save")
             post_delete.connect(forget_calendars, sender=model,
                                 dispatch_uid=f"calendars-{model.__name__}-delete")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """The admin site of portal/admin_site.py (superusers past the second step only)."""
+
+    default = False  # portal's own config stays PortalConfig
+    default_site = "portal.admin_site.PortalAdminSite"

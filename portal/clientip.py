@@ -1,4 +1,4 @@
-"""The client's address, for lockouts (django-axes) and rate limits (django-ratelimit).
+"""The client's address, for lockouts (portal/throttle.py) and rate limits (django-ratelimit).
 
 Behind a reverse proxy every request comes from the proxy, so REMOTE_ADDR alone would make one
 visitor's mistakes lock out everybody. `TRUSTED_PROXY_COUNT` says how many proxies of our own

@@ -3,6 +3,7 @@ role per relevant unit. Real place names (Thái Nguyên, before the 2025 reform,
 three-level route commune → district → province can be shown); identifiers are illustrative.
 Idempotent: running it again updates in place and creates nothing twice."""
 
+import base64
 import datetime
 
 from django.conf import settings
@@ -112,6 +113,7 @@ def seed(stdout=None):
     password = settings.DEMO_PASSWORD
     for username, full_name, roles in STAFF:
         user = _account(username, full_name, password)
+        demo_authenticator(user)
         for unit_code, role, title, is_head in roles:
             membership_grant(user=user, unit=units[unit_code], role=role, title=title, is_head=is_head,
                              valid_from=datetime.date(2020, 1, 1))
@@ -122,6 +124,28 @@ def seed(stdout=None):
         stdout.write(f"  {len(units)} units, {Membership.objects.count()} staff memberships")
     signing_demo.seed(stdout=stdout)
     return units
+
+
+# DEMO ONLY. Every demo staff account's authenticator shares this public key, so that `make run`
+# stays usable with the second sign-in step on: add DEMO_TOTP_BASE32 to an authenticator app,
+# or print the current code with `python manage.py demo_mfa_code`. Real accounts set their own
+# authenticator up on first sign-in (portal/mfa.py).
+DEMO_TOTP_KEY = b"demo-totp-not-secret".hex()
+DEMO_TOTP_BASE32 = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def demo_authenticator(user):
+    """The demo staff member's authenticator, with the public demo key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).exclude(name="demo").delete()
+    TOTPDevice.objects.update_or_create(user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
+
+
+def demo_code():
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
 def _account(username, full_name, password):

@@ -319,4 +319,26 @@ class CalendarException(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y}: {self.reason}"
+
+
+class Throttle(models.Model):
+    """Failed attempts (or requests) counted under one key of one scope, and the lock they led
+    to: per account and per address for sign-in, per code for the public lookup... Kept in the
+    database so that every web process sees the same counters and locks (portal/throttle.py)."""
+
+    scope = models.CharField(_("phạm vi"), max_length=40)
+    key = models.CharField(_("khóa"), max_length=100)
+    failures = models.PositiveIntegerField(_("số lần"), default=0)
+    window_started_at = models.DateTimeField(_("bắt đầu đếm lúc"), default=timezone.now)
+    locked_until = models.DateTimeField(_("khóa đến"), null=True, blank=True)
+    lockouts = models.PositiveIntegerField(_("số lần bị khóa"), default=0)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("giới hạn thử")
+        verbose_name_plural = _("giới hạn thử")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_throttle_key")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"
 from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

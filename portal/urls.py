@@ -1,20 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
-from .forms import LoginForm
+from . import mfa, views
 from .health import healthz
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("home/", views.home, name="home"),
     path("healthz/", healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/mfa/", mfa.verify, name="mfa_verify"),
+    path("accounts/mfa/setup/", mfa.setup, name="mfa_setup"),
+    path("accounts/mfa/recovery-codes/", mfa.recovery_codes, name="mfa_recovery_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", views.unit_list, name="unit_list"),
@@ -25,7 +24,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("", include("workflow.urls")),
     path("", include("citizens.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 handler403 = "portal.views.error_403"

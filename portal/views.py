@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseServerError
@@ -8,7 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import selectors, throttle
+from .forms import LoginForm
 from .models import Unit
 from .permissions import home_url_name, staff_required
 
@@ -68,3 +70,35 @@ def error_404(request, exception=None):
 def error_500(request):
     # No context processors: the database may be the thing that failed.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+# --- sign-in and password reset, throttled (portal/throttle.py) ---------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.locked_until is not None:
+            response.status_code = 429
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Every request counts, per e-mail typed and per address, since each sends a message; the
+    answer is the same whether the address has an account or not."""
+
+    def form_valid(self, form):
+        pairs = [(throttle.RESET_ACCOUNT, throttle.text_key(form.cleaned_data["email"])),
+                 (throttle.RESET_IP, throttle.ip_key(self.request))]
+        until = throttle.locked(pairs)
+        if until is not None:
+            throttle.refused(self.request, until, "password-reset")
+            form.add_error(None, _("Bạn đã yêu cầu lấy lại mật khẩu quá nhiều lần.") + " " + throttle.wait_message(until))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        throttle.fail(pairs, request=self.request)
+        return super().form_valid(form)

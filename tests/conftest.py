@@ -18,6 +18,7 @@ from django.core.cache import cache
 
 from portal.models import Role
 from tests.factories import CitizenFactory, UnitFactory, level, staff
+from tests.helpers import pass_second_step
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +99,7 @@ def client_for(client):
 
     def login(user):
         client.force_login(user)
+        pass_second_step(client, user)
         return client
 
     return login

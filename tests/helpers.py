@@ -30,6 +30,23 @@ def assert_queries_do_not_grow(*, make_rows, fetch, small=2, large=12):
     return count_large
 
 
+def pass_second_step(client, user):
+    """After client.force_login(user): the session of a staff member or superuser has passed
+    the second sign-in step (portal/mfa.py) with a real, confirmed authenticator of theirs, as
+    if they had typed its code. For the many tests about what staff see, not how they sign in
+    (tests/portal/test_mfa.py covers that)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.mfa import mfa_required
+
+    if not mfa_required(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 _REAL_PDF = []
 
 

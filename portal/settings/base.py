@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
-    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "procedures",
     "dossiers",
@@ -51,12 +53,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Issue 19: sessions that end, the second sign-in step, the admin's address allow-list.
+    "portal.middleware.SessionTimeoutMiddleware",
+    "portal.middleware.MfaRequiredMiddleware",
+    "portal.middleware.AdminAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # AxesMiddleware must be last: it turns lockouts into a response.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -90,30 +95,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    # Axes first so that a locked-out account is refused before any password check.
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Issue 19: at least 10 characters, and not one of the 20,000 most common passwords.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 
-# Brute-force protection (django-axes): 5 failures lock the username+IP pair for 30 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Brute-force protection (portal/throttle.py, counters in the database): sign-in failures are
+# counted per account (whatever identifier was typed) and per address; locks grow. Limits per
+# scope may be tuned: THROTTLE_RULES = {"login-account": {"limit": 5, "lock": 900}, ...}.
+THROTTLE_RULES = {}
+
+# Accounts (issue 19 item 6, docs/security.md). Staff and superusers sign in with a second step
+# (TOTP app or recovery code, portal/mfa.py); the issuer is the name shown in their app.
+MFA_REQUIRED = True
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Mot cua dien tu")
+# django-otp's own per-device delay refuses even the right code for a few seconds after a typo;
+# wrong codes are counted and locked by portal/throttle.py (scope mfa-account) instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Sessions end after this long without activity (staff: shared counter PCs) and this long
+# after the sign-in whatever the activity (seconds).
+SESSION_IDLE_TIMEOUT_STAFF = env.int("SESSION_IDLE_TIMEOUT_STAFF", default=15 * 60)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# The Django admin: its path (not the well-known admin/ on a real site) and, when set, the only
+# addresses or networks it answers (e.g. "10.20.0.0/24,10.20.1.5").
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
+ADMIN_ALLOWED_IPS = env.list("ADMIN_ALLOWED_IPS", default=[])
 
 # The client's address behind TRUSTED_PROXY_COUNT reverse proxies of our own (portal/clientip.py),
 # for lockouts and per-IP rate limits; 0 (no proxy) uses REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 RATELIMIT_IP_META_KEY = "portal.clientip.client_ip"
 
 # Internationalisation: Vietnamese first, English available.
@@ -212,7 +232,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
@@ -268,8 +287,8 @@ CELERY_BEAT_SCHEDULE.update({
 })
 
 # --- citizens (citizen portal) -----------------------------------------------------------------
-# Sign-in by personal ID number or e-mail, after Axes and before the username backend.
-AUTHENTICATION_BACKENDS.insert(1, "citizens.auth.PersonalIdOrEmailBackend")
+# Sign-in by personal ID number or e-mail, before the username backend.
+AUTHENTICATION_BACKENDS.insert(0, "citizens.auth.PersonalIdOrEmailBackend")
 # The in-portal sandbox payment provider marks fees paid without any money moving: on for
 # development and tests, off in production unless a staging site sets PAYMENT_SANDBOX_ENABLED
 # (portal/settings/prod.py). Its HMAC secret must then be a real one.

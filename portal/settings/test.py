@@ -22,5 +22,4 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "vi"

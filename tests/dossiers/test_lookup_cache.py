@@ -23,13 +23,16 @@ def dossier(org, clerk):
                           applicant_name="Trần Thị Bích Ngọc", applicant_phone="0987654321")
 
 
-def lookup(client, dossier, secret="4321", **extra):
-    return client.get(reverse("dossiers:track"), {"code": dossier.code, "secret": secret}, **extra)
+def lookup(client, dossier, secret=None, csrfmiddlewaretoken=None, **extra):
+    data = {"code": dossier.code, "secret": dossier.lookup_pin if secret is None else secret}
+    if csrfmiddlewaretoken:
+        data["csrfmiddlewaretoken"] = csrfmiddlewaretoken
+    return client.post(reverse("dossiers:track"), data, **extra)
 
 
-def test_a_repeated_lookup_is_served_with_one_query(client, dossier, django_assert_num_queries):
+def test_a_repeated_lookup_is_served_with_two_queries(client, dossier, django_assert_num_queries):
     first = lookup(client, dossier).content.decode()
-    with django_assert_num_queries(1):  # the stamp: the dossier has not changed
+    with django_assert_num_queries(2):  # the code's lock (issue 19), the stamp: the dossier has not changed
         again = lookup(Client(), dossier)
     body = again.content.decode()
     assert again.status_code == 200 and 'data-testid="lookup-result"' in body
@@ -41,7 +44,8 @@ def test_a_repeated_lookup_is_served_with_one_query(client, dossier, django_asse
 def test_a_kept_page_carries_the_visitors_own_working_csrf_token(dossier):
     lookup(Client(), dossier)  # kept
     visitor = Client(enforce_csrf_checks=True)
-    body = lookup(visitor, dossier).content.decode()
+    form = visitor.get(reverse("dossiers:track")).content.decode()
+    body = lookup(visitor, dossier, csrfmiddlewaretoken=TOKEN.search(form).group(1)).content.decode()
     tokens = set(ANY_TOKEN.findall(body))
     assert len(tokens) == 1 and set(TOKEN.findall(body)) == tokens  # forms and htmx: one token
     assert settings.CSRF_COOKIE_NAME in visitor.cookies
@@ -64,9 +68,9 @@ def test_an_event_without_a_save_of_the_dossier_shows_at_once(client, dossier, c
     assert after[after.index('data-testid="public-timeline"'):].count("<li") == timeline.count("<li") + 1
 
 
-def test_a_kept_page_is_never_served_for_other_check_digits(client, dossier):
+def test_a_kept_page_is_never_served_for_another_secret(client, dossier):
     lookup(client, dossier)
-    body = lookup(client, dossier, secret="0000").content.decode()
+    body = lookup(client, dossier, secret="0000000000").content.decode()
     assert "Không tìm thấy hồ sơ" in body and 'data-testid="lookup-result"' not in body
     assert 'data-testid="lookup-result"' in lookup(client, dossier, secret=dossier.lookup_pin).content.decode()
 
@@ -88,7 +92,7 @@ def test_signed_in_visitors_get_their_own_page(client, client_for, dossier, citi
 def test_a_visitor_with_a_pending_message_gets_a_fresh_page(client, dossier, django_assert_num_queries):
     lookup(Client(), dossier)  # kept
     client.cookies["messages"] = "pending"
-    with django_assert_num_queries(2):  # the dossier and its events: rendered for them, with the message
+    with django_assert_num_queries(3):  # the lock, the dossier and its events: rendered, with the message
         assert 'data-testid="lookup-result"' in lookup(client, dossier).content.decode()
 
 
@@ -98,6 +102,6 @@ def test_the_rate_limit_applies_to_kept_pages(client, dossier, time_machine):
     lookup(Client(), dossier)  # kept
     time_machine.move_to(timezone.now(), tick=False)
     for _ in range(30):
-        lookup(client, dossier, secret="0000")
+        client.get(reverse("dossiers:track"))
     response = lookup(client, dossier)
     assert response.status_code == 429 and 'data-testid="lookup-result"' not in response.content.decode()

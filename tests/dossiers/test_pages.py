@@ -87,7 +87,7 @@ def test_receipt_pdf_has_the_form_01_content(client_for, clerk, received):
 
 
 def test_public_lookup_shows_status_without_personal_data(client, received):
-    response = client.get(reverse("dossiers:track"), {"code": received.code, "secret": "4321"})
+    response = client.post(reverse("dossiers:track"), {"code": received.code, "secret": received.lookup_pin})
     body = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="lookup-result"' in body
@@ -103,14 +103,24 @@ def test_qr_target_asks_for_the_check_digits(client, received):
     assert received.code in body and 'data-testid="lookup-result"' not in body
 
 
-def test_qr_target_with_pin_shows_the_dossier(client, received):
-    response = client.get(reverse("dossiers:qr", args=[received.code]), {"secret": received.lookup_pin})
+def test_qr_target_with_the_secret_posted_shows_the_dossier(client, received):
+    response = client.post(reverse("dossiers:qr", args=[received.code]),
+                           {"code": received.code, "secret": received.lookup_pin.lower()})
     assert 'data-testid="lookup-result"' in response.content.decode()
+
+
+def test_a_secret_in_the_url_is_ignored(client, received):
+    # Secrets never travel in URLs (access logs, browser history, Referer): a GET only pre-fills.
+    for url in (reverse("dossiers:track"), reverse("dossiers:qr", args=[received.code])):
+        response = client.get(url, {"code": received.code, "secret": received.lookup_pin})
+        body = response.content.decode()
+        assert 'data-testid="lookup-result"' not in body and received.code in body
+        assert f'value="{received.lookup_pin}"' not in body
 
 
 @pytest.mark.parametrize("code, secret", [("H56-KHONG-CO", "4321"), ("<script>", "4321"), ("", ""), ("x" * 80, "12")])
 def test_unknown_or_malformed_lookup_gets_a_friendly_message(client, db, code, secret):
-    response = client.get(reverse("dossiers:track"), {"code": code, "secret": secret})
+    response = client.post(reverse("dossiers:track"), {"code": code, "secret": secret})
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-testid="lookup-result"' not in body
@@ -118,7 +128,7 @@ def test_unknown_or_malformed_lookup_gets_a_friendly_message(client, db, code, s
 
 
 def test_wrong_check_digits_do_not_reveal_the_dossier(client, received):
-    body = client.get(reverse("dossiers:track"), {"code": received.code, "secret": "0000"}).content.decode()
+    body = client.post(reverse("dossiers:track"), {"code": received.code, "secret": "0000000000"}).content.decode()
     assert "Không tìm thấy hồ sơ" in body and 'data-testid="lookup-result"' not in body
 
 
@@ -126,8 +136,8 @@ def test_lookup_is_rate_limited(client, received, time_machine):
     # Time stands still: the limit counts per window, and 31 requests must not straddle two.
     time_machine.move_to(timezone.now(), tick=False)
     for _ in range(30):
-        client.get(reverse("dossiers:track"), {"code": received.code, "secret": "0000"})
-    response = client.get(reverse("dossiers:track"), {"code": received.code, "secret": "4321"})
+        client.get(reverse("dossiers:track"))
+    response = client.post(reverse("dossiers:track"), {"code": received.code, "secret": received.lookup_pin})
     assert response.status_code == 429
     assert "Bạn tra cứu quá nhiều lần" in response.content.decode()
 

@@ -168,6 +168,11 @@ def test_procedure_received_by_another_unit_is_404(client_for, clerk, org):
 
 
 def test_applicant_lookup_fills_from_the_citizen_account(client_for, clerk, citizen):
+    from django.utils import timezone
+
+    from citizens.models import CitizenProfile
+
+    CitizenProfile.objects.create(user=citizen, phone_verified_at=timezone.now())  # only verified data pre-fills
     response = client_for(clerk).get(reverse("workflow:applicant_lookup"),
                                      {"applicant_personal_id": citizen.personal_id})
     body = response.content.decode()

@@ -29,13 +29,20 @@ def test_citizen_sees_only_own_dossiers_and_none_on_the_staff_pages(org, citizen
     assert not dossiers_visible_to(citizen).exists()
 
 
-def test_public_lookup_needs_the_phone_digits_or_the_pin(org):
+def test_public_lookup_needs_the_secret_not_the_phone_digits(org):
     dossier = DossierFactory(receiving_unit=org.c1, applicant_phone="0912345678")
-    assert public_lookup(code=dossier.code, secret="5678") == dossier
+    assert len(dossier.lookup_pin) == 10
+    assert public_lookup(code=dossier.code, secret="5678") is None  # guessable: refused since issue 19
     assert public_lookup(code=dossier.code.lower(), secret=dossier.lookup_pin) == dossier
-    assert public_lookup(code=dossier.code, secret="1234") is None
+    assert public_lookup(code=dossier.code, secret=dossier.lookup_pin_display().lower()) == dossier
     assert public_lookup(code=dossier.code, secret="") is None
-    assert public_lookup(code="KHONG-CO", secret="5678") is None
+    assert public_lookup(code="KHONG-CO", secret=dossier.lookup_pin) is None
+
+
+def test_receipts_printed_before_keep_their_six_digits(org):
+    dossier = DossierFactory(receiving_unit=org.c1, lookup_pin="123456")
+    assert public_lookup(code=dossier.code, secret="123456") == dossier
+    assert dossier.lookup_pin_display() == "123456"
 
 
 def test_one_dossier_is_visible_exactly_when_the_list_holds_it(

@@ -85,11 +85,54 @@ def phone_page(browser, live_server):
 
 
 def login(page, username, password=PASSWORD):
+    """Sign in as a person would: password, then for staff the second step with a code of
+    their authenticator (tests.e2e.conftest.second_step_code)."""
+    _enrol(username)
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+    if "/accounts/mfa/" in page.url:
+        page.get_by_label("Mã xác thực").fill(second_step_code(username))
+        page.get_by_role("button", name="Xác nhận").click()
+        page.wait_for_load_state()
+
+
+def _enrol(username):
+    """Staff have set their authenticator up before (tests/portal/test_mfa.py covers the setup)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.mfa import mfa_required
+    from portal.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is not None and mfa_required(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="e2e", confirmed=True)
+
+
+def second_step_code(username):
+    """A code the staff member's authenticator would show now. The test's own authenticator
+    is enrolled (a confirmed TOTP device) on first use; a TOTP code is accepted once per
+    30-second step, so a second sign-in of the same person within one step uses one of
+    their recovery codes instead, as a person would."""
+    import time
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="e2e", confirmed=True)
+    if device.last_t < int(time.time() - device.t0) // device.step:
+        return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    recovery, _created = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    token = StaticToken.random_token()
+    recovery.token_set.create(token=token)
+    return token
 
 
 @pytest.fixture

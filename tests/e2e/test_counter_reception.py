@@ -61,7 +61,9 @@ def test_walk_in_reception_end_to_end_then_public_lookup(page, browser, live_ser
     visitor = anonymous.new_page()
     visitor.goto("/")
     visitor.goto(f"/track/?code={code}")
-    visitor.get_by_label("4 số cuối điện thoại").fill("4321")
+    secret = Dossier.objects.get(code=code).lookup_pin_display()
+    assert secret in text  # printed on the receipt
+    visitor.get_by_label("Mã tra cứu").fill(secret)
     visitor.get_by_role("button", name="Tra cứu").click()
     result = visitor.get_by_test_id("lookup-result")
     assert "Đã tiếp nhận" in result.inner_text()

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.e2e.conftest import login, screenshot
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -73,3 +74,26 @@ def test_staff_pages_fit_a_360px_screen(browser, live_server, clerk):
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
     screenshot(page, "units-360")
     context.close()
+
+
+def test_a_clerk_sets_the_second_step_up_on_first_sign_in(page, live_server, clerk):
+    """Issue 19: the first sign-in of a staff member asks for an authenticator app; the key
+    shown on the page gives the codes; recovery codes are shown once; then the counter opens."""
+    import base64
+
+    from django_otp.oath import totp
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("clerk")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert "/accounts/mfa/setup/" in page.url
+    assert page.locator(".mfa-qr svg").is_visible()
+    screenshot(page, "mfa-setup")
+    key = base64.b32decode(page.get_by_test_id("mfa-key").inner_text().replace(" ", ""))
+    page.get_by_label("Mã xác thực").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="Kích hoạt").click()
+    assert page.get_by_test_id("recovery-codes").locator("li").count() == 10
+    screenshot(page, "mfa-recovery-codes")
+    page.get_by_role("link", name="Tôi đã cất các mã, tiếp tục").click()
+    assert page.get_by_test_id("page-title").inner_text() == "Bộ phận một cửa"

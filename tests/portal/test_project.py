@@ -42,10 +42,26 @@ def test_production_settings_pass_the_deploy_check():
             "REDIS_URL": "redis://redis:6379/0",
             "EMAIL_URL": "smtp+tls://portal:secret@mail.example.gov.vn:587",
             "NOTIFY_SMS_LOG_ONLY": "true",
+            "ADMIN_URL": "quan-tri-he-thong-4c1e/",
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_of_the_admin_at_its_well_known_path():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
+            "SECRET_KEY": "k9$Lq2!vZx7#Wm4pR8tY1uN6bE3cH5jD0aF^sG&hK*oP-lQ+iU=",
+            "ALLOWED_HOSTS": "motcua.example.gov.vn",
+            "DATABASE_URL": "postgres://portal:secret@db:5432/portal",
+            "NOTIFY_SMS_LOG_ONLY": "true",
+        },
+    )
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
 
 
 def test_production_settings_refuse_a_weak_secret_key():

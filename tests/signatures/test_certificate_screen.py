@@ -10,7 +10,7 @@ from django.utils import timezone
 from portal.signatures.keys import unseal
 from portal.signatures.models import UnitCertificate
 from tests.factories import UserFactory
-from tests.helpers import assert_queries_do_not_grow
+from tests.helpers import assert_queries_do_not_grow, pass_second_step
 
 URL = reverse("signatures:certificates")
 
@@ -18,6 +18,7 @@ URL = reverse("signatures:certificates")
 def _admin(client):
     admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
     client.force_login(admin)
+    pass_second_step(client, admin)  # issue 19: superusers pass the second sign-in step
     return admin
 
 
@@ -90,6 +91,7 @@ def test_only_superusers_reach_the_screen(client, clerk, leader_c1):
     assert client.get(URL).status_code == 302
     for user in (clerk, leader_c1):
         client.force_login(user)
+        pass_second_step(client, user)
         assert client.get(URL).status_code == 403
         assert client.post(URL, {}).status_code == 403
 

@@ -313,7 +313,7 @@ def test_online_submission_and_counter_reception_come_from_the_one_constructor(o
     counter = receive(clerk, org.c1, version)
     # One numbering: the unit's series of the day, whatever the channel.
     assert (online.code, counter.code) == ("P01.20.01-261123-0001", "P01.20.01-261123-0002")
-    assert all(re.fullmatch(r"\d{6}", d.lookup_pin) for d in (online, counter))
+    assert all(re.fullmatch(r"[0-9A-Z]{10}", d.lookup_pin) for d in (online, counter))
     assert (online.status, online.channel, online.is_priority, online.due_at) == (
         Status.SUBMITTED, Channel.ONLINE, True, None)
     assert (counter.status, counter.channel, counter.is_priority) == (Status.RECEIVED, Channel.COUNTER, False)

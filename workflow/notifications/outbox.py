@@ -80,6 +80,9 @@ class Kind:
     VERIFY_EMAIL = "verify_email"
     VERIFY_PHONE = "verify_phone"
     ACTIVATION = "activation"
+    # A sign-up with an ID number or e-mail that already has an account (issue 19: the page
+    # says nothing, the owner's mailbox hears about it).
+    SIGNUP_EXISTING = "signup_existing"
 
 
 # The context key of values that must not outlive delivery, and the mark left once removed.

@@ -49,7 +49,7 @@ def staged_uploads(*, token, user):
 def known_applicant(*, user, personal_id):
     """What the system already knows about a personal ID number, for pre-filling a form:
     the citizen's own account first, then the latest dossier the user may see."""
-    citizen = User.objects.filter(personal_id=personal_id, is_active=True).first()
+    citizen = User.objects.filter(personal_id=personal_id, is_active=True).select_related("citizen_profile").first()
     latest = (
         dossiers_visible_to(user).filter(applicant_personal_id=personal_id).order_by("-received_at")
         .values(*APPLICANT_FIELDS).first()
@@ -58,9 +58,14 @@ def known_applicant(*, user, personal_id):
         return None
     data = dict(latest or {})
     if citizen is not None:
+        # Issue 19: an account's phone and e-mail are typed by whoever signed up, perhaps not
+        # the ID number's owner; only verified ones may pre-fill (a clerk could otherwise send
+        # the owner's notices to a squatter).
+        profile = getattr(citizen, "citizen_profile", None)
         data.update({k: v for k, v in {
             "applicant_name": citizen.get_full_name() if citizen.full_name else "",
-            "applicant_phone": citizen.phone, "applicant_email": citizen.email,
+            "applicant_phone": citizen.phone if profile is not None and profile.phone_verified_at else "",
+            "applicant_email": citizen.email if profile is not None and profile.email_verified_at else "",
         }.items() if v})
     return data
 

@@ -9,7 +9,7 @@ import importlib
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.demo import accounts
+from portal.demo import DEMO_TOTP_BASE32, accounts
 
 APPS_IN_ORDER = ["portal", "procedures", "dossiers", "workflow", "citizens"]
 
@@ -35,3 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password: {settings.DEMO_PASSWORD}):"))
         for username, description in accounts():
             self.stdout.write(f"  {username:<28} {description}")
+        self.stdout.write(self.style.WARNING(
+            f"\nDEMO ONLY - staff sign in with a second step. Every demo staff authenticator uses the public key "
+            f"{DEMO_TOTP_BASE32}\n(add it to an authenticator app, or print the current code with "
+            f"`python manage.py demo_mfa_code`)."))

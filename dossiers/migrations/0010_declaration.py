@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_file_signature_verdict'),
+        ('dossiers', '0009_longer_lookup_secret'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
