@@ -142,7 +142,9 @@ def activate(request, uidb64, token):
     form = ActivationForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.citizen_activate(user=user, password=form.cleaned_data["password1"])
+            # The account as saved with its new password: signing in the stale object would store
+            # the old password's hash in the session, which Django then rejects on the next page.
+            user = services.citizen_activate(user=user, password=form.cleaned_data["password1"])
         except ValidationError:
             return render(request, "citizens/activate.html", {"invalid": True}, status=400)
         login(request, user, backend=BACKEND)

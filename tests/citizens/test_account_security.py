@@ -154,3 +154,10 @@ def test_the_clerks_prefill_ignores_unverified_contact_data(client_for, clerk, d
     body = client.get(reverse("workflow:applicant_lookup"), {"applicant_personal_id": "034090004444"}).content.decode()
     assert "0911111111" in body and "gia-mao@example.vn" in body
 
+
+
+def test_after_activation_the_citizen_stays_signed_in(client, clerk, org):
+    _user, path = _assisted(clerk, org)
+    response = client.post(path, {"password1": "Cuong@2026xyz", "password2": "Cuong@2026xyz"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("citizens:my_dossiers")
+    assert response.status_code == 200
