@@ -50,7 +50,8 @@ class SignupForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password1 = forms.CharField(label=_("Mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=_("Ít nhất 10 ký tự, không quá giống thông tin cá nhân, không phải mật khẩu phổ biến, không chỉ gồm số."))
+                                help_text=_("Ít nhất 10 ký tự, không quá giống thông tin cá nhân, "
+                                            "không phải mật khẩu phổ biến, không chỉ gồm số."))
     password2 = forms.CharField(label=_("Nhập lại mật khẩu"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 

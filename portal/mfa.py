@@ -147,7 +147,8 @@ def setup(request):
             otp_login(request, device)
             return render(request, "registration/mfa_recovery_codes.html", {"codes": codes, "next": _next_url(request)})
     key = base64.b32encode(device.bin_key).decode()
-    context = {"form": form, "qr": _qr_svg(device.config_url), "key": " ".join(key[i:i + 4] for i in range(0, len(key), 4)),
+    grouped_key = " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+    context = {"form": form, "qr": _qr_svg(device.config_url), "key": grouped_key,
                "next": _next_url(request)}
     return render(request, "registration/mfa_setup.html", context, status=status)
 

@@ -96,7 +96,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         until = throttle.locked(pairs)
         if until is not None:
             throttle.refused(self.request, until, "password-reset")
-            form.add_error(None, _("Bạn đã yêu cầu lấy lại mật khẩu quá nhiều lần.") + " " + throttle.wait_message(until))
+            form.add_error(None, _("Bạn đã yêu cầu lấy lại mật khẩu quá nhiều lần.") + " "
+                           + throttle.wait_message(until))
             response = self.form_invalid(form)
             response.status_code = 429
             return response

@@ -29,7 +29,9 @@ def test_changing_the_case_of_the_email_gives_no_more_guesses(client, db):
 
 def test_the_id_number_the_email_and_the_username_share_one_count(client, db):
     citizen = CitizenFactory(email="binh@example.vn")
-    for typed in [citizen.personal_id, "BINH@example.vn", citizen.username.upper(), citizen.personal_id, "binh@example.vn"]:
+    typed_forms = [citizen.personal_id, "BINH@example.vn", citizen.username.upper(), citizen.personal_id,
+                   "binh@example.vn"]
+    for typed in typed_forms:
         _login(client, typed)
     assert _login(client, citizen.personal_id, PASSWORD).status_code == 429
 
@@ -93,7 +95,8 @@ def test_success_forgets_the_failures(client, clerk):
 def test_password_reset_requests_are_limited_per_address_typed_in_any_case(client, citizen):
     citizen.email = "reset@example.vn"
     citizen.save()
-    for typed, ip in [("reset@example.vn", "10.0.0.1"), ("RESET@example.vn", "10.0.0.2"), ("Reset@Example.vn", "10.0.0.3")]:
+    attempts = [("reset@example.vn", "10.0.0.1"), ("RESET@example.vn", "10.0.0.2"), ("Reset@Example.vn", "10.0.0.3")]
+    for typed, ip in attempts:
         assert client.post(reverse("password_reset"), {"email": typed}, REMOTE_ADDR=ip).status_code == 302
     assert len(mail.outbox) == 3
     response = client.post(reverse("password_reset"), {"email": "reset@example.vn"}, REMOTE_ADDR="10.0.0.4")
