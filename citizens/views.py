@@ -21,6 +21,7 @@ from citizens.payments.services import amount_due, payment_options
 from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
 from portal import throttle
+from portal.forms import LoginForm
 from portal.models import Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
@@ -84,9 +85,14 @@ def signup(request):
             services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"], phone=data["phone"],
                                       email=data["email"], password=data["password1"],
                                       base_url=request.build_absolute_uri("/"))
-            return render(request, "citizens/signup_done.html", {"email": data["email"], "next": next_url})
-    return render(request, "citizens/signup.html", {"form": form, "providers": identity.configured_providers()},
-                  status=status)
+            # The page doubles as the sign-in screen (one screen fewer for a first-time citizen, issue 20).
+            login_form = LoginForm(initial={"username": data["personal_id"]})
+            login_form.fields["username"].widget.attrs.pop("autofocus", None)
+            login_form.fields["password"].widget.attrs["autofocus"] = True
+            return render(request, "citizens/signup_done.html",
+                          {"email": data["email"], "next": next_url, "login_form": login_form})
+    return render(request, "citizens/signup.html",
+                  {"form": form, "providers": identity.configured_providers(), "next": next_url}, status=status)
 
 
 def verify_email(request, token):
