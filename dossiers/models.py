@@ -467,6 +467,9 @@ class DossierFile(models.Model):
     signature_verdict = models.CharField(_("chữ ký số"), max_length=12, blank=True, default="", db_default="")
     signature_check = models.JSONField(null=True, blank=True, editable=False)
     signed_by_portal = models.BooleanField(_("đã ký số bởi đơn vị"), default=False, db_default=False)
+    # Printed by the portal itself (a declaration's PDF), not uploaded: the only files served
+    # inline (dossiers.files.served_inline).
+    portal_generated = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["component__order", "uploaded_at", "pk"]

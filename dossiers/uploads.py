@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from portal.signatures.active_content import pdf_active_content
+from portal.active_content import markup_polyglot, pdf_active_content
 
 # What a scan or an upload may be: the kind detected from the first bytes -> MIME type.
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -41,6 +41,12 @@ def inspect_upload(upload, *, allowed=ALLOWED):
             _("Tệp “%(name)s” chứa mã JavaScript hoặc lệnh tự chạy chương trình; không nhận tệp PDF như vậy.")
             % {"name": name},
             code="active_content",
+        )
+    if markup_polyglot(upload):
+        raise ValidationError(
+            _("Tệp “%(name)s” chứa mã trang web (HTML, SVG hoặc script); không nhận tệp như vậy.")
+            % {"name": name},
+            code="polyglot",
         )
     digest = hashlib.sha256()
     upload.seek(0)
