@@ -205,7 +205,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_orphan_uploads",
         "schedule": crontab(day_of_week="sun", hour=3, minute=15),
     },
+    "portal-purge-read-accesses": {
+        "task": "portal.tasks.purge_read_accesses",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+# The read audit log (portal/audit.py) is kept this many months; never less than 12 (level 3).
+READ_AUDIT_RETENTION_MONTHS = max(12, env.int("READ_AUDIT_RETENTION_MONTHS", default=12))
 
 CACHES = {
     "default": (
