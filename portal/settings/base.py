@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 19: Content-Security-Policy (django-csp) and Permissions-Policy on every answer.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -230,6 +233,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy (django-csp, docs/security.md "Headers"): everything from the portal's
+# own origin (no CDN: the closed government network), no inline script and no eval — behaviours
+# live in static/js/ and are declared with data attributes (static/js/portal.js). Inline styles
+# stay allowed: htmx's indicator style, Bootstrap's and Chart.js's computed styles and a few
+# style attributes; they cannot run code. A payment gateway or identity provider a form posts
+# to is added with CSP_FORM_ACTION (its origin, e.g. https://pay.example.vn).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env.list("CSP_FORM_ACTION", default=[])],
+    },
+}
+# Powerful browser features no page of the portal uses, switched off for every page and frame.
+PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+                      "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -303,6 +330,11 @@ PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-dev-secr
 SANDBOX_PAYMENT_PROVIDER = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
 # Online payment providers by name; none configured means fees are paid at the counter.
 PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}
+# A provider's notification carries a signed time and a one-time nonce (issue 19): older (or
+# further in the future) than this many seconds it is refused as stale, a nonce seen before as
+# a replay. The callback URL accepts this many requests a minute per address.
+PAYMENT_CALLBACK_MAX_AGE = env.int("PAYMENT_CALLBACK_MAX_AGE", default=300)
+PAYMENT_CALLBACK_RATE = env("PAYMENT_CALLBACK_RATE", default="30/m")
 # National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.
 CITIZEN_IDENTITY_PROVIDERS = {}
 # --- end citizens ------------------------------------------------------------------------------
