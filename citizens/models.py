@@ -99,6 +99,7 @@ class DraftFile(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+    scan_verdict = models.CharField(max_length=10, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -3,7 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .storage_sweep import orphan_files_purge
+from .storage_sweep import orphan_files_purge, temp_uploads_purge
 
 
 @shared_task
@@ -43,3 +43,13 @@ def purge_read_accesses():
     from .audit import read_accesses_purge
 
     return read_accesses_purge()
+
+
+@shared_task
+def purge_temp_uploads():
+    """Delete Django's temporary upload files (FILE_UPLOAD_TEMP_DIR, `*.upload`) older than an
+    hour: an upload a worker was killed in the middle of leaves its temporary file behind.
+
+    Triggered hourly by beat. Only files older than an hour are touched (no request takes that
+    long), so a re-run is harmless. Returns how many were deleted."""
+    return len(temp_uploads_purge(older_than=timezone.now() - datetime.timedelta(hours=1)))

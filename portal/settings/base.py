@@ -165,6 +165,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Where Django writes uploads above FILE_UPLOAD_MAX_MEMORY_SIZE while a request runs (None: the
+# system's temporary folder); portal.tasks.purge_temp_uploads removes what a killed worker left.
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# Upload quotas (issue 19; defaults in dossiers.uploads.QUOTA_DEFAULTS): e.g.
+# UPLOAD_QUOTAS = {"draft_files": 40, "dossier_bytes": 500 * 1024 * 1024, "daily_files": 200}.
+UPLOAD_QUOTAS = {}
+# Antivirus: clamd's address (tcp://host:3310 or unix:///run/clamav/clamd.ctl); empty: no scan.
+# When clamd does not answer, uploads are refused unless CLAMD_FAIL_OPEN (then stored with the
+# verdict "error"). docs/security.md "ClamAV".
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
+CLAMD_FAIL_OPEN = env.bool("CLAMD_FAIL_OPEN", default=False)
 
 # E-mail: EMAIL_URL such as smtp+tls://user:pass@host:587 or consolemail://.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -207,6 +219,14 @@ CELERY_BEAT_SCHEDULE = {
     "portal-purge-orphan-uploads": {
         "task": "portal.tasks.purge_orphan_uploads",
         "schedule": crontab(day_of_week="sun", hour=3, minute=15),
+    },
+    "portal-purge-temp-uploads": {
+        "task": "portal.tasks.purge_temp_uploads",
+        "schedule": crontab(minute=20),
+    },
+    "dossiers-purge-upload-days": {
+        "task": "dossiers.tasks.purge_upload_days",
+        "schedule": crontab(hour=2, minute=40),
     },
     "portal-purge-read-accesses": {
         "task": "portal.tasks.purge_read_accesses",
