@@ -182,3 +182,13 @@ def test_the_citizen_sees_which_units_opened_their_dossier_without_staff_names(c
     assert panel.count('data-testid="reader"') == 1
     assert "Ủy ban nhân dân xã Mỹ Hà" in panel and "Cán bộ một cửa" in panel
     assert "Nguyễn Thị Hoa" not in panel and "clerk" not in panel
+
+
+def test_the_tracking_book_export_is_logged_but_not_its_preview(client_for, clerk, org):
+    client = client_for(clerk)
+    url = reverse("workflow:tracking_book") + f"?unit={org.c1.code}&date_from=2026-11-01&date_to=2026-11-30"
+    assert client.get(url).status_code == 200
+    assert not ReadAccess.objects.exists()
+    assert client.get(url + "&format=xlsx").status_code == 200
+    row = only_row(action=ReadAccess.Action.EXPORT)
+    assert row.target == f"{org.c1.code} 2026-11-01 2026-11-30 xlsx" and row.allowed

@@ -157,6 +157,7 @@ def tracking_book(request):
     if form.is_valid():
         unit, start, end = (form.cleaned_data[k] for k in ("unit", "date_from", "date_to"))
         dossiers = reports.tracking_book_dossiers(user=request.user, unit=unit, date_from=start, date_to=end)
+        audit_subject(request, target=f"{unit.code} {start:%Y-%m-%d} {end:%Y-%m-%d} {export or ''}")
         if export == "xlsx":
             # Written to a temporary file (openpyxl write-only) and streamed from there.
             spool = tempfile.TemporaryFile()
