@@ -460,8 +460,7 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
     errors = []
     for upload in uploads:
         try:
-            size = inspect_upload(upload).size
-            daily_quota_take(user=citizen, size=size, name=upload.name)
+            inspect_upload(upload)  # the quotas are counted when the files are stored
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:

@@ -183,11 +183,16 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
     return dossier
 
 
-def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile.Kind.COMPONENT):
+def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile.Kind.COMPONENT, new_upload=False):
+    """Store `upload` on `dossier`, within the dossier's quota. `new_upload`: the file was just
+    sent by `actor` (a result, a supplement), so it counts in their daily quota too; files moved
+    from a draft were counted when the citizen uploaded them."""
     original_name = (getattr(upload, "name", "") or "tep")[-255:]
     quota_check(scope="dossier", files=dossier.files.all(), size=getattr(upload, "size", 0) or 0,
                 name=original_name)
     content_type, size, sha256, scan_verdict = inspect_upload(upload)
+    if new_upload:
+        daily_quota_take(user=actor, size=size, name=original_name)
     dossier_file = DossierFile(
         dossier=dossier, component=component, kind=kind, original_name=original_name,
         content_type=content_type, size=size, sha256=sha256, uploaded_by=actor, scan_verdict=scan_verdict,

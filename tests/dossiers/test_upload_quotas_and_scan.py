@@ -192,3 +192,14 @@ def test_stale_temporary_uploads_and_old_daily_counts_are_pruned(tmp_path, citiz
     UploadDay.objects.create(user=citizen, day=today, files=1)
     assert upload_days_purge(before=today - datetime.timedelta(days=1)) == 1
     assert list(UploadDay.objects.values_list("day", flat=True)) == [today]
+
+
+def test_an_officers_result_uploads_count_in_the_daily_quota(clerk, org, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.UPLOAD_QUOTAS = {"staff_daily_files": 1}
+    first, second = DossierFactory(receiving_unit=org.c1), DossierFactory(receiving_unit=org.c1)
+    dossier_file_add(dossier=first, upload=pdf("ket-qua-1.pdf"), actor=clerk, new_upload=True)
+    with pytest.raises(ValidationError) as error:
+        dossier_file_add(dossier=second, upload=pdf("ket-qua-2.pdf"), actor=clerk, new_upload=True)
+    assert error.value.code == "quota_daily"
+    assert not second.files.exists() and first.files.count() == 1
