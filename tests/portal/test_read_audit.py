@@ -192,3 +192,11 @@ def test_the_tracking_book_export_is_logged_but_not_its_preview(client_for, cler
     assert client.get(url + "&format=xlsx").status_code == 200
     row = only_row(action=ReadAccess.Action.EXPORT)
     assert row.target == f"{org.c1.code} 2026-11-01 2026-11-30 xlsx" and row.allowed
+
+
+def test_a_superuser_reads_the_whole_log_from_the_menu(client_for, clerk, received, django_user_model):  # noqa: F811
+    client_for(clerk).get(reverse("workflow:dossier", args=[received.code]))
+    admin = django_user_model.objects.create_superuser(username="root", password="x-Very-Long-Pass-2026",
+                                                       email="root@example.vn")
+    body = client_for(admin).get(reverse("read_audit")).content.decode()
+    assert f'href="{reverse("read_audit")}"' in body and body.count('data-testid="audit-row"') == 1
