@@ -49,7 +49,9 @@ def read_record(request, *, action, allowed, target="", dossier=None):
     ip = client_ip(request) or None
     return ReadAccess.objects.create(
         user=user, username=user.get_username() if user else "", role=role, unit=unit, action=action,
-        target=str(target)[:200], dossier=dossier, path=request.path[:300], ip=ip, allowed=allowed)
+        target=str(target)[:200], dossier_pk=dossier.pk if dossier is not None else None,
+        dossier_unit_id=dossier.receiving_unit_id if dossier is not None else None,
+        path=request.path[:300], ip=ip, allowed=allowed)
 
 
 def audit_subject(request, *, dossier=None, target=None):
@@ -98,20 +100,17 @@ def read_accesses_visible_to(user):
     qs = ReadAccess.objects.select_related("unit")
     if user.is_superuser:
         return qs
-    units = units_visible_to(user, Role.AUDITOR)
     if not any(m.role == Role.AUDITOR for m in memberships_of(user)):
         return ReadAccess.objects.none()
-    from dossiers.models import Dossier  # portal sits below dossiers; only this read looks up
-
-    received = Dossier.objects.filter(receiving_unit__in=units.values("pk")).values("pk")
-    return qs.filter(Q(unit__in=units.values("pk")) | Q(dossier__in=received))
+    units = units_visible_to(user, Role.AUDITOR).values("pk")
+    return qs.filter(Q(unit__in=units) | Q(dossier_unit__in=units))
 
 
 def dossier_readers(dossier, *, limit=20):
     """For the citizen's page, "who opened my dossier": staff reads that were allowed, as units
     and roles (never the staff's names), the latest first, one query."""
     return list(
-        ReadAccess.objects.filter(dossier=dossier, allowed=True).exclude(role__in=(CITIZEN, ""))
+        ReadAccess.objects.filter(dossier_pk=dossier.pk, allowed=True).exclude(role__in=(CITIZEN, ""))
         .exclude(user_id=dossier.citizen_id)
         .values("unit__name", "role").annotate(last=Max("at"), times=Count("id")).order_by("-last")[:limit])
 

@@ -349,7 +349,7 @@ class ReadAccess(models.Model):
     months). Append-only: a PostgreSQL trigger (migration 'read_access') refuses UPDATE and
     DELETE, except the purge of rows past the retention by the SQL function
     portal_read_access_purge (portal/audit.py). The foreign keys carry no database constraint,
-    so that deleting a user, a unit or a dossier never has to touch (or is blocked by) the log."""
+    so that deleting a user or a unit never has to touch (or is blocked by) the log."""
 
     class Action(models.TextChoices):
         DOSSIER = "dossier", _("Xem hồ sơ")
@@ -367,8 +367,11 @@ class ReadAccess(models.Model):
                              related_name="+")
     action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
     target = models.CharField(_("đối tượng"), max_length=200, blank=True)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.DO_NOTHING, db_constraint=False, null=True,
-                                blank=True, related_name="+")
+    # The dossier read (its id, and its receiving unit for the auditors' scope): plain values, so
+    # that the core app depends on no business app (docs/architecture.md).
+    dossier_pk = models.BigIntegerField(_("hồ sơ"), null=True, blank=True)
+    dossier_unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                                     blank=True, related_name="+")
     path = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     allowed = models.BooleanField(_("được phép"))
@@ -377,7 +380,7 @@ class ReadAccess(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("lượt truy cập dữ liệu")
         verbose_name_plural = _("nhật ký truy cập dữ liệu")
-        indexes = [models.Index(fields=["dossier", "-at"], name="read_access_dossier_at")]
+        indexes = [models.Index(fields=["dossier_pk", "-at"], name="read_access_dossier_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"

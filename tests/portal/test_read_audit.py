@@ -37,11 +37,12 @@ def test_a_clerk_opening_a_dossier_and_a_file_writes_who_role_unit_ip(client_for
     assert client.get(reverse("workflow:dossier_file", args=[received.code, stored.pk])).status_code == 200
     assert client.get(reverse("workflow:receipt", args=[received.code])).status_code == 200
     view = only_row(action=ReadAccess.Action.DOSSIER)
-    assert (view.user, view.username, view.role, view.unit, view.dossier_id, view.ip, view.allowed) == (
-        clerk, "clerk", Role.CLERK, org.c1, received.pk, "127.0.0.1", True)
+    assert (view.user, view.username, view.role, view.unit, view.ip, view.allowed) == (
+        clerk, "clerk", Role.CLERK, org.c1, "127.0.0.1", True)
+    assert (view.dossier_pk, view.dossier_unit) == (received.pk, org.c1)
     download = only_row(action=ReadAccess.Action.FILE)
-    assert download.dossier_id == received.pk and stored.original_name in download.target
-    assert only_row(action=ReadAccess.Action.SLIP).dossier_id == received.pk
+    assert download.dossier_pk == received.pk and stored.original_name in download.target
+    assert only_row(action=ReadAccess.Action.SLIP).dossier_pk == received.pk
 
 
 def test_a_refused_read_is_logged_too(client_for, other_clerk, org, received):  # noqa: F811
@@ -67,7 +68,7 @@ def test_a_clerk_looking_up_an_id_number_is_logged_and_a_citizen_trying_it_is_re
 
 def test_a_declarations_export_is_logged(client_for, clerk, received):  # noqa: F811
     assert client_for(clerk).get(reverse("workflow:declarations_json", args=[received.code])).status_code == 200
-    assert only_row(action=ReadAccess.Action.EXPORT).dossier_id == received.pk
+    assert only_row(action=ReadAccess.Action.EXPORT).dossier_pk == received.pk
 
 
 # --- append-only --------------------------------------------------------------------------------
