@@ -100,6 +100,20 @@ def receive(request, national_code):
                    "action_form": action_form, "version": version, "unit": unit, "token": token}
         action_form.is_valid()
         return render(request, "dossiers/receive.html", context)
+    if action == "lookup":
+        # The same lookup as the htmx button, for a browser without JavaScript (issue 20): the
+        # form comes back with the known data in the applicant fields still empty, nothing else lost.
+        personal_id = "".join(ch for ch in request.POST.get("applicant_personal_id", "") if ch.isdigit())
+        known = selectors.known_applicant(user=request.user, personal_id=personal_id) if len(personal_id) == 12 else None
+        audit_subject(request, target=personal_id)
+        typed = request.POST.dict()
+        merged = {**typed, **{k: v for k, v in (known or {}).items() if v and not typed.get(k)}}
+        _attach_eforms(component_forms, answers, {})
+        action_form.is_valid()
+        context = {"applicant_form": ApplicantForm(initial=merged), "component_forms": component_forms,
+                   "action_form": action_form, "version": version, "unit": unit, "token": token,
+                   "lookup_done": True, "found": bool(known)}
+        return render(request, "dossiers/receive.html", context)
     if action in ("receive", "settle"):
         eform_errors = {r.pk: eform_validation.declaration_errors(r.eform, answers[r.pk])
                         for r in requirements if r.eform}
