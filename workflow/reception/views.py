@@ -104,7 +104,9 @@ def receive(request, national_code):
         # The same lookup as the htmx button, for a browser without JavaScript (issue 20): the
         # form comes back with the known data in the applicant fields still empty, nothing else lost.
         personal_id = "".join(ch for ch in request.POST.get("applicant_personal_id", "") if ch.isdigit())
-        known = selectors.known_applicant(user=request.user, personal_id=personal_id) if len(personal_id) == 12 else None
+        known = None
+        if len(personal_id) == 12:
+            known = selectors.known_applicant(user=request.user, personal_id=personal_id)
         audit_subject(request, target=personal_id)
         typed = request.POST.dict()
         merged = {**typed, **{k: v for k, v in (known or {}).items() if v and not typed.get(k)}}
