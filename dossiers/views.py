@@ -41,9 +41,10 @@ def counter(request):
         "today": base.filter(received_at__gte=start_of_today,
                              received_at__lt=start_of_today + datetime.timedelta(days=1)).order_by("-received_at"),
         # Results awaiting collection pile up (some are never collected): in pages.
-        "to_return": page_of(request, base.filter(status=Status.RESULT_READY).order_by("due_at", "pk"),
+        # Among results due at the same time, priority dossiers (every online one) first (issue 20).
+        "to_return": page_of(request, base.filter(status=Status.RESULT_READY).order_by("due_at", "-is_priority", "pk"),
                              COUNTER_PAGE_SIZE),
-        "waiting_check": base.filter(status=Status.SUBMITTED).order_by("submitted_at"),
+        "waiting_check": base.filter(status=Status.SUBMITTED).order_by("-is_priority", "submitted_at"),
         "querystring": query_without_page(request),
     }
     return render(request, "dossiers/counter.html", context)

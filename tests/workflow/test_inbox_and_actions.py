@@ -137,3 +137,36 @@ def test_a_wrong_filter_says_why_next_to_the_field(client_for, officer_c1):
     assert 'aria-describedby="id_due_error"' in html and 'id="id_due_error"' in html
     assert 'aria-invalid="true"' in html and 'value="1.0001"' in html
     assert 'aria-describedby="id_procedure_error"' not in html
+
+
+def test_priority_dossiers_come_first_among_steps_due_together_on_every_page(client_for, clerk, officer_c1, org,
+                                                                             version):
+    """Issue 20 item 7: online dossiers (marked priority) are ordered before the others due at
+    the same time; the keyset pages walk that order without losing or repeating a row."""
+    from dossiers.models import Dossier
+    from workflow.models import Handoff
+    from workflow.routing.selectors import PAGE_SIZE
+
+    dossiers = [forwarded(clerk, org, version) for _ in range(PAGE_SIZE + 4)]
+    same_due = Handoff.objects.filter(dossier__in=dossiers, state=Handoff.State.ACTIVE).values_list("due_at", flat=True)[0]
+    Handoff.objects.filter(dossier__in=dossiers, state=Handoff.State.ACTIVE).update(due_at=same_due)
+    priority = {d.code for d in dossiers[1::2]}  # every second one, received later than its neighbour
+    Dossier.objects.filter(code__in=priority).update(is_priority=True)
+
+    client = client_for(officer_c1)
+    first = client.get(reverse("workflow:inbox"))
+    second = client.get(reverse("workflow:inbox"), {"after": first.context["next_cursor"]})
+    seen = [h.dossier.code for h in first.context["rows"]] + [h.dossier.code for h in second.context["rows"]]
+    assert len(seen) == len(set(seen)) == len(dossiers)
+    assert set(seen[:len(priority)]) == priority
+    assert seen[len(priority):] == [d.code for d in dossiers if d.code not in priority]
+
+
+def test_counter_lists_priority_results_first_among_those_due_together(client_for, clerk, org, version):
+    from dossiers.models import Dossier
+
+    plain, online = receive(clerk, org.c1, version), receive(clerk, org.c1, version)
+    Dossier.objects.filter(pk__in=[plain.pk, online.pk]).update(status=Status.RESULT_READY, due_at=plain.due_at)
+    Dossier.objects.filter(pk=online.pk).update(is_priority=True)
+    rows = list(client_for(clerk).get(reverse("dossiers:counter")).context["to_return"])
+    assert [d.code for d in rows] == [online.code, plain.code]

@@ -256,3 +256,39 @@ def test_dashboard_query_count_does_not_grow_with_units(org, clerk, supervisor, 
             services.dossier_forward(dossier=dossier, actor=counter_clerk, at=at(5, 9))
 
     assert_queries_do_not_grow(make_rows=make_rows, fetch=lambda: client.get(DASHBOARD), small=1, large=4)
+
+
+def test_dashboard_compares_processing_times_online_and_at_the_counter(org, supervisor, supervisor_d1, client_for):
+    """Issue 20 item 7: dossiers received in the last 30 days with a result, mean time from
+    reception to result by channel; older ones and open ones are not counted, nor other units'."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dossiers.models import Channel, Status
+    from tests.dossiers.factories import DossierFactory
+
+    now = timezone.now()
+    version = commune_version()
+
+    def finished(channel, days, unit=org.c1, received_days_ago=10, status=Status.RETURNED):
+        received = now - datetime.timedelta(days=received_days_ago)
+        DossierFactory(procedure_version=version, receiving_unit=unit, channel=channel, status=status,
+                       received_at=received, finished_at=received + datetime.timedelta(days=days))
+
+    finished(Channel.ONLINE, 1)
+    finished(Channel.ONLINE, 2)
+    finished(Channel.COUNTER, 4)
+    finished(Channel.COUNTER, 9, received_days_ago=40)  # received before the window
+    finished(Channel.COUNTER, 9, status=Status.PROCESSING)  # no result yet
+    finished(Channel.COUNTER, 9, unit=org.c3)  # another district
+
+    response = client_for(supervisor_d1).get(DASHBOARD)
+    rows = {row["channel"]: row for row in response.context["channel_times"]}
+    assert (rows[Channel.ONLINE]["count"], rows[Channel.ONLINE]["mean_days"]) == (2, 1.5)
+    assert (rows[Channel.COUNTER]["count"], rows[Channel.COUNTER]["mean_days"]) == (1, 4.0)
+    assert rows[Channel.POSTAL]["count"] == 0 and rows[Channel.POSTAL]["mean_days"] is None
+    body = text(response)
+    assert "1,5 ngày" in body and "4,0 ngày" in body
+    province = {row["channel"]: row for row in client_for(supervisor).get(DASHBOARD).context["channel_times"]}
+    assert province[Channel.COUNTER]["count"] == 2

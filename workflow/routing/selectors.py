@@ -35,32 +35,35 @@ class InboxFilters:
 
 
 def encode_cursor(handoff):
-    raw = f"{handoff.due_at.isoformat() if handoff.due_at else ''}|{handoff.pk}"
+    raw = f"{handoff.due_at.isoformat() if handoff.due_at else ''}|{int(handoff.dossier.is_priority)}|{handoff.pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor):
-    """(due_at, pk) from a cursor, or None when it is missing or malformed."""
+    """(due_at, is_priority, pk) from a cursor, or None when it is missing or malformed."""
     if not cursor:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        due, pk = raw.split("|")
-        return (datetime.datetime.fromisoformat(due) if due else None), int(pk)
+        due, priority, pk = raw.split("|")
+        if priority not in ("0", "1"):
+            return None
+        return (datetime.datetime.fromisoformat(due) if due else None), priority == "1", int(pk)
     except (ValueError, UnicodeDecodeError):
         return None
 
 
 def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
     """Active steps at `unit`, most urgent first, one keyset page: (rows, next_cursor).
-    Keyset rather than OFFSET so page 50 costs what page 1 does."""
+    Keyset rather than OFFSET so page 50 costs what page 1 does. Among steps due at the same
+    time, priority dossiers (every online one, dossiers.services) come first (issue 20)."""
     if not policies.holds(user, policies.PROCESS_ROLES, unit):
         return [], None
     qs = (
         Handoff.objects.filter(unit=unit, state=Handoff.State.ACTIVE)
         .select_related("dossier", "dossier__procedure", "assignee")
         .only(*INBOX_FIELDS)
-        .order_by("due_at", "pk")
+        .order_by("due_at", "-dossier__is_priority", "pk")
     )
     now = timezone.now()
     if filters.status:
@@ -77,8 +80,10 @@ def inbox_page(*, user, unit, filters, cursor=None, limit=PAGE_SIZE):
         qs = qs.filter(assignee=user)
     position = decode_cursor(cursor)
     if position is not None:
-        due, pk = position
-        qs = qs.filter(Q(due_at__gt=due) | Q(due_at=due, pk__gt=pk)) if due else qs.filter(pk__gt=pk)
+        due, priority, pk = position
+        same_due = Q(due_at=due) if due else Q(due_at__isnull=True)
+        after = same_due & (Q(dossier__is_priority__lt=priority) | Q(dossier__is_priority=priority, pk__gt=pk))
+        qs = qs.filter(Q(due_at__gt=due) | Q(due_at__isnull=True) | after) if due else qs.filter(after)
     rows = list(qs[: limit + 1])
     next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
     return rows[:limit], next_cursor

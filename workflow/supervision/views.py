@@ -85,6 +85,8 @@ def dashboard(request):
     context = {
         "units": units, "chosen": chosen, "counts": counts, "states": states, "unit_query": unit_query,
         "by_unit": by_unit, "by_step": by_step, "now": now,
+        "channel_times": direct_counts.processing_times_by_channel(unit_ids=unit_ids, now=now),
+        "channel_days": direct_counts.PROCESSING_WINDOW_DAYS,
         "deadlines": [
             {"key": "due_today", "label": _("Đến hạn hôm nay"), "count": counts["due_today"], "tone": "warning"},
             {"key": "due_soon", "label": windows.due_soon_label(), "count": counts["due_soon"], "tone": "info"},
