@@ -148,8 +148,8 @@ def test_priority_dossiers_come_first_among_steps_due_together_on_every_page(cli
     from workflow.routing.selectors import PAGE_SIZE
 
     dossiers = [forwarded(clerk, org, version) for _ in range(PAGE_SIZE + 4)]
-    same_due = Handoff.objects.filter(dossier__in=dossiers, state=Handoff.State.ACTIVE).values_list("due_at", flat=True)[0]
-    Handoff.objects.filter(dossier__in=dossiers, state=Handoff.State.ACTIVE).update(due_at=same_due)
+    steps = Handoff.objects.filter(dossier__in=dossiers, state=Handoff.State.ACTIVE)
+    steps.update(due_at=steps.values_list("due_at", flat=True)[0])
     priority = {d.code for d in dossiers[1::2]}  # every second one, received later than its neighbour
     Dossier.objects.filter(code__in=priority).update(is_priority=True)
 
