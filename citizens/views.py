@@ -312,7 +312,7 @@ def _step_applicant(request, draft):
 def _step_components(request, draft):
     step = OnlineDraft.Step.COMPONENTS
     requirements = list(draft.version.components.all())
-    errors = {}
+    errors, missing_ids = {}, set()
     if request.method == "POST":
         for file_id in request.POST.getlist("remove"):
             if file_id.isdigit():
@@ -337,8 +337,11 @@ def _step_components(request, draft):
             if not missing:
                 services.draft_save(draft=draft, step="components", data=True, next_step=_next(draft, step))
                 return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
+            # A required component with no file is "missing", not "invalid" (issue 20).
+            missing_ids = {r.pk for r in missing}
             for requirement in missing:
-                errors.setdefault(requirement.pk, []).append(_("Thành phần bắt buộc: hãy tải lên ít nhất một tệp."))
+                errors.setdefault(requirement.pk, []).append(_("Còn thiếu: thành phần bắt buộc, hãy tải lên ít nhất "
+                                                               "một tệp."))
         if not errors:
             return redirect("citizens:draft_step", pk=draft.pk, step=step)
     files = list(draft.files.all())
@@ -348,7 +351,8 @@ def _step_components(request, draft):
             for r in requirements]
     status = 400 if errors else 200
     return render(request, "citizens/wizard/components.html",
-                  _wizard_context(request, draft, step, rows=rows, wallet=wallet, has_errors=bool(errors)),
+                  _wizard_context(request, draft, step, rows=rows, wallet=wallet, has_missing=bool(missing_ids),
+                                  has_invalid=bool(set(errors) - missing_ids)),
                   status=status)
 
 

@@ -1,6 +1,7 @@
 import threading
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -81,7 +82,23 @@ def test_next_without_a_required_component_says_which(client_for, citizen, versi
     draft = services.draft_start(citizen=citizen, version=version)
     response = client.post(reverse("citizens:draft_step", args=[draft.pk, "components"]), {"action": "next"})
     assert response.status_code == 400
-    assert "Thành phần bắt buộc" in response.content.decode()
+    page = BeautifulSoup(response.content, "html.parser")
+    # Missing is said as missing, beside each component, never as an invalid file (issue 20).
+    assert [e.get_text() for e in page.select("[data-testid=upload-error]")] == [
+        "Còn thiếu: thành phần bắt buộc, hãy tải lên ít nhất một tệp."] * 2
+    assert page.select_one("[data-testid=missing-files]") is not None
+    assert page.select_one("[data-testid=invalid-files]") is None
+
+
+def test_an_invalid_file_is_said_invalid_not_missing(client_for, citizen, version):
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    first, _second = version.components.all()
+    response = client.post(reverse("citizens:draft_step", args=[draft.pk, "components"]),
+                           {f"files-{first.pk}": fake_pdf()})
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("[data-testid=invalid-files]") is not None
+    assert page.select_one("[data-testid=missing-files]") is None
 
 
 def test_submit_without_declaration_or_files_explains_and_creates_nothing(client_for, citizen, version, org):

@@ -63,6 +63,8 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
 
     page.goto(f"/procedures/{version.procedure.national_code}/")
     assert page.get_by_test_id("eform-online").first.inner_text().startswith("Tờ khai điện tử")
+    button = page.get_by_test_id("submit-online").bounding_box()
+    assert button["y"] + button["height"] <= 844  # on the first phone screen, no scrolling
     act(page.get_by_test_id("submit-online"), "click")                       # -> sign in
     act(page.get_by_test_id("signup-link"), "click")                          # sign-up unfolds, same screen
     act(page.get_by_label("Họ và tên"), "fill", "Trần Thị Mai")
