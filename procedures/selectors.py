@@ -112,6 +112,7 @@ def version_detail_prefetches():
         Prefetch("legal_documents", queryset=LegalDocument.objects.select_related("replaced_by")),
         Prefetch("implementing_units", queryset=Unit.objects.only("pk", "name", "code")),
         Prefetch("receiving_units", queryset=Unit.objects.only("pk", "name", "code", "address", "phone")),
+        "other_levels",
     ]
 
 

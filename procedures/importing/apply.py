@@ -102,7 +102,7 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         for v in versions:
             v.pk = v.id = lookup[(v.procedure_id, v.number)]
     through = {name: getattr(ProcedureVersion, name).through for name in
-               ("receiving_units", "implementing_units", "legal_documents")}
+               ("receiving_units", "implementing_units", "legal_documents", "other_levels")}
     links = {name: [] for name in through}
     # Form templates are files, not part of the format: an update keeps those of the
     # components it still lists (matched by name).
@@ -120,6 +120,8 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         for code in row.m2m["implementing_units"]:
             links["implementing_units"].append(through["implementing_units"](procedureversion=version,
                                                                              unit=ctx.units[code]))
+        for level in row.m2m["other_levels"]:
+            links["other_levels"].append(through["other_levels"](procedureversion=version, unitlevel=level))
         for number in row.m2m["legal_documents"]:
             links["legal_documents"].append(through["legal_documents"](procedureversion=version,
                                                                        legaldocument=ctx.documents[number]))

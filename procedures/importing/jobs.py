@@ -82,6 +82,7 @@ def run_validation(job_id):
                   "changes": [_shortened(c) for c in r.changes] if r.action == "update" else []}
                  for r in rows],
         "causes": error_causes(errors, ctx),
+        "notices": continuation_notices(ctx.notices),
     }
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.INVALID if errors else ImportJob.Status.PREVIEW,
@@ -112,6 +113,15 @@ def error_causes(errors, ctx, *, top=20, examples=10):
     for (column, message), rows in repeated[:top]:
         causes.append({"column": column, "message": message, "count": len(rows), "rows": rows[:examples]})
     return causes
+
+
+def continuation_notices(notices, *, examples=10):
+    """What the import says about cells it joined back from continuation columns (an XLSX
+    cell holds at most 32,767 characters: the export continues longer texts in `<column>__2`…)."""
+    return [_("Cột %(column)s: văn bản dài hơn 32.767 ký tự được ghép lại từ các cột tiếp nối ở %(count)s dòng "
+              "(%(rows)s).") % {"column": n["column"], "count": len(n["rows"]),
+                                "rows": ", ".join(str(r) for r in n["rows"][:examples])}
+            for n in notices]
 
 
 def _shortened(change, limit=400):

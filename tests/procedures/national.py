@@ -89,3 +89,30 @@ def as_cells(items):
             cells[key] = "\n".join(" | ".join(str(v) for v in part.values()) for part in item[key])
         flat.append({c: cells.get(c, "") for c in COLUMNS})
     return flat
+
+
+# As the national database publishes them (issue #21, item 5).
+TIME_NOTE = "5 ngày làm việc; trường hợp phức tạp không quá 20 ngày"
+HUGE = LONG * 260  # ≈ 40,000 characters: more than one XLSX cell holds
+
+
+def as_published(items):
+    """The same procedures with the national database's wording: level names ("Cấp Xã, Cấp
+    Huyện"), processing time as a sentence, fees in foreign currency or as text, amounts
+    written with "đồng", a very long text and long names."""
+    result = copy.deepcopy(items)
+    for i, item in enumerate(result):
+        item["cap_thuc_hien"] = "Cấp Xã, Cấp Huyện" if i % 2 == 0 else "Cấp Xã"
+        if i % 3 == 0:
+            item["thoi_han"] = TIME_NOTE
+            item["ghi_chu_thoi_han"] = ""
+        item["phi_le_phi"] = [
+            {"ten": "Lệ phí cấp giấy", "so_tien": "8.000 đồng", "mien_giam": ""},
+            {"ten": "Phí thẩm định hồ sơ của người nước ngoài", "so_tien": "25 USD", "mien_giam": ""},
+        ]
+        item["cach_thuc"][2]["phi"] = "Theo quy định"
+        item["ten_thu_tuc"] = f"{item['ten_thu_tuc']} " + "đối với trường hợp đặc biệt " * 20
+        if i == 1:
+            item["doi_tuong"] = HUGE
+            item["thanh_phan"][0]["ten"] = "Bản sao giấy tờ chứng minh " * 30
+    return result
