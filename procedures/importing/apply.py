@@ -88,6 +88,10 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
     versions = []
     for row in rows:
         procedure = procedures[row.code]
+        if row.draft:  # a line of a national list: a draft for the editors to complete
+            versions.append(ProcedureVersion(procedure=procedure, number=numbers.get(procedure.pk, 0) + 1,
+                                             status=ProcedureVersion.Status.DRAFT, created_by=user, **row.version))
+            continue
         versions.append(ProcedureVersion(
             procedure=procedure, number=numbers.get(procedure.pk, 0) + 1, status=ProcedureVersion.Status.PUBLISHED,
             created_by=user, published_by=user, published_at=now,
@@ -148,7 +152,7 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         if procedure.field_id != field.pk:
             procedure.field = field
             renamed[procedure.pk] = procedure
-        if row.version["effective_from"] <= today and procedure.name != row.version["name"]:
+        if not row.draft and row.version["effective_from"] <= today and procedure.name != row.version["name"]:
             procedure.name = row.version["name"]
             procedure.search_text = search_key(f"{procedure.name} {procedure.national_code}")
             renamed[procedure.pk] = procedure

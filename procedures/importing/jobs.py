@@ -83,6 +83,7 @@ def run_validation(job_id):
                  for r in rows],
         "causes": error_causes(errors, ctx),
         "notices": continuation_notices(ctx.notices),
+        "drafts": any(r.draft for r in rows),
     }
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.INVALID if errors else ImportJob.Status.PREVIEW,

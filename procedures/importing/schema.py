@@ -41,6 +41,8 @@ class ParsedRow:
     comparable: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     action: str = ""
+    # A line of a national list (importing/national.py): creates a draft, compares nothing.
+    draft: bool = False
 
 
 class FileError(Exception):

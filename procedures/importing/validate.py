@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from portal.models import Unit, UnitLevel
-from procedures.importing import eforms
+from procedures.importing import eforms, national
 from procedures.importing.documents import parse_references
 from procedures.importing.export import _row_prefetches, version_to_row
 from procedures.importing.parse import read_rows
@@ -504,21 +504,32 @@ def validate_file(*, job, user, on_progress=None):
     """Parse and validate the job's file: (rows, errors). Marks each row create/update/unchanged."""
     with job.file.open("rb") as handle:
         content = handle.read()
-    raw_rows = read_rows(content, job.format)
+    check = validate_row
+    try:
+        raw_rows = read_rows(content, job.format)
+    except FileError:
+        # Not our format: perhaps a list exported by the national procedure database.
+        raw_rows = national.read_list(content, job.format)
+        if raw_rows is None:
+            raise
+        check = national.validate_list_row
     if len(raw_rows) > MAX_ROWS:
         raise FileError(_("Tệp có quá %(max)s thủ tục; hãy chia nhỏ tệp.") % {"max": MAX_ROWS})
     ctx = Context(user)
     ctx.notices = join_continuations(raw_rows)
-    existing = _existing_comparables([code for _n, raw in raw_rows
-                                       if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
+    existing = {} if check is not validate_row else _existing_comparables(
+        [code for _n, raw in raw_rows if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
     rows, errors, seen = [], [], {}
     for index, (number, raw) in enumerate(raw_rows, start=1):
-        row, row_errors = validate_row(number, raw, ctx)
+        row, row_errors = check(number, raw, ctx)
         if row.code in seen:
             row_errors.append(RowError(number, "ma_thu_tuc", _("Mã thủ tục trùng với dòng %(row)s.")
                                        % {"row": seen[row.code]}))
         seen.setdefault(row.code, number)
-        if row.code in ctx.existing and not row_errors:
+        if row.draft:
+            # A national list only starts procedures: those already in the catalogue stay as they are.
+            row.action = "unchanged" if row.code in ctx.existing else "create"
+        elif row.code in ctx.existing and not row_errors:
             latest, latest_from = existing.get(row.code, ({}, None))
             row.changes = row_changes(latest, row.comparable)
             if not row.changes:

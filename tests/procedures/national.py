@@ -116,3 +116,45 @@ def as_published(items):
             item["doi_tuong"] = HUGE
             item["thanh_phan"][0]["ten"] = "Bản sao giấy tờ chứng minh " * 30
     return result
+
+
+LIST_HEADER = ["STT", "Mã thủ tục", "Tên thủ tục", "Cấp thực hiện", "Lĩnh vực", "Cơ quan thực hiện",
+               "Số quyết định"]
+
+
+def national_list(n, *, start=700000, agency="UBND cấp xã"):
+    """A list as the national database exports it per authority: title lines, the header, then
+    procedures grouped under a line naming their field (the field column left empty)."""
+    lines = [["DANH SÁCH THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA UBND CẤP XÃ"], [], LIST_HEADER]
+    groups = ["Hộ tịch", "Chứng thực"]
+    for g, group in enumerate(groups):
+        lines.append([f"{'I' * (g + 1)}. Lĩnh vực {group}"])
+        for i in range(g, n, len(groups)):
+            lines.append([i + 1, f"1.{start + i:06d}", f"Thủ tục danh sách quốc gia số {i}",
+                          "Cấp Xã, Cấp Huyện" if i % 2 else "Cấp Xã", "", agency, f"{1000 + i}/QĐ-BTP"])
+    return lines
+
+
+def list_to_xlsx(lines):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in lines:
+        # Excel stores 1.700001 as a number: the importer restores the six digits.
+        sheet.append([float(v) if isinstance(v, str) and v.startswith("1.") and i == 1 else v
+                      for i, v in enumerate(line)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def list_to_csv(lines):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue().encode("utf-8")
