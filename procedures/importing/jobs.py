@@ -2,10 +2,12 @@
 Celery tasks (procedures.tasks), and the progress shown while importing."""
 
 import logging
+import threading
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ def import_job_create(*, user, upload):
     job = ImportJob(original_name=upload.name[:255], format=upload.import_format, created_by=user)
     job.file.save(upload.name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: validate_import.delay(job.pk))
+    transaction.on_commit(lambda: _start(validate_import, job.pk))
     return job
 
 
@@ -51,7 +53,27 @@ def import_job_confirm(*, job, user, overwrite=False):
     )
     if not claimed:
         raise ValidationError(_("Lượt nhập này không ở trạng thái chờ xác nhận."))
-    transaction.on_commit(lambda: apply_import.delay(job.pk, user.pk))
+    transaction.on_commit(lambda: _start(apply_import, job.pk, user.pk))
+
+
+def _start(task, *args):
+    """Queue an import task. With eager Celery it would run inside the request that queued it
+    (the page would wait with no progress): then it runs in a background thread, unless
+    settings.CATALOGUE_IMPORT_IN_THREAD is off (tests). Both tasks claim their job, so a
+    thread and a worker never do the same work twice."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.CATALOGUE_IMPORT_IN_THREAD:
+        threading.Thread(target=_run_in_thread, args=(task, args), name=f"import-{task.name}", daemon=True).start()
+    else:
+        task.delay(*args)
+
+
+def _run_in_thread(task, args):
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 — the task bodies record their failures on the job
+        logger.exception("Import task %s%s failed", task.name, args)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def run_validation(job_id):
