@@ -35,31 +35,11 @@ EDITED = 5
 
 
 def generate(n, *, units, seed=1):
-    """(items, documents): N procedures of the national shape, N/2 unknown legal documents."""
+    """(items, documents): N procedures of the national shape on N/2 unknown legal documents."""
     from tests.procedures import national
 
-    numbers = [f"{k + 1}/2026/NĐ-CP" for k in range(max(1, n // 2))]
-    items = national.as_published(national.catalogue(n, units=units, documents=numbers[:3], seed=seed))
-    for i, item in enumerate(items):
-        # Two legal bases each, so that every one of the N/2 documents is used (and described).
-        item["can_cu_phap_ly"] = [
-            {"so_ky_hieu": number, "trich_yeu": f"Nghị định số {number} quy định chi tiết thủ tục",
-             "co_quan_ban_hanh": "Chính phủ", "ngay_ban_hanh": "2026-01-15", "hieu_luc_tu": "2026-03-01"}
-            for number in {numbers[i % len(numbers)], numbers[(i * 7 + 1) % len(numbers)]}
-        ]
-    return items, numbers
-
-
-def to_file(items, fmt):
-    from procedures.importing.documents import reference_to_line
-    from tests.procedures import importdata, national
-
-    if fmt == "json":
-        return importdata.to_json(items)
-    cells = national.as_cells([{**item, "can_cu_phap_ly": []} for item in items])
-    for cell, item in zip(cells, items, strict=True):
-        cell["can_cu_phap_ly"] = "\n".join(reference_to_line(ref) for ref in item["can_cu_phap_ly"])
-    return getattr(importdata, f"to_{fmt}")(cells)
+    items = national.as_published(national.catalogue(n, units=units, documents=["-"], seed=seed))
+    return national.with_new_documents(items, max(1, n // 2))
 
 
 def run(editor, content, fmt, name):
@@ -123,7 +103,7 @@ def main():
         units = list(Unit.objects.filter(level__code="commune").order_by("code").values_list("code", flat=True)[:3])
         items, numbers = generate(args.n, units=units)
         assert not LegalDocument.objects.filter(number__in=numbers).exists()
-        content = to_file(items, args.format)
+        content = national.to_file(items, args.format)
         procedures_before = Procedure.objects.count()
 
         v, a, counts = run(editor, content, args.format, f"quoc-gia.{args.format}")
@@ -139,7 +119,7 @@ def main():
         for i in targets:
             edited[i]["ten_thu_tuc"] = f"{edited[i]['ten_thu_tuc']} (sửa đổi)"
             edited[i]["hieu_luc_tu"] = "2026-09-01"
-        v, a, counts = run(editor, to_file(edited, args.format), args.format, f"sua.{args.format}")
+        v, a, counts = run(editor, national.to_file(edited, args.format), args.format, f"sua.{args.format}")
         runs["3_edited_copy"] = {"validate_s": round(v, 2), "apply_s": round(a, 2), "total_s": round(v + a, 2),
                                  **counts}
         assert sorted(counts["changed_codes"]) == sorted(items[i]["ma_thu_tuc"] for i in targets)

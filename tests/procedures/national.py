@@ -158,3 +158,34 @@ def list_to_csv(lines):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(lines)
     return buffer.getvalue().encode("utf-8")
+
+
+def with_new_documents(items, count, *, described=True):
+    """The same procedures resting on `count` legal documents the portal does not have (two
+    each, so all are used): described in the file (number, title, issuer, dates) so the import
+    creates them, or — `described=False` — given by number only, as missing documents."""
+    numbers = [f"{k + 1}/2026/NĐ-CP" for k in range(count)]
+    result = copy.deepcopy(items)
+    for i, item in enumerate(result):
+        used = sorted({numbers[i % count], numbers[(i * 7 + 1) % count]})
+        item["can_cu_phap_ly"] = [
+            {"so_ky_hieu": n, "trich_yeu": f"Nghị định số {n} quy định chi tiết thủ tục",
+             "co_quan_ban_hanh": "Chính phủ", "ngay_ban_hanh": "2026-01-15", "hieu_luc_tu": "2026-03-01"}
+            if described else n
+            for n in used
+        ]
+    return result, numbers
+
+
+def to_file(items, fmt):
+    """A catalogue file of `items` in `fmt`, legal bases described one per line (number | title | …)."""
+    from procedures.importing.documents import reference_to_line
+    from tests.procedures import importdata
+
+    if fmt == "json":
+        return importdata.to_json(items)
+    cells = as_cells([{**item, "can_cu_phap_ly": []} for item in items])
+    for cell, item in zip(cells, items, strict=True):
+        cell["can_cu_phap_ly"] = "\n".join(reference_to_line(ref) if isinstance(ref, dict) else ref
+                                           for ref in item["can_cu_phap_ly"])
+    return getattr(importdata, f"to_{fmt}")(cells)

@@ -12,22 +12,11 @@ from procedures.importing.schema import XLSX_CELL_LIMIT
 from procedures.models import Fee, ImportJob, ProcedureMethod, ProcedureVersion
 
 from . import importdata, national
-from .factories import FieldFactory, LegalDocumentFactory
 from .test_import_export import run_on_commit, upload  # noqa: F401 — the autouse fixture
 
 pytestmark = pytest.mark.django_db
 
 N = 6
-
-
-@pytest.fixture
-def national_setup(org, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    FieldFactory(code="ho-tich", name="Hộ tịch")
-    documents = ["60/2014/QH13", "123/2015/NĐ-CP"]
-    for number in documents:
-        LegalDocumentFactory(number=number)
-    return {"units": [org.c1.code, org.c2.code], "documents": documents}
 
 
 def _content(items, fmt):
@@ -125,3 +114,46 @@ def test_a_time_without_any_figure_is_refused(client_for, editor, national_setup
     assert job.status == ImportJob.Status.INVALID
     assert {"row": 1, "column": "thoi_han",
             "message": "Không tìm thấy số ngày hoặc giờ trong “Theo quy định”."} in job.errors
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_missing_documents_are_summarised_once_and_described_ones_created(client_for, editor, national_setup,
+                                                                          fmt):
+    from procedures.models import LegalDocument
+
+    client = client_for(editor)
+    base = national.as_published(national.catalogue(20, **national_setup))
+    missing, numbers = national.with_new_documents(base, 8, described=False)
+    job = upload(client, national.to_file(missing, fmt), f"thieu.{fmt}")
+    assert job.status == ImportJob.Status.INVALID
+    [cause] = [c for c in job.summary["causes"] if c["column"] == "can_cu_phap_ly" and not c["rows"]]
+    assert cause["count"] == 8 and all(n in cause["message"] for n in numbers)
+    assert not LegalDocument.objects.filter(number__in=numbers).exists()
+
+    described, _numbers = national.with_new_documents(base, 8)
+    job = _import(client, national.to_file(described, fmt), f"du.{fmt}")
+    assert sorted(d["number"] for d in job.summary["documents_create"]) == sorted(numbers)
+    assert job.summary["documents_created"] == 8
+    assert LegalDocument.objects.get(number="1/2026/NĐ-CP").issuer == "Chính phủ"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx"])
+def test_an_edited_national_copy_with_shuffled_lists_changes_exactly_the_edited(client_for, editor, national_setup,
+                                                                                 fmt):
+    client = client_for(editor)
+    items, _numbers = national.with_new_documents(national.as_published(national.catalogue(10, **national_setup)), 6)
+    _import(client, national.to_file(items, fmt), f"quoc-gia.{fmt}")
+
+    edited = national.shuffled(items)
+    edited[3]["phi_le_phi"][1]["so_tien"] = "30 USD"
+    edited[3]["hieu_luc_tu"] = "2025-09-01"
+    edited[6]["cap_thuc_hien"] = "Cấp Xã, Cấp Tỉnh"
+    edited[6]["hieu_luc_tu"] = "2025-09-01"
+    job = upload(client, national.to_file(edited, fmt), f"sua.{fmt}")
+    assert job.status == ImportJob.Status.PREVIEW, job.errors[:5]
+    assert (job.summary["create"], job.summary["update"], job.summary["unchanged"]) == (0, 2, 8)
+    changes = {r["code"]: r["changes"] for r in job.summary["rows"] if r["action"] == "update"}
+    fee_change, = changes[items[3]["ma_thu_tuc"]]
+    assert fee_change["column"] == "phi_le_phi" and "25 USD" in fee_change["old"] and "30 USD" in fee_change["new"]
+    assert changes[items[6]["ma_thu_tuc"]] == [
+        {"column": "cap_thuc_hien", "old": "commune; district", "new": "commune; province"}]
