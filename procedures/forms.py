@@ -104,6 +104,13 @@ class VersionForm(forms.ModelForm):
     def clean_name(self):
         return nfc(self.cleaned_data["name"]).strip()
 
+    def clean(self):
+        data = super().clean()
+        # The main level ticked again among the others says nothing more.
+        if data.get("other_levels") is not None and data.get("authority_level"):
+            data["other_levels"] = data["other_levels"].exclude(pk=data["authority_level"].pk)
+        return data
+
 
 class ProcedureForm(forms.ModelForm):
     class Meta:

@@ -328,8 +328,7 @@ class ProcedureMethod(models.Model):
         _("thời hạn giải quyết"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     fee_amount = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
-    # The fee as published when it is not an amount in đồng ("25 USD", "Theo quy định");
-    # fee_amount is then 0.
+    # The fee as published when it is not a bare amount in đồng (as Fee.amount_text).
     fee_text = models.CharField(_("phí, lệ phí (như công bố)"), max_length=500, blank=True, db_default="")
     fee_note = models.CharField(_("ghi chú phí"), max_length=1000, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
@@ -353,8 +352,8 @@ class Fee(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     name = models.CharField(_("tên phí, lệ phí"), max_length=1000)
     amount = models.PositiveIntegerField(_("mức thu (đồng)"), default=0)
-    # The fee as published when it is not an amount in đồng ("25 USD", "Theo quy định"):
-    # kept as text, with `amount` 0 (what the portal collects online is only ever đồng).
+    # The fee as published when it is not a bare amount in đồng ("25 USD", "Theo quy định",
+    # "3.000 đồng/bản"): kept as text; `amount` is the đồng it starts with, if any, else 0.
     amount_text = models.CharField(_("mức thu (như công bố)"), max_length=500, blank=True, db_default="")
     exemptions = models.TextField(_("miễn, giảm"), blank=True)
 

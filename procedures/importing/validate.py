@@ -108,11 +108,14 @@ def _time(value):
 
 # An amount in đồng as written in a cell: "8000", "8.000", "8.000 đồng", "8,000 VNĐ".
 _DONG = re.compile(r"^\d[\d.,\s]*\s*(đ|đồng|vnđ|vnd)?\.?$", re.IGNORECASE)
+# …or at the start of a longer wording: "50.000 đồng/lần", "100.000 đồng/hồ sơ (bản giấy)".
+_DONG_FIRST = re.compile(r"^(\d[\d.,]*)\s*(đồng|vnđ|vnd|đ)(?![\w])", re.IGNORECASE)
 
 
 def _money(value, model, text_field):
-    """(amount in đồng, text as published): "25 USD" or "Theo quy định" keep their wording
-    with no amount; an amount in đồng is a number and no text."""
+    """(amount in đồng, text as published). A bare amount in đồng is a number and no text;
+    a wording ("25 USD", "Theo quy định", "50.000 đồng/lần") is kept as written, with the
+    amount in đồng it starts with, if any, else 0."""
     if isinstance(value, int | float | Decimal):
         return _int(int(value)), ""
     text = nfc(str(value or "")).strip()
@@ -120,7 +123,9 @@ def _money(value, model, text_field):
         return 0, ""
     if _DONG.match(text):
         return _int(re.sub(r"\D", "", text)), ""
-    return 0, _limited(model, text_field)(text)
+    first = _DONG_FIRST.match(text)
+    amount = _int(re.sub(r"\D", "", first.group(1))) if first else 0
+    return amount, _limited(model, text_field)(text)
 
 
 def _level_lookup(levels):

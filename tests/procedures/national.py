@@ -109,6 +109,7 @@ def as_published(items):
         item["phi_le_phi"] = [
             {"ten": "Lệ phí cấp giấy", "so_tien": "8.000 đồng", "mien_giam": ""},
             {"ten": "Phí thẩm định hồ sơ của người nước ngoài", "so_tien": "25 USD", "mien_giam": ""},
+            {"ten": "Phí cấp bản sao", "so_tien": "3.000 đồng/bản", "mien_giam": ""},
         ]
         item["cach_thuc"][2]["phi"] = "Theo quy định"
         item["ten_thu_tuc"] = f"{item['ten_thu_tuc']} " + "đối với trường hợp đặc biệt " * 20

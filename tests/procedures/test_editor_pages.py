@@ -318,7 +318,7 @@ def test_editor_keeps_every_level_a_procedure_is_implemented_at(client_for, edit
     field = FieldFactory(code="ho-tich", name="Hộ tịch")
     data = {"procedure-national_code": "1.009002", "procedure-field": field.pk, "procedure-managing_unit": ""}
     data.update({k: v for k, v in _version_post().items() if k.startswith("version-")})
-    data["version-other_levels"] = [level("district").pk, level("province").pk]
+    data["version-other_levels"] = [level("district").pk, level("province").pk, level("commune").pk]
     response = client.post(reverse("procedures:create"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     version = ProcedureVersion.objects.get(procedure__national_code="1.009002")

@@ -46,7 +46,8 @@ def test_national_data_is_kept_as_published(client_for, editor, national_setup, 
     assert first.processing_time == 5 and first.processing_time_note == national.TIME_NOTE
     assert len(first.name) > 500
     fees = {f.name: (f.amount, f.amount_text) for f in Fee.objects.filter(version=first)}
-    assert fees == {"Lệ phí cấp giấy": (8000, ""), "Phí thẩm định hồ sơ của người nước ngoài": (0, "25 USD")}
+    assert fees == {"Lệ phí cấp giấy": (8000, ""), "Phí thẩm định hồ sơ của người nước ngoài": (0, "25 USD"),
+                    "Phí cấp bản sao": (3000, "3.000 đồng/bản")}
     counter = ProcedureMethod.objects.get(version=first, channel="counter")
     assert (counter.fee_amount, counter.fee_text) == (0, "Theo quy định")
 
