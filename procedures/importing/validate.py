@@ -60,12 +60,8 @@ class Context:
         self.unknown_units = set()
 
 
-def _text(value, limit=None):
-    value = "" if value is None else nfc(str(value)).strip()
-    if limit and len(value) > limit:
-        raise ValueError(_("Dài %(length)s ký tự, quá giới hạn %(limit)s ký tự.")
-                         % {"length": len(value), "limit": limit})
-    return value
+def _text(value):
+    return "" if value is None else nfc(str(value)).strip()
 
 
 def _limited(model, field_name):
