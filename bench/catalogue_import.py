@@ -19,9 +19,7 @@ bench/results/catalogue_import-<timestamp>.json.
 """
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -84,8 +82,9 @@ def main():
 
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
 
+    from bench import save_result
     from portal.models import Unit, User
     from procedures.models import LegalDocument, Procedure
     from tests.procedures import national
@@ -132,17 +131,8 @@ def main():
         "format": args.format,
         "file_bytes": len(content),
         "runs": runs,
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {os.cpu_count()} cpu",
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"catalogue_import-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(result, indent=2, ensure_ascii=False)
-    )
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    save_result("catalogue_import", result)
 
 
 if __name__ == "__main__":
