@@ -99,6 +99,7 @@ class DraftFile(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
+    scan_verdict = models.CharField(max_length=10, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -164,6 +165,8 @@ class PaymentCallback(models.Model):
         BAD_SIGNATURE = "bad_signature", _("Sai chữ ký")
         MISMATCH = "mismatch", _("Sai số tiền hoặc mã giao dịch")
         FAILED = "failed", _("Giao dịch không thành công")
+        STALE = "stale", _("Quá hạn hoặc thiếu thời điểm")
+        REPLAYED = "replayed", _("Gửi lại thông báo đã nhận (bị từ chối)")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
     provider = models.CharField(max_length=40)
@@ -172,6 +175,7 @@ class PaymentCallback(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     received_at = models.DateTimeField(default=timezone.now)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    nonce = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["received_at", "pk"]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from citizens.selectors import feedback_for_supervisor
 from dossiers.models import Dossier, Status
 from dossiers.services import dossier_submit_online
-from dossiers.uploads import inspect_upload
+from dossiers.uploads import daily_quota_take, inspect_upload, quota_check
 from portal import workdays
 from portal.models import Role
 from portal.permissions import has_role
@@ -320,13 +320,15 @@ def draft_file_add(*, draft, requirement, upload):
     if requirement is not None and requirement.version_id != draft.version_id:
         raise PermissionDenied
     allowed = requirement.accepted_type_list() if requirement is not None else []
-    content_type, size, sha256 = inspect_upload(upload)
+    quota_check(scope="draft", files=draft.files.all(), size=upload.size or 0, name=upload.name)
+    content_type, size, sha256, scan_verdict = inspect_upload(upload)
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[content_type]
     if allowed and extension not in allowed and not (extension == "jpg" and "jpeg" in allowed):
         raise ValidationError(_("Tệp “%(name)s”: thành phần này chỉ nhận %(types)s.")
                               % {"name": upload.name, "types": ", ".join(t.upper() for t in allowed)})
+    daily_quota_take(user=draft.citizen, size=size, name=upload.name)
     item = DraftFile(draft=draft, requirement=requirement, original_name=(upload.name or "tep")[-255:],
-                     content_type=content_type, size=size, sha256=sha256)
+                     content_type=content_type, size=size, sha256=sha256, scan_verdict=scan_verdict)
     item.file.save(item.original_name, upload, save=False)
     item.save()
     OnlineDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
@@ -458,7 +460,7 @@ def supplement_upload(*, dossier, citizen, uploads, note=""):
     errors = []
     for upload in uploads:
         try:
-            inspect_upload(upload)
+            inspect_upload(upload)  # the quotas are counted when the files are stored
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:

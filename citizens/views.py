@@ -21,7 +21,9 @@ from citizens.payments.services import amount_due, payment_options
 from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
 from portal import throttle
-from portal.models import Role
+from portal.audit import audit_subject, audited_read, dossier_readers, role_label
+from portal.forms import LoginForm
+from portal.models import ReadAccess, Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
 from procedures.eforms.validation import text as eform_text
@@ -84,9 +86,14 @@ def signup(request):
             services.citizen_register(full_name=data["full_name"], personal_id=data["personal_id"], phone=data["phone"],
                                       email=data["email"], password=data["password1"],
                                       base_url=request.build_absolute_uri("/"))
-            return render(request, "citizens/signup_done.html", {"email": data["email"], "next": next_url})
-    return render(request, "citizens/signup.html", {"form": form, "providers": identity.configured_providers()},
-                  status=status)
+            # The page doubles as the sign-in screen (one screen fewer for a first-time citizen, issue 20).
+            login_form = LoginForm(initial={"username": data["personal_id"]})
+            login_form.fields["username"].widget.attrs.pop("autofocus", None)
+            login_form.fields["password"].widget.attrs["autofocus"] = True
+            return render(request, "citizens/signup_done.html",
+                          {"email": data["email"], "next": next_url, "login_form": login_form})
+    return render(request, "citizens/signup.html",
+                  {"form": form, "providers": identity.configured_providers(), "next": next_url}, status=status)
 
 
 def verify_email(request, token):
@@ -410,6 +417,7 @@ def draft_discard(request, pk):
 
 
 @login_required
+@audited_read(ReadAccess.Action.FILE)
 def draft_file(request, pk, file_id):
     draft = selectors.my_draft(user=request.user, pk=pk)
     stored = draft.files.filter(pk=file_id).first()
@@ -448,8 +456,10 @@ def my_dossiers(request):
 
 
 @login_required
+@audited_read(ReadAccess.Action.DOSSIER)
 def dossier_detail(request, code):
     dossier = selectors.my_dossier(user=request.user, code=code)
+    audit_subject(request, dossier=dossier)
     prefetch_related_objects([dossier.procedure_version], "methods", "fees")  # the fee, read up to twice
     files = list(dossier.files.select_related("component"))
     supplement_event = None
@@ -475,17 +485,20 @@ def dossier_detail(request, code):
         "rating": rating,
         "rating_form": RatingForm() if dossier.status == Status.RETURNED and rating is None else None,
         "payment": payment_options(dossier=dossier, user=request.user),
+        "readers": [{**r, "role_label": role_label(r["role"])} for r in dossier_readers(dossier)],
     }
     return render(request, "citizens/dossier_detail.html", context)
 
 
 @login_required
+@audited_read(ReadAccess.Action.FILE)
 def dossier_file(request, code, file_id):
     """A file of the citizen's own dossier; results only once returned."""
     dossier = selectors.my_dossier(user=request.user, code=code)
     stored = dossier.files.filter(pk=file_id).first()
     if stored is None or (stored.kind == DossierFile.Kind.RESULT and dossier.status != Status.RETURNED):
         raise Http404
+    audit_subject(request, dossier=dossier, target=f"{dossier.code} {stored.pk} {stored.original_name}")
     return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
 
 
@@ -546,8 +559,10 @@ def wallet(request):
 
 
 @login_required
+@audited_read(ReadAccess.Action.FILE)
 def wallet_download(request, pk):
     stored = selectors.wallet_file(user=request.user, pk=pk)
+    audit_subject(request, dossier=stored.dossier, target=f"{stored.dossier.code} {stored.pk} {stored.original_name}")
     return private_file_response(stored, name=f"{stored.dossier.code}-{stored.pk}")
 
 

@@ -96,7 +96,7 @@ def declaration_create(*, dossier, component, definition, data, actor, today=Non
     name = f"to-khai-{definition['code'].lower()}-{dossier.code}.pdf"
     stored = DossierFile(dossier=dossier, component=component, kind=DossierFile.Kind.COMPONENT, original_name=name,
                          content_type="application/pdf", size=len(content),
-                         sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor)
+                         sha256=hashlib.sha256(content).hexdigest(), uploaded_by=actor, portal_generated=True)
     stored.file.save(name, ContentFile(content), save=False)
     stored.save()
     for original_name, content_type, file_name, size, sha256 in extra_files:

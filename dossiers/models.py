@@ -467,6 +467,14 @@ class DossierFile(models.Model):
     signature_verdict = models.CharField(_("chữ ký số"), max_length=12, blank=True, default="", db_default="")
     signature_check = models.JSONField(null=True, blank=True, editable=False)
     signed_by_portal = models.BooleanField(_("đã ký số bởi đơn vị"), default=False, db_default=False)
+    # Printed by the portal itself (a declaration's PDF), not uploaded: the only files served
+    # inline (dossiers.files.served_inline).
+    portal_generated = models.BooleanField(default=False, db_default=False, editable=False)
+    # The antivirus verdict when it was stored (portal.antivirus): "clean", "error" (clamd could
+    # not be asked and CLAMD_FAIL_OPEN let it in) or "" (no scanner configured). Infected files
+    # are never stored.
+    scan_verdict = models.CharField(_("kiểm tra virus"), max_length=10, blank=True, default="", db_default="",
+                                    editable=False)
 
     class Meta:
         ordering = ["component__order", "uploaded_at", "pk"]
@@ -541,9 +549,27 @@ class StagedUpload(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    scan_verdict = models.CharField(max_length=10, blank=True, default="", db_default="", editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self):
         return self.original_name
+
+
+class UploadDay(models.Model):
+    """Files and bytes an account uploaded on one day, counted as they are accepted: the daily
+    quota (dossiers.uploads.daily_quota_take) holds even if files are deleted and uploaded
+    again. Rows older than a few days are pruned (dossiers.tasks.purge_staged_uploads)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    files = models.PositiveIntegerField(default=0)
+    bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="unique_upload_day")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}: {self.files} / {self.bytes}"

@@ -27,7 +27,7 @@ from .models import (
     Status,
 )
 from .signals import dossier_event_recorded
-from .uploads import inspect_upload
+from .uploads import daily_quota_take, inspect_upload, quota_check
 
 
 class ConcurrentChange(Exception):
@@ -183,12 +183,19 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
     return dossier
 
 
-def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile.Kind.COMPONENT):
-    content_type, size, sha256 = inspect_upload(upload)
+def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile.Kind.COMPONENT, new_upload=False):
+    """Store `upload` on `dossier`, within the dossier's quota. `new_upload`: the file was just
+    sent by `actor` (a result, a supplement), so it counts in their daily quota too; files moved
+    from a draft were counted when the citizen uploaded them."""
     original_name = (getattr(upload, "name", "") or "tep")[-255:]
+    quota_check(scope="dossier", files=dossier.files.all(), size=getattr(upload, "size", 0) or 0,
+                name=original_name)
+    content_type, size, sha256, scan_verdict = inspect_upload(upload)
+    if new_upload:
+        daily_quota_take(user=actor, size=size, name=original_name)
     dossier_file = DossierFile(
         dossier=dossier, component=component, kind=kind, original_name=original_name,
-        content_type=content_type, size=size, sha256=sha256, uploaded_by=actor,
+        content_type=content_type, size=size, sha256=sha256, uploaded_by=actor, scan_verdict=scan_verdict,
     )
     dossier_file.file.save(original_name, upload, save=False)
     dossier_file.save()
@@ -266,12 +273,18 @@ def due_explanation(dossier):
 
 
 
+@transaction.atomic
 def staged_upload_add(*, token, user, requirement, upload):
-    """Keep a validated upload of an unfinished reception form (see StagedUpload)."""
-    content_type, size, sha256 = inspect_upload(upload)
+    """Keep a validated upload of an unfinished reception form (see StagedUpload): within the
+    dossier quota for the form, the clerk's daily quota, scanned."""
+    name = (upload.name or "tep")[-255:]
+    quota_check(scope="dossier", files=StagedUpload.objects.filter(token=token, user=user),
+                size=upload.size or 0, name=name)
+    content_type, size, sha256, scan_verdict = inspect_upload(upload)
+    daily_quota_take(user=user, size=size, name=name)
     staged = StagedUpload(
-        token=token, user=user, requirement=requirement, original_name=(upload.name or "tep")[-255:],
-        content_type=content_type, size=size, sha256=sha256,
+        token=token, user=user, requirement=requirement, original_name=name,
+        content_type=content_type, size=size, sha256=sha256, scan_verdict=scan_verdict,
     )
     staged.file.save(staged.original_name, upload, save=False)
     staged.save()
@@ -303,7 +316,7 @@ def staged_uploads_attach(*, dossier, staged, actor):
         stored = DossierFile.objects.create(
             dossier=dossier, component=component_of.get(item.requirement_id), kind=DossierFile.Kind.COMPONENT,
             file=item.file.name, original_name=item.original_name, content_type=item.content_type, size=item.size,
-            sha256=item.sha256, uploaded_by=actor, uploaded_at=item.created_at,
+            sha256=item.sha256, uploaded_by=actor, uploaded_at=item.created_at, scan_verdict=item.scan_verdict,
         )
         dossier_file_verify(stored)
         item.delete()

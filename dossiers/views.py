@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
 from portal import throttle
-from portal.models import Role
+from portal.audit import audit_subject, audited_read
+from portal.models import ReadAccess, Role
 from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response
 from portal.permissions import role_required
@@ -114,12 +115,14 @@ def result_check(request):
     return render(request, "dossiers/result_check.html", context, status=status)
 
 
+@audited_read(ReadAccess.Action.SLIP)
 @role_required(Role.CLERK)
 def slip_detail(request, pk):
     slip = _slip_or_404(request, pk)
     return render(request, "dossiers/slip.html", {"slip": slip})
 
 
+@audited_read(ReadAccess.Action.SLIP)
 @role_required(Role.CLERK)
 def slip_pdf(request, pk):
     slip = _slip_or_404(request, pk)
@@ -134,4 +137,5 @@ def _slip_or_404(request, pk):
     slip = selectors.counter_slips_visible_to(request.user).filter(pk=pk).first()
     if slip is None:
         raise Http404
+    audit_subject(request, dossier=slip.dossier, target=f"{slip.get_kind_display()} {slip.number}")
     return slip

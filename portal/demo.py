@@ -84,6 +84,7 @@ STAFF = [
     ("chuyenvien.sonnmt", "Giáp Văn Cường", [("H56.12", Role.OFFICER, "Chuyên viên Phòng Quản lý đất đai", False)]),
     ("lanhdao.sonnmt", "Thân Thị Hương", [("H56.12", Role.LEADER, "Phó Giám đốc Sở", True)]),
     ("bientap.tinh", "Đặng Văn Hải", [("H56", Role.EDITOR, "Chuyên viên Phòng Kiểm soát TTHC", False)]),
+    ("kiemtra.tinh", "Hoàng Thanh Bình", [("H56", Role.AUDITOR, "Thanh tra viên Sở Thông tin và Truyền thông", False)]),
 ]
 
 CITIZENS = [

@@ -248,6 +248,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     SUPERVISOR = "supervisor", _("Giám sát")
     EDITOR = "editor", _("Biên tập danh mục thủ tục")
+    # Reads the read audit log of their unit and the units below it (issue 19); sees no dossier.
+    AUDITOR = "auditor", _("Kiểm tra nhật ký truy cập")
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -341,4 +343,47 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+class ReadAccess(models.Model):
+    """One read of personal data: a dossier page, a file, a slip, an export, a clerk's lookup of
+    an ID number, allowed or refused (issue 19; security level 3 asks for such logs kept 12
+    months). Append-only: a PostgreSQL trigger (migration 'read_access') refuses UPDATE and
+    DELETE, except the purge of rows past the retention by the SQL function
+    portal_read_access_purge (portal/audit.py). The foreign keys carry no database constraint,
+    so that deleting a user or a unit never has to touch (or is blocked by) the log."""
+
+    class Action(models.TextChoices):
+        DOSSIER = "dossier", _("Xem hồ sơ")
+        FILE = "file", _("Tải tệp hồ sơ")
+        SLIP = "slip", _("Xem, in phiếu")
+        EXPORT = "export", _("Xuất dữ liệu cá nhân")
+        LOOKUP = "lookup", _("Tra cứu công dân theo số định danh")
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    user = models.ForeignKey("User", on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+                             related_name="+")
+    username = models.CharField(_("tài khoản"), max_length=150, blank=True)
+    role = models.CharField(_("vai trò"), max_length=12, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+                             related_name="+")
+    action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
+    target = models.CharField(_("đối tượng"), max_length=200, blank=True)
+    # The dossier read (its id, and its receiving unit for the auditors' scope): plain values, so
+    # that the core app depends on no business app (docs/architecture.md).
+    dossier_pk = models.BigIntegerField(_("hồ sơ"), null=True, blank=True)
+    dossier_unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                                     blank=True, related_name="+")
+    path = models.CharField(_("đường dẫn"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    allowed = models.BooleanField(_("được phép"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("lượt truy cập dữ liệu")
+        verbose_name_plural = _("nhật ký truy cập dữ liệu")
+        indexes = [models.Index(fields=["dossier_pk", "-at"], name="read_access_dossier_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
+
+
 from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

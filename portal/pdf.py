@@ -93,6 +93,7 @@ def pdf_response(pdf, *, filename, inline=True):
     safe_name = slugify(Path(filename).stem) or "document"
     response["Content-Disposition"] = f'{disposition}; filename="{safe_name}.pdf"'
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

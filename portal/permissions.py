@@ -18,7 +18,7 @@ from django.http import Http404
 from .models import Membership, Role, Unit
 
 # Roles whose scope includes the units below their own.
-SUBTREE_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.EDITOR})
+SUBTREE_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.EDITOR, Role.AUDITOR})
 STAFF_ROLES = frozenset(Role.values)
 
 
@@ -121,6 +121,7 @@ HOME_BY_ROLE = [
     (Role.LEADER, "workflow:inbox"),
     (Role.SUPERVISOR, "workflow:overview"),
     (Role.EDITOR, "procedures:manage"),
+    (Role.AUDITOR, "read_audit"),
 ]
 CITIZEN_HOME = "citizens:my_dossiers"
 
@@ -156,6 +157,24 @@ def signing_admin_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may_manage_signing(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def may_read_audit(user):
+    """The read audit log: auditors (their unit and below, portal.audit.read_accesses_visible_to)
+    and the portal's administrators."""
+    return user.is_authenticated and (user.is_superuser or Role.AUDITOR in roles_of(user))
+
+
+def audit_reader_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_read_audit(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -8,9 +8,13 @@ the upload folders and deletes the files that no FileField of any model refers t
 older than a margin, so that an upload whose transaction is still running is never touched.
 """
 
+import datetime
 import logging
+import tempfile
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 
@@ -75,3 +79,22 @@ def orphan_files_purge(*, older_than, storage=None, dry_run=False):
             logger.info("deleted orphan upload %s", path)
     return found
 
+
+
+def temp_uploads_purge(*, older_than, folder=None):
+    """Delete Django's temporary upload files (`tmp….upload`, written for uploads above
+    FILE_UPLOAD_MAX_MEMORY_SIZE and deleted when the request ends) modified before `older_than`:
+    only a worker killed mid-request leaves one, with a scan of someone's papers in it."""
+    folder = Path(folder or getattr(settings, "FILE_UPLOAD_TEMP_DIR", None) or tempfile.gettempdir())
+    removed = []
+    for path in folder.glob("*.upload"):
+        try:
+            modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC)
+            if path.is_file() and modified < older_than:
+                path.unlink()
+                removed.append(str(path))
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete
+    if removed:
+        logger.info("deleted %s stale temporary uploads", len(removed))
+    return removed

@@ -3,7 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from .storage_sweep import orphan_files_purge
+from .storage_sweep import orphan_files_purge, temp_uploads_purge
 
 
 @shared_task
@@ -31,3 +31,25 @@ def purge_orphan_uploads():
     it and it was written more than a day ago, so a re-run, or a run next to an upload in
     progress, is harmless. Returns how many files were deleted."""
     return len(orphan_files_purge(older_than=timezone.now() - datetime.timedelta(days=1)))
+
+
+@shared_task
+def purge_read_accesses():
+    """Delete the read audit log's rows past the retention (READ_AUDIT_RETENTION_MONTHS, at
+    least 12 months) through the SQL function the append-only trigger lets through.
+
+    Triggered daily by beat. Deleting what is already past the retention twice is harmless; a
+    run can never remove a row younger than 12 months (the trigger refuses it). Returns how many."""
+    from .audit import read_accesses_purge
+
+    return read_accesses_purge()
+
+
+@shared_task
+def purge_temp_uploads():
+    """Delete Django's temporary upload files (FILE_UPLOAD_TEMP_DIR, `*.upload`) older than an
+    hour: an upload a worker was killed in the middle of leaves its temporary file behind.
+
+    Triggered hourly by beat. Only files older than an hour are touched (no request takes that
+    long), so a re-run is harmless. Returns how many were deleted."""
+    return len(temp_uploads_purge(older_than=timezone.now() - datetime.timedelta(hours=1)))

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import mfa, views
+from . import mfa, views, views_audit
 from .health import healthz
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/mfa/recovery-codes/", mfa.recovery_codes, name="mfa_recovery_codes"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/reads/", views_audit.read_audit, name="read_audit"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/switch/", views.switch_unit, name="switch_unit"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),

@@ -24,9 +24,11 @@ class PaymentProvider:
 
 
 class HmacSigner:
-    """HMAC-SHA256 over the payload's fields in key order: `amount=…&reference=…&…`."""
+    """HMAC-SHA256 over the payload's fields in key order: `amount=…&reference=…&…`. The time
+    (Unix seconds) and the nonce are signed too, so that neither can be changed to pass a
+    captured notification off as a fresh one."""
 
-    FIELDS = ("amount", "reference", "status", "transaction")
+    FIELDS = ("amount", "reference", "status", "transaction", "timestamp", "nonce")
 
     def __init__(self, secret):
         self.secret = secret.encode()

@@ -1,6 +1,9 @@
 """The sandbox provider: a bank-like confirmation page inside the portal, clearly labelled as
 a test environment. Its callbacks are signed exactly like a real provider's."""
 
+import secrets
+import time
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +22,10 @@ class SandboxProvider(PaymentProvider):
     def create_payment(self, *, payment, request):
         return reverse("citizens:sandbox_pay", args=[payment.reference])
 
-    def signed_payload(self, payment, *, status, transaction):
+    def signed_payload(self, payment, *, status, transaction, at=None):
         payload = {"amount": str(payment.amount), "reference": payment.reference, "status": status,
-                   "transaction": transaction}
+                   "transaction": transaction, "timestamp": str(int(at if at is not None else time.time())),
+                   "nonce": secrets.token_hex(16)}
         return payload, self.signer.sign(payload)
 
     def verify_callback(self, payload, signature):

@@ -3,6 +3,7 @@ record a counter payment. Each is one transaction."""
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,9 +74,25 @@ def payment_start(*, dossier, payer, provider_name=None, request=None):
     return payment, provider.create_payment(payment=payment, request=request)
 
 
+CALLBACK_FIELDS = ("amount", "reference", "status", "transaction", "timestamp", "nonce")
+# Refused notifications do not use up their nonce (it was never trusted).
+NOT_CONSUMING = (PaymentCallback.Outcome.BAD_SIGNATURE, PaymentCallback.Outcome.STALE,
+                 PaymentCallback.Outcome.REPLAYED)
+
+
+def _fresh(timestamp, *, now=None):
+    """A signed Unix time within PAYMENT_CALLBACK_MAX_AGE seconds of now (either side: clocks drift)."""
+    try:
+        at = int(timestamp)
+    except (TypeError, ValueError):
+        return False
+    now = now if now is not None else timezone.now().timestamp()
+    return abs(now - at) <= settings.PAYMENT_CALLBACK_MAX_AGE
+
+
 def _log(*, provider, payload, signature, outcome, payment=None, remote_addr=None):
     PaymentCallback.objects.create(provider=provider, payload=payload, signature=signature or "", outcome=outcome,
-                                   payment=payment, remote_addr=remote_addr)
+                                   payment=payment, remote_addr=remote_addr, nonce=payload.get("nonce", "")[:64])
     level = logging.INFO if outcome == PaymentCallback.Outcome.APPLIED else logging.WARNING
     logger.log(level, "payment callback %s: %s reference=%s", provider, outcome, payload.get("reference"))
     return outcome
@@ -86,13 +103,22 @@ def payment_callback(*, provider_name, payload, signature, remote_addr=None):
     """Apply a provider's notification. Signature (HMAC), reference and amount are checked; a
     repeated notification of a settled payment changes nothing. Every call writes a
     PaymentCallback row, whatever its outcome. Returns (outcome, payment or None)."""
-    payload = {key: str(payload.get(key, "")) for key in ("amount", "reference", "status", "transaction")}
+    payload = {key: str(payload.get(key, "")) for key in CALLBACK_FIELDS}
     provider = get_provider(provider_name)
     if provider is None or not provider.verify_callback(payload, signature):
         return _log(provider=provider_name, payload=payload, signature=signature,
                     outcome=PaymentCallback.Outcome.BAD_SIGNATURE, remote_addr=remote_addr), None
     payment = (Payment.objects.select_for_update().select_related("dossier")
                .filter(reference=payload["reference"], provider=provider.name).first())
+    if not _fresh(payload["timestamp"]) or not payload["nonce"]:
+        return _log(provider=provider_name, payload=payload, signature=signature, payment=payment,
+                    outcome=PaymentCallback.Outcome.STALE, remote_addr=remote_addr), payment
+    # Under the payment's row lock: two copies of one notification arriving together are
+    # decided one after the other, and the second sees the first's nonce.
+    if payment is not None and PaymentCallback.objects.filter(
+            payment=payment, nonce=payload["nonce"]).exclude(outcome__in=NOT_CONSUMING).exists():
+        return _log(provider=provider_name, payload=payload, signature=signature, payment=payment,
+                    outcome=PaymentCallback.Outcome.REPLAYED, remote_addr=remote_addr), payment
     if payment is None or payload["amount"] != str(payment.amount):
         return _log(provider=provider_name, payload=payload, signature=signature, payment=payment,
                     outcome=PaymentCallback.Outcome.MISMATCH, remote_addr=remote_addr), payment

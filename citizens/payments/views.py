@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
+from portal.clientip import client_ip
 from portal.models import Role
 from portal.pdf import pdf_response, render_pdf
 from portal.permissions import role_required
@@ -60,17 +63,30 @@ MESSAGES = {
         messages.WARNING, gettext_lazy("Giao dịch đã hủy hoặc không thành công. Bạn có thể thanh toán lại.")),
     PaymentCallback.Outcome.BAD_SIGNATURE: (
         messages.ERROR, gettext_lazy("Thông báo thanh toán không hợp lệ; không có gì thay đổi.")),
+    PaymentCallback.Outcome.STALE: (
+        messages.ERROR,
+        gettext_lazy("Thông báo thanh toán đã quá hạn; không có gì thay đổi. Vui lòng thanh toán lại.")),
+    PaymentCallback.Outcome.REPLAYED: (
+        messages.ERROR, gettext_lazy("Thông báo thanh toán này đã được nhận trước đó; không có gì thay đổi.")),
     PaymentCallback.Outcome.MISMATCH: (
         messages.ERROR,
         gettext_lazy("Thông báo thanh toán không khớp số tiền hoặc mã giao dịch; không có gì thay đổi.")),
 }
 
 
+def _callback_rate(group, request):
+    return settings.PAYMENT_CALLBACK_RATE
+
+
 @csrf_exempt
 @require_POST
+@ratelimit(key="ip", rate=_callback_rate, block=False)
 def callback(request, provider):
     """The provider's notification (server to server, or through the payer's browser for the
-    sandbox). Signed with HMAC-SHA256; trusted for nothing else."""
+    sandbox). Signed with HMAC-SHA256, with a signed time and nonce (stale and replayed ones are
+    refused, services.payment_callback); throttled per address. Trusted for nothing else."""
+    if getattr(request, "limited", False):
+        return JsonResponse({"outcome": "throttled"}, status=429)
     if request.content_type == "application/json":
         try:
             data = json.loads(request.body or b"{}")
@@ -78,10 +94,10 @@ def callback(request, provider):
             data = {}
     else:
         data = request.POST
-    payload = {key: data.get(key, "") for key in ("amount", "reference", "status", "transaction")}
+    payload = {key: data.get(key, "") for key in services.CALLBACK_FIELDS}
     outcome, payment = services.payment_callback(
         provider_name=provider, payload=payload, signature=data.get("signature", ""),
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_ip(request) or None,
     )
     if data.get("return") and payment is not None and request.user.is_authenticated \
             and payment.dossier.citizen_id == request.user.pk:

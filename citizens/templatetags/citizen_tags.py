@@ -20,3 +20,15 @@ def dossier_payment(context, dossier):
     due = amount_due(dossier.procedure_version)
     is_clerk = bool(request and policies.entitled(request.user, "payment_record", dossier))
     return {"dossier": dossier, "paid": paid, "due": due, "can_record": is_clerk and due > 0 and paid is None}
+
+
+@register.inclusion_tag("citizens/_signup_inline.html", takes_context=True)
+def signup_inline(context, next_url=""):
+    """On the sign-in page, the sign-up form folded under "no account yet?": a first-time citizen
+    signs up without leaving the page they were sent to (issue 20: fewer screens). It posts to
+    the sign-up view, which answers and re-renders errors exactly as its own page does."""
+    from citizens import identity
+    from citizens.forms import SignupForm
+
+    return {"form": SignupForm(), "next": next_url, "providers": identity.configured_providers(),
+            "request": context.get("request")}

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 19: Content-Security-Policy (django-csp) and Permissions-Policy on every answer.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -162,6 +165,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Where Django writes uploads above FILE_UPLOAD_MAX_MEMORY_SIZE while a request runs (None: the
+# system's temporary folder); portal.tasks.purge_temp_uploads removes what a killed worker left.
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=None)
+# Upload quotas (issue 19; defaults in dossiers.uploads.QUOTA_DEFAULTS): e.g.
+# UPLOAD_QUOTAS = {"draft_files": 40, "dossier_bytes": 500 * 1024 * 1024, "daily_files": 200}.
+UPLOAD_QUOTAS = {}
+# Antivirus: clamd's address (tcp://host:3310 or unix:///run/clamav/clamd.ctl); empty: no scan.
+# When clamd does not answer, uploads are refused unless CLAMD_FAIL_OPEN (then stored with the
+# verdict "error"). docs/security.md "ClamAV".
+CLAMD_URL = env("CLAMD_URL", default="")
+CLAMD_TIMEOUT = env.int("CLAMD_TIMEOUT", default=30)
+CLAMD_FAIL_OPEN = env.bool("CLAMD_FAIL_OPEN", default=False)
 
 # E-mail: EMAIL_URL such as smtp+tls://user:pass@host:587 or consolemail://.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -209,7 +224,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.purge_orphan_uploads",
         "schedule": crontab(day_of_week="sun", hour=3, minute=15),
     },
+    "portal-purge-temp-uploads": {
+        "task": "portal.tasks.purge_temp_uploads",
+        "schedule": crontab(minute=20),
+    },
+    "dossiers-purge-upload-days": {
+        "task": "dossiers.tasks.purge_upload_days",
+        "schedule": crontab(hour=2, minute=40),
+    },
+    "portal-purge-read-accesses": {
+        "task": "portal.tasks.purge_read_accesses",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+# The read audit log (portal/audit.py) is kept this many months; never less than 12 (level 3).
+READ_AUDIT_RETENTION_MONTHS = max(12, env.int("READ_AUDIT_RETENTION_MONTHS", default=12))
 
 CACHES = {
     "default": (
@@ -227,6 +256,30 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp, docs/security.md "Headers"): everything from the portal's
+# own origin (no CDN: the closed government network), no inline script and no eval — behaviours
+# live in static/js/ and are declared with data attributes (static/js/portal.js). Inline styles
+# stay allowed: htmx's indicator style, Bootstrap's and Chart.js's computed styles and a few
+# style attributes; they cannot run code. A payment gateway or identity provider a form posts
+# to is added with CSP_FORM_ACTION (its origin, e.g. https://pay.example.vn).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env.list("CSP_FORM_ACTION", default=[])],
+    },
+}
+# Powerful browser features no page of the portal uses, switched off for every page and frame.
+PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+                      "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
 
 LOGGING = {
     "version": 1,
@@ -301,6 +354,11 @@ PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="sandbox-dev-secr
 SANDBOX_PAYMENT_PROVIDER = {"sandbox": "citizens.payments.sandbox.SandboxProvider"}
 # Online payment providers by name; none configured means fees are paid at the counter.
 PAYMENT_PROVIDERS = SANDBOX_PAYMENT_PROVIDER if PAYMENT_SANDBOX_ENABLED else {}
+# A provider's notification carries a signed time and a one-time nonce (issue 19): older (or
+# further in the future) than this many seconds it is refused as stale, a nonce seen before as
+# a replay. The callback URL accepts this many requests a minute per address.
+PAYMENT_CALLBACK_MAX_AGE = env.int("PAYMENT_CALLBACK_MAX_AGE", default=300)
+PAYMENT_CALLBACK_RATE = env("PAYMENT_CALLBACK_RATE", default="30/m")
 # National sign-in (VNeID / OIDC): {"vneid": {"class": "dotted.Provider", ...options}}; none by default.
 CITIZEN_IDENTITY_PROVIDERS = {}
 # --- end citizens ------------------------------------------------------------------------------

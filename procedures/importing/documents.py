@@ -3,7 +3,6 @@
 one), and a separate import/export of the documents themselves for bulk maintenance
 (docs/catalogue-import-format.md, "Legal documents")."""
 
-import csv
 import datetime
 import io
 import json
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from portal.exports import csv_writer, xlsx_row
 from procedures.importing.parse import read_rows
 from procedures.importing.schema import FileError, RowError
 from procedures.models import LegalDocument
@@ -126,12 +126,12 @@ def export_documents(*, fmt):
         sheet = workbook.create_sheet("van_ban")
         sheet.append(DOCUMENT_COLUMNS)
         for row in rows:
-            sheet.append([row[c] for c in DOCUMENT_COLUMNS])
+            sheet.append(xlsx_row(sheet, [row[c] for c in DOCUMENT_COLUMNS]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(DOCUMENT_COLUMNS)
     for row in rows:
         writer.writerow([row[c] for c in DOCUMENT_COLUMNS])

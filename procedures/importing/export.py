@@ -1,7 +1,6 @@
 """Exporting procedures in the import format: the versions in force as CSV, XLSX or JSON, so an
 export can be edited and imported again."""
 
-import csv
 import io
 import json
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from portal.exports import csv_writer, xlsx_row
 from procedures.importing import eforms
 from procedures.importing.documents import reference_to_cell, reference_to_line
 from procedures.importing.parse import read_rows
@@ -108,12 +108,12 @@ def export_procedures(*, procedures, fmt, on=None):
         header, lines = split_long_cells(rows, COLUMNS)
         sheet.append(header)
         for line in lines:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line])
+            sheet.append(xlsx_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([row[c] for c in COLUMNS])
@@ -152,12 +152,12 @@ def export_errors(*, job, fmt):
         header, lines = split_long_cells([dict(zip(header, line, strict=True)) for line in lines], header)
         sheet.append(header)
         for line in lines:
-            sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line])
+            sheet.append(xlsx_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(lines)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"

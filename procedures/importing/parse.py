@@ -7,6 +7,7 @@ import json
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from portal.exports import unquote_cell
 from procedures.importing.schema import REQUIRED, FileError
 
 
@@ -33,7 +34,8 @@ def read_rows(content: bytes, fmt: str, *, required=REQUIRED, keys=("procedures"
     for number, values in enumerate(rows[1:], start=2):
         if not any(str(v).strip() for v in values):
             continue
-        result.append((number, {header[i]: values[i] for i in range(min(len(header), len(values)))}))
+        # Cells our own exports neutralised against formulas ('=…) come back as they were.
+        result.append((number, {header[i]: unquote_cell(values[i]) for i in range(min(len(header), len(values)))}))
     return result
 
 

@@ -3,6 +3,7 @@ an activation link of its own, long passwords, the ID number reclaimed at the co
 clerk's pre-fill that trusts only verified contact data."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.urls import reverse
@@ -52,9 +53,31 @@ def test_a_new_account_signs_in_with_its_password_after_sign_up(client, db):
     assert response.status_code == 302
 
 
-def test_signup_keeps_next_for_the_sign_in(client, db):
+def test_signup_keeps_next_for_the_sign_in_on_the_same_screen(client, db):
     response = client.post(reverse("citizens:signup") + "?next=/procedures/1.000001/submit/", SIGNUP)
-    assert 'href="/accounts/login/?next=/procedures/1.000001/submit/"' in response.content.decode()
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.find("form", attrs={"data-testid": "signup-login-form"})
+    assert form["action"] == reverse("login")
+    assert form.find("input", attrs={"name": "next"})["value"] == "/procedures/1.000001/submit/"
+    assert form.find("input", attrs={"name": "username"})["value"] == SIGNUP["personal_id"]
+    signed_in = client.post(reverse("login"), {"username": SIGNUP["personal_id"], "password": SIGNUP["password1"],
+                                               "next": "/procedures/1.000001/submit/"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/procedures/1.000001/submit/"
+
+
+def test_sign_in_page_folds_the_sign_up_form_keeping_next(client, db):
+    response = client.get(reverse("login") + "?next=/procedures/1.000001/submit/")
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.find("form", attrs={"data-testid": "signup-form"})
+    assert form.find_parent("details") is not None
+    assert form["action"] == reverse("citizens:signup") + "?next=/procedures/1.000001/submit/"
+
+
+def test_signup_with_an_outside_next_drops_it(client, db):
+    response = client.post(reverse("citizens:signup") + "?next=https://evil.example/", SIGNUP)
+    page = BeautifulSoup(response.content, "html.parser")
+    form = page.find("form", attrs={"data-testid": "signup-login-form"})
+    assert form.find("input", attrs={"name": "next"})["value"] == ""
 
 
 def test_signup_attempts_are_throttled_per_id_number_whatever_the_address(client, db):

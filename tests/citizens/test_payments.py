@@ -1,4 +1,5 @@
 import subprocess
+import time
 
 import pytest
 from django.urls import reverse
@@ -56,24 +57,29 @@ def test_replayed_and_tampered_callbacks_change_nothing_and_are_logged(client, c
     url = reverse("citizens:payment_callback", args=["sandbox"])
     assert client.post(url, {**payload, "signature": signature}).json() == {"outcome": "applied"}
     paid_at = Payment.objects.get().paid_at
-    assert client.post(url, {**payload, "signature": signature}).json() == {"outcome": "duplicate"}
+    # The same notification again (a replay) is refused; the provider's own second notification
+    # of a settled payment (a new nonce) is a harmless duplicate.
+    assert client.post(url, {**payload, "signature": signature}).json() == {"outcome": "replayed"}
+    again, again_signature = _signed(payment)
+    assert client.post(url, {**again, "signature": again_signature}).json() == {"outcome": "duplicate"}
     tampered = client.post(url, {**payload, "amount": "1", "signature": signature})
     assert tampered.status_code == 400 and tampered.json() == {"outcome": "bad_signature"}
     assert client.post(url, {**payload, "signature": ""}).status_code == 400
     assert Payment.objects.get().paid_at == paid_at and Payment.objects.count() == 1
     assert list(PaymentCallback.objects.values_list("outcome", flat=True)) == [
-        "applied", "duplicate", "bad_signature", "bad_signature"]
+        "applied", "replayed", "duplicate", "bad_signature", "bad_signature"]
 
 
 def test_a_correctly_signed_callback_with_a_wrong_amount_is_refused(client, citizen, fee_version, org):
     dossier = submitted(citizen, fee_version, org)
     payment, _url = pay.payment_start(dossier=dossier, payer=citizen)
     provider = get_provider("sandbox")
-    payload = {"amount": "1000", "reference": payment.reference, "status": "success", "transaction": "X"}
+    payload = {"amount": "1000", "reference": payment.reference, "status": "success", "transaction": "X",
+               "timestamp": str(int(time.time())), "nonce": "n-1"}
     response = client.post(reverse("citizens:payment_callback", args=["sandbox"]),
                            {**payload, "signature": provider.signer.sign(payload)})
     assert response.json() == {"outcome": "mismatch"}
-    unknown = {**payload, "reference": "TTNOPE", "amount": "8000"}
+    unknown = {**payload, "reference": "TTNOPE", "amount": "8000", "nonce": "n-2"}
     response = client.post(reverse("citizens:payment_callback", args=["sandbox"]),
                            {**unknown, "signature": provider.signer.sign(unknown)}, content_type="application/json")
     assert response.json() == {"outcome": "mismatch"}

@@ -10,7 +10,12 @@ and every page in it, is watched. A page is audited
 The key of an audit is the URL and a fingerprint of the DOM's structure (tags, classes, ARIA and state
 attributes, not the text), so each distinct page state is audited once. Documents that are not HTML (a
 PDF opened in the page, a download) are skipped. axe-core is the vendored copy in vendor/axe-core/
-(VERSION says which), injected with ``add_script_tag``; nothing is loaded from a CDN.
+(VERSION says which), evaluated in the page (``add_script_tag`` would be an inline script, which the
+portal's Content-Security-Policy refuses, and the audit would silently not run); nothing is loaded from
+a CDN.
+
+The same watch fails a test on any Content-Security-Policy violation the browser reports on a page
+(an inline script or handler, a source outside the policy): a policy that breaks a page is a defect.
 
 Violations of impact "serious" or "critical" fail the test when its body has returned (see the
 ``pytest_runtest_call`` hook in conftest.py), each with its rule, help, first targets and URL.
@@ -28,6 +33,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_SOURCE = AXE_JS.read_text()
 FAILING_IMPACTS = {"serious", "critical"}
 MAX_TARGETS = 3
 
@@ -87,6 +93,7 @@ class Audit:
     seen: set = field(default_factory=set)
     violations: list = field(default_factory=list)
     pages: dict = field(default_factory=dict)  # page -> PageState
+    csp_violations: list = field(default_factory=list)
 
     def watch_context(self, context):
         context.expose_binding("__axeSettled", lambda source: self._changed(source["page"]))
@@ -108,6 +115,13 @@ class Audit:
             return
         self.pages[page] = PageState()
         page.on("load", lambda: self._changed(page))
+        page.on("console", lambda message: self._console(page, message))
+
+    def _console(self, page, message):
+        if "Content Security Policy" in message.text:
+            found = f"{page.url}: {message.text}"
+            if found not in self.csp_violations:
+                self.csp_violations.append(found)
 
     def _changed(self, page):
         """The page loaded or swapped content: audit it now, in the event's own greenlet; a change
@@ -158,7 +172,7 @@ class Audit:
                 return
             url = page.url
             if not page.evaluate("typeof window.axe !== 'undefined'"):
-                page.add_script_tag(path=str(AXE_JS))
+                page.evaluate(AXE_SOURCE)
             found = page.evaluate(RUN_JS)
         except PlaywrightError:
             # The page navigated or closed meanwhile: its next load (or the final flush) audits it.
@@ -171,9 +185,12 @@ class Audit:
                     self.violations.append(violation)
 
     def report(self):
-        if not self.violations:
+        if not self.violations and not self.csp_violations:
             return None
-        lines = [f"axe-core: {len(self.violations)} serious/critical accessibility violation(s)"]
+        lines = [f"Content-Security-Policy violation: {v}" for v in self.csp_violations]
+        if not self.violations:
+            return "\n".join(lines)
+        lines.append(f"axe-core: {len(self.violations)} serious/critical accessibility violation(s)")
         for v in self.violations:
             targets = ", ".join(v["targets"][:MAX_TARGETS])
             more = f" (+{len(v['targets']) - MAX_TARGETS} more)" if len(v["targets"]) > MAX_TARGETS else ""

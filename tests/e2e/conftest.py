@@ -89,8 +89,8 @@ def login(page, username, password=PASSWORD):
     their authenticator (tests.e2e.conftest.second_step_code)."""
     _enrol(username)
     page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_test_id("login-form").get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_test_id("login-form").get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
     if "/accounts/mfa/" in page.url:

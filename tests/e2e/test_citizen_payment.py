@@ -25,7 +25,7 @@ def test_fee_paid_through_the_sandbox_replay_and_tamper_change_nothing(phone_pag
     screenshot(page, "citizen-sandbox-bank")
     form = page.get_by_test_id("sandbox-confirm-form")
     fields = {name: form.locator(f"input[name={name}]").input_value()
-              for name in ("amount", "reference", "status", "transaction", "signature")}
+              for name in ("amount", "reference", "status", "transaction", "timestamp", "nonce", "signature")}
     page.get_by_test_id("sandbox-confirm").click()
     assert page.get_by_test_id("paid").is_visible()
     screenshot(page, "citizen-paid")
@@ -34,13 +34,13 @@ def test_fee_paid_through_the_sandbox_replay_and_tamper_change_nothing(phone_pag
     assert payment.state == Payment.State.PAID
 
     replay = page.request.post("/payments/callback/sandbox/", form=fields)
-    assert replay.json() == {"outcome": "duplicate"}
+    assert replay.status == 400 and replay.json() == {"outcome": "replayed"}
     tampered = page.request.post("/payments/callback/sandbox/", form={**fields, "amount": "800"})
     assert tampered.status == 400 and tampered.json() == {"outcome": "bad_signature"}
     payment.refresh_from_db()
     assert payment.paid_at == paid_at and Payment.objects.count() == 1
     assert list(PaymentCallback.objects.order_by("pk").values_list("outcome", flat=True)) == [
-        "applied", "duplicate", "bad_signature"]
+        "applied", "replayed", "bad_signature"]
 
     receipt = page.request.get(page.get_by_test_id("payment-receipt").get_attribute("href"))
     assert receipt.status == 200

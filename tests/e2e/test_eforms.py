@@ -64,14 +64,17 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     page.goto(f"/procedures/{version.procedure.national_code}/")
     assert page.get_by_test_id("eform-online").first.inner_text().startswith("Tờ khai điện tử")
     act(page.get_by_test_id("submit-online"), "click")                       # -> sign in
-    act(page.get_by_test_id("signup-link"), "click")                          # -> sign up (keeps next)
+    act(page.get_by_test_id("signup-link"), "click")                          # sign-up unfolds, same screen
     act(page.get_by_label("Họ và tên"), "fill", "Trần Thị Mai")
     act(page.get_by_label("Số định danh cá nhân"), "fill", "036195001234")
     act(page.get_by_label("Số điện thoại"), "fill", "0912345678")
-    act(page.get_by_label("Thư điện tử"), "fill", "mai@example.vn")
+    act(page.locator("#id_email"), "fill", "mai@example.vn")
     act(page.locator("#id_password1"), "fill", "Khai$inh2026")
     act(page.locator("#id_password2"), "fill", "Khai$inh2026")
-    act(page.get_by_role("button", name="Tạo tài khoản"), "click")          # -> wizard: applicant
+    act(page.get_by_role("button", name="Tạo tài khoản"), "click")          # -> check mail + sign in
+    assert page.get_by_test_id("page-title").inner_text() == "Kiểm tra hộp thư của bạn"
+    act(page.locator("#id_password"), "fill", "Khai$inh2026")
+    act(page.get_by_test_id("signup-login"), "click")                         # -> wizard: applicant
     assert page.get_by_label("Họ và tên người nộp").input_value() == "Trần Thị Mai"
     act(page.get_by_label("Địa chỉ"), "fill", "Thôn Đông, xã Mỹ Hà")
     act(page.get_by_test_id("next"), "click")                                 # -> section 1: the child

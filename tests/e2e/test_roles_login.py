@@ -84,8 +84,8 @@ def test_a_clerk_sets_the_second_step_up_on_first_sign_in(page, live_server, cle
     from django_otp.oath import totp
 
     page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill("clerk")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_test_id("login-form").get_by_label("Tên đăng nhập").fill("clerk")
+    page.get_by_test_id("login-form").get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     assert "/accounts/mfa/setup/" in page.url
     assert page.locator(".mfa-qr svg").is_visible()

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dossiers.models import Status, StatusGroup
+from portal.exports import neutralise
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
 from workflow.models import Apology, Handoff
@@ -284,7 +285,7 @@ def write_tracking_book_xlsx(fileobj, *, unit, date_from, date_to, dossiers):
         sheet.print_title_rows = "4:4"
 
         def cell(value, **style):
-            c = WriteOnlyCell(sheet, value=value)
+            c = neutralise(WriteOnlyCell(sheet, value=value))
             for name, setting in style.items():
                 setattr(c, name, setting)
             return c

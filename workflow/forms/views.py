@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
 from dossiers.slips import signed_slip
-from portal.models import Role
+from portal.audit import audit_subject, audited_read
+from portal.models import ReadAccess, Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
 from portal.selectors import current_unit
@@ -35,9 +36,11 @@ def _dossier_or_404(request, code):
 
 
 @login_required
+@audited_read(ReadAccess.Action.SLIP)
 def process_slip(request, code):
     """Form 05 for anyone who may see the dossier (staff in scope, the citizen who owns it)."""
     dossier = _dossier_or_404(request, code)
+    audit_subject(request, dossier=dossier)
     pdf = signed_slip(reports.render_process_slip(dossier, request), unit=dossier.receiving_unit,
                       title=_("Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)"), dossier=dossier,
                       actor=request.user)
@@ -45,9 +48,11 @@ def process_slip(request, code):
 
 
 @login_required
+@audited_read(ReadAccess.Action.SLIP)
 def apology_pdf(request, code):
     """Form 04, only once the leader approved it: a draft is not sent to anyone."""
     dossier = _dossier_or_404(request, code)
+    audit_subject(request, dossier=dossier)
     apology = reports.approved_apology(dossier)
     if apology is None:
         raise Http404
@@ -138,6 +143,7 @@ def _book_filename(unit, start, end, extension):
     return f"so-theo-doi-{unit.code}-{start:%Y%m%d}-{end:%Y%m%d}.{extension}"
 
 
+@audited_read(ReadAccess.Action.EXPORT, when=lambda request: request.GET.get("format") in ("xlsx", "pdf"))
 @role_required(Role.CLERK, Role.LEADER, Role.SUPERVISOR)
 def tracking_book(request):
     """Form 06 of a unit for a period: a preview, and the book as PDF or XLSX (?format=)."""
@@ -151,6 +157,7 @@ def tracking_book(request):
     if form.is_valid():
         unit, start, end = (form.cleaned_data[k] for k in ("unit", "date_from", "date_to"))
         dossiers = reports.tracking_book_dossiers(user=request.user, unit=unit, date_from=start, date_to=end)
+        audit_subject(request, target=f"{unit.code} {start:%Y-%m-%d} {end:%Y-%m-%d} {export or ''}")
         if export == "xlsx":
             # Written to a temporary file (openpyxl write-only) and streamed from there.
             spool = tempfile.TemporaryFile()

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from dossiers import services as dossier_services
 from dossiers.declarations import declaration_initial
 from dossiers.models import CounterSlip, Delivery
-from portal.models import Role
+from portal.audit import audit_subject, audited_read, read_record
+from portal.models import ReadAccess, Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
 from procedures.eforms import validation as eform_validation
@@ -82,6 +83,8 @@ def receive(request, national_code):
     eform_errors = {}
     if action == "prefill":
         citizen = selectors.citizen_account(request.POST.get("applicant_personal_id", ""))
+        read_record(request, action=ReadAccess.Action.LOOKUP, allowed=True,
+                    target=request.POST.get("applicant_personal_id", "")[:20])
         for requirement in requirements:
             if requirement.eform:
                 initial = declaration_initial(citizen=citizen, definition=requirement.eform)
@@ -177,12 +180,14 @@ def _done(request, action, result):
     return redirect("workflow:dossier", code=result.code)
 
 
+@audited_read(ReadAccess.Action.LOOKUP)
 @role_required(Role.CLERK)
 def applicant_lookup(request):
     """htmx: fill the applicant fields from what the system already knows about an ID number
     (a citizen account, or the latest dossier this clerk may see)."""
     personal_id = "".join(ch for ch in request.GET.get("applicant_personal_id", "") if ch.isdigit())
     data = selectors.known_applicant(user=request.user, personal_id=personal_id) if len(personal_id) == 12 else None
+    audit_subject(request, target=personal_id)
     form = ApplicantForm(initial={**(data or {}), "applicant_personal_id": personal_id})
     return render(request, "dossiers/_applicant_fields.html",
                   {"applicant_form": form, "lookup_done": True, "found": bool(data)})

@@ -176,7 +176,8 @@ def result_file_add(*, dossier, actor, upload):
         # A result is signed on approval: a PDF the portal cannot read cannot be signed.
         raise ValidationError(_("Tệp “%(name)s” hỏng hoặc không phải PDF đọc được; không dùng làm văn bản kết quả.")
                               % {"name": upload.name}, code="bad_pdf")
-    stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT)
+    stored = dossier_file_add(dossier=dossier, upload=upload, actor=actor, kind=DossierFile.Kind.RESULT,
+                              new_upload=True)
     active = active_handoff(dossier)
     record_event(dossier=dossier, actor=actor, transition="result_upload", from_status=dossier.status,
                  unit=active.unit if active is not None else dossier.receiving_unit,
@@ -319,7 +320,7 @@ def supplement_resume(*, dossier, actor, uploads=(), note="", expected_status=No
     pause = dossier.pauses.filter(resumed_at__isnull=True).order_by("-requested_at").first()
     now = at or timezone.now()
     for upload in uploads:
-        dossier_file_add(dossier=dossier, upload=upload, actor=actor)
+        dossier_file_add(dossier=dossier, upload=upload, actor=actor, new_upload=True)
     current = active_handoff(dossier)
     version = dossier.procedure_version
     if pause is None:

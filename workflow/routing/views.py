@@ -14,7 +14,8 @@ from dossiers.declarations import declaration_lines
 from dossiers.files import private_file_response
 from dossiers.models import Dossier, Outcome
 from dossiers.services import ConcurrentChange, due_explanation
-from portal.models import Role, Unit, User
+from portal.audit import audit_subject, audited_read
+from portal.models import ReadAccess, Role, Unit, User
 from portal.pdf import pdf_response
 from portal.permissions import role_required
 from portal.selectors import current_unit
@@ -46,6 +47,7 @@ def detail_context(request, dossier):
 
 
 @login_required
+@audited_read(ReadAccess.Action.DOSSIER)
 def dossier_detail(request, code):
     """The staff page of a dossier: its components, files, history and the workflow panel. The
     citizen who owns it is sent to their own page, which shows no internal opinion or staff name."""
@@ -57,10 +59,12 @@ def dossier_detail(request, code):
         raise
     # Read by the due date's explanation and by the fee panel: once.
     prefetch_related_objects([dossier.procedure_version], "methods", "fees")
+    audit_subject(request, dossier=dossier)
     return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
 
 @login_required
+@audited_read(ReadAccess.Action.FILE)
 def dossier_file(request, code, file_id):
     """Serve one file of a dossier to someone allowed to see the dossier. Files live outside
     the web root; this view is their only way out."""
@@ -68,14 +72,17 @@ def dossier_file(request, code, file_id):
     stored = dossier.files.filter(pk=file_id).first()
     if stored is None:
         raise Http404
+    audit_subject(request, dossier=dossier, target=f"{dossier.code} {stored.pk} {stored.original_name}")
     return private_file_response(stored, name=f"{dossier.code}-{stored.pk}")
 
 
 @login_required
+@audited_read(ReadAccess.Action.EXPORT)
 def declarations_json(request, code):
     """The structured data of the dossier's electronic declarations, with the form each was
     filled with (for export and for systems that re-use it)."""
     dossier = _dossier_or_404(request, code)
+    audit_subject(request, dossier=dossier)
     payload = {"dossier": dossier.code, "declarations": [
         {"code": d.code, "title": d.title, "component": d.component.name, "filled_at": d.created_at.isoformat(),
          "data": d.data, "definition": d.definition}
@@ -86,6 +93,7 @@ def declarations_json(request, code):
 
 
 @login_required
+@audited_read(ReadAccess.Action.SLIP)
 def receipt_pdf(request, code):
     """Form 01, for the staff who may see the dossier and the citizen who owns it."""
     try:
@@ -94,6 +102,7 @@ def receipt_pdf(request, code):
         raise Http404 from None
     if dossier.received_at is None:
         raise Http404
+    audit_subject(request, dossier=dossier)
     pdf = slips.signed_slip(slips.render_receipt(dossier, request), unit=dossier.receiving_unit,
                             title=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"), dossier=dossier,
                             actor=request.user)

@@ -4,7 +4,6 @@ public disclosure page. Figures come from direct_counts (the counting rules, cou
 and daily_counters (the same figures from pre-aggregated daily counters); every page is
 scoped to the units the user supervises (`units_visible_to(user, SUPERVISOR, LEADER)`)."""
 
-import csv
 import datetime
 import io
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dossiers.models import Status, StatusGroup
+from portal.exports import csv_bytes, xlsx_row
 from portal.models import Role, Unit
 from portal.paging import page_of, query_without_page
 from portal.pdf import pdf_response, render_pdf
@@ -317,27 +317,18 @@ def write_xlsx(tables, *, title):
     book.remove(book.active)
     for sheet_title, header, rows in tables:
         sheet = book.create_sheet(title=slugify(sheet_title)[:31] or "sheet")
-        sheet.append([title])
+        sheet.append(xlsx_row(sheet, [title]))
         sheet["A1"].font = Font(bold=True)
-        sheet.append([sheet_title])
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, [sheet_title]))
+        sheet.append(xlsx_row(sheet, header))
         for cell in sheet[3]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
         sheet.column_dimensions["A"].width = 48
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def write_csv(header, rows):
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 CSV with Vietnamese diacritics only with a BOM
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
 
 
 @role_required(*ROLES)
@@ -355,7 +346,7 @@ def statistics_export(request, table, fmt):
     heading = _report_title(period, chosen)
     if fmt == "csv":
         _title, header, rows = tables[table]
-        response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     else:
         chosen_tables = tables.values() if table == "all" else [tables[table]]
         response = HttpResponse(write_xlsx(chosen_tables, title=heading), content_type=XLSX_TYPE)
