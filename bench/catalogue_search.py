@@ -16,7 +16,6 @@ in ms to bench/results/catalogue_search-<timestamp>.json.
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -60,6 +59,7 @@ def main():
     from django.db import connection, transaction
     from django.test import Client
 
+    from bench import save_result
     from portal.models import User
     from procedures.importing.apply import apply_rows
     from procedures.importing.validate import Context, validate_row
@@ -118,17 +118,8 @@ def main():
         "p95_ms": p95(timings),
         "max_ms": round(max(timings), 1),
         "p95_by_query_ms": {query: p95(values) for query, values in per_query.items()},
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {os.cpu_count()} cpu",
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"catalogue_search-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(result, indent=2, ensure_ascii=False)
-    )
-    print(json.dumps(result, indent=2, ensure_ascii=False))
+    save_result("catalogue_search", result)
 
 
 if __name__ == "__main__":

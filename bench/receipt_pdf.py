@@ -12,9 +12,7 @@ bench/results/receipt_pdf-<timestamp>.json.
 """
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -37,9 +35,10 @@ def main():
     from decimal import Decimal
 
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.test import Client
 
+    from bench import save_result
     from portal.models import Unit, User
     from tests.dossiers.factories import published_version, walk_in
 
@@ -83,15 +82,8 @@ def main():
         "max_ms": round(timings[-1], 1),
         "reprint_median_ms": round(statistics.median(reprints), 1),
         "reprint_p95_ms": round(reprints[int(0.95 * (len(reprints) - 1))], 1),
-        "database": connection.vendor,
-        "python": platform.python_version(),
-        "machine": f"{platform.machine()} {os.cpu_count()} cpu",
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"receipt_pdf-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    save_result("receipt_pdf", result)
 
 
 if __name__ == "__main__":

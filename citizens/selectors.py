@@ -73,12 +73,13 @@ def online_version(national_code):
 
 def receiving_units_for(version):
     """Where an online dossier of `version` may be sent: its receiving units, or else every
-    unit in force of the level that implements it (the citizen picks their commune)."""
+    unit in force of the levels that implement it (the citizen picks their commune)."""
     units = list(version.receiving_units.active().order_by("name"))
     if units:
         return units
     if version.authority_level_id:
-        return list(Unit.objects.active().filter(level=version.authority_level).order_by("name"))
+        levels = [version.authority_level_id, *version.other_levels.values_list("pk", flat=True)]
+        return list(Unit.objects.active().filter(level__in=levels).order_by("level__tier", "name"))
     return []
 
 

@@ -77,7 +77,7 @@ class VersionForm(forms.ModelForm):
     class Meta:
         model = ProcedureVersion
         fields = [
-            "name", "decision_number", "effective_from", "authority_level", "implementing_units",
+            "name", "decision_number", "effective_from", "authority_level", "other_levels", "implementing_units",
             "receiving_units", "subjects", "result", "requirements", "online_level", "time_unit",
             "processing_time", "processing_time_note", "settled_on_spot",
             "supplement_clock_rule", "supplement_window_days", "fee_payment", "legal_documents", "change_note",
@@ -90,6 +90,7 @@ class VersionForm(forms.ModelForm):
             "implementing_units": forms.SelectMultiple(attrs={"size": 6}),
             "receiving_units": forms.SelectMultiple(attrs={"size": 6}),
             "legal_documents": forms.SelectMultiple(attrs={"size": 6}),
+            "other_levels": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):
@@ -102,6 +103,13 @@ class VersionForm(forms.ModelForm):
 
     def clean_name(self):
         return nfc(self.cleaned_data["name"]).strip()
+
+    def clean(self):
+        data = super().clean()
+        # The main level ticked again among the others says nothing more.
+        if data.get("other_levels") is not None and data.get("authority_level"):
+            data["other_levels"] = data["other_levels"].exclude(pk=data["authority_level"].pk)
+        return data
 
 
 class ProcedureForm(forms.ModelForm):
@@ -238,13 +246,13 @@ class StepForm(RowForm):
 class MethodForm(RowForm):
     class Meta:
         model = ProcedureMethod
-        fields = ["channel", "processing_time", "fee_amount", "fee_note"]
+        fields = ["channel", "processing_time", "fee_amount", "fee_text", "fee_note"]
 
 
 class FeeForm(RowForm):
     class Meta:
         model = Fee
-        fields = ["order", "name", "amount", "exemptions"]
+        fields = ["order", "name", "amount", "amount_text", "exemptions"]
         widgets = {"exemptions": forms.Textarea(attrs={"rows": 2})}
 
 

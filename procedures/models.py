@@ -44,8 +44,8 @@ class LegalDocument(models.Model):
     """Căn cứ pháp lý: a law, decree, circular or decision a procedure rests on."""
 
     number = models.CharField(_("số, ký hiệu"), max_length=80, unique=True)
-    title = models.CharField(_("trích yếu"), max_length=500)
-    issuer = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=1000)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     expired_on = models.DateField(_("hết hiệu lực từ"), null=True, blank=True)
@@ -95,10 +95,12 @@ class Procedure(models.Model):
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("lĩnh vực"))
     # Denormalised from the current published version (or the latest draft until then) so
     # that listing and search need no join.
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    # Limits of text fields follow the national procedure database (CSDLQG về TTHC), whose
+    # names, notes and component names run longer than a form would suggest (issue #21).
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
     # Diacritics stripped, lower case: the SQLite search column (PostgreSQL uses an
     # unaccent + trigram expression index on `name`, see migration 0002).
-    search_text = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    search_text = models.CharField(max_length=1100, editable=False, db_index=True, default="")
     managing_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -192,15 +194,20 @@ class ProcedureVersion(models.Model):
     effective_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
     effective_to = models.DateField(_("hết hiệu lực từ ngày"), null=True, blank=True)
     decision_number = models.CharField(
-        _("quyết định công bố"), max_length=120, blank=True, help_text=_("Ví dụ: 1234/QĐ-UBND ngày 15/3/2025.")
+        _("quyết định công bố"), max_length=255, blank=True, help_text=_("Ví dụ: 1234/QĐ-UBND ngày 15/3/2025.")
     )
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.CharField(_("tên thủ tục"), max_length=1000)
     authority_level = models.ForeignKey(
         UnitLevel,
         on_delete=models.PROTECT,
         null=True,
         related_name="procedure_versions",
         verbose_name=_("cấp thực hiện"),
+    )
+    # A procedure the national database lists at several levels ("Cấp Tỉnh, Cấp Huyện, Cấp Xã")
+    # keeps them all: the main one above, the others here.
+    other_levels = models.ManyToManyField(
+        UnitLevel, blank=True, related_name="+", verbose_name=_("cấp thực hiện khác")
     )
     implementing_units = models.ManyToManyField(
         Unit, blank=True, related_name="implemented_procedure_versions", verbose_name=_("cơ quan thực hiện")
@@ -226,7 +233,7 @@ class ProcedureVersion(models.Model):
         help_text=_("Tổng thời gian theo quy định; bằng tổng thời gian các bước của quy trình."),
     )
     processing_time_note = models.CharField(
-        _("ghi chú thời hạn"), max_length=300, blank=True,
+        _("ghi chú thời hạn"), max_length=2000, blank=True,
         help_text=_("Ví dụ: trường hợp cần xác minh thì không quá 05 ngày làm việc."),
     )
     supplement_clock_rule = models.CharField(
@@ -263,7 +270,7 @@ class ProcedureVersion(models.Model):
         verbose_name=_("người công bố"),
     )
 
-    history = HistoricalRecords(m2m_fields=[legal_documents, implementing_units, receiving_units])
+    history = HistoricalRecords(m2m_fields=[legal_documents, implementing_units, receiving_units, other_levels])
     objects = ProcedureVersionQuerySet.as_manager()
 
     class Meta:
@@ -321,7 +328,9 @@ class ProcedureMethod(models.Model):
         _("thời hạn giải quyết"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     fee_amount = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
-    fee_note = models.CharField(_("ghi chú phí"), max_length=500, blank=True)
+    # The fee as published when it is not a bare amount in đồng (as Fee.amount_text).
+    fee_text = models.CharField(_("phí, lệ phí (như công bố)"), max_length=500, blank=True, db_default="")
+    fee_note = models.CharField(_("ghi chú phí"), max_length=1000, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
 
     history = HistoricalRecords()
@@ -341,8 +350,11 @@ class Fee(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    name = models.CharField(_("tên phí, lệ phí"), max_length=300)
+    name = models.CharField(_("tên phí, lệ phí"), max_length=1000)
     amount = models.PositiveIntegerField(_("mức thu (đồng)"), default=0)
+    # The fee as published when it is not a bare amount in đồng ("25 USD", "Theo quy định",
+    # "3.000 đồng/bản"): kept as text; `amount` is the đồng it starts with, if any, else 0.
+    amount_text = models.CharField(_("mức thu (như công bố)"), max_length=500, blank=True, db_default="")
     exemptions = models.TextField(_("miễn, giảm"), blank=True)
 
     history = HistoricalRecords()
@@ -365,7 +377,7 @@ class ComponentRequirement(models.Model):
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    name = models.CharField(_("tên giấy tờ"), max_length=1000)
     originals = models.PositiveSmallIntegerField(_("bản chính"), default=0)
     certified_copies = models.PositiveSmallIntegerField(_("bản sao chứng thực"), default=0)
     photocopies = models.PositiveSmallIntegerField(_("bản photo"), default=0)
@@ -373,7 +385,7 @@ class ComponentRequirement(models.Model):
     accepted_types = models.CharField(
         _("định dạng tệp chấp nhận"), max_length=100, default="pdf,jpg,jpeg,png", blank=True
     )
-    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=1000, blank=True)
     # Stored under MEDIA_ROOT and served only through procedures:form_template.
     form_template = models.FileField(_("mẫu đơn, tờ khai"), upload_to=form_template_path, blank=True, max_length=300)
     # Tờ khai điện tử: the declaration as data (procedures/eforms, docs/eforms.md); empty = none.
@@ -412,7 +424,7 @@ class RouteStep(models.Model):
     handler_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("đơn vị xử lý")
     )
-    action = models.CharField(_("công việc"), max_length=500)
+    action = models.CharField(_("công việc"), max_length=1000)
     budget = models.DecimalField(
         _("thời gian"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )

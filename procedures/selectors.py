@@ -69,7 +69,12 @@ def public_versions(*, query="", field=None, level=None, unit=None, online_level
     if field:
         qs = qs.filter(procedure__field=field)
     if level:
-        qs = qs.filter(authority_level=level)
+        # A procedure implemented at several levels is found under each of them.
+        qs = qs.filter(
+            Q(authority_level=level)
+            | Exists(ProcedureVersion.other_levels.through.objects.filter(procedureversion=OuterRef("pk"),
+                                                                          unitlevel=level))
+        )
     if unit:
         qs = qs.filter(
             Exists(ProcedureVersion.receiving_units.through.objects.filter(procedureversion=OuterRef("pk"), unit=unit))
@@ -112,6 +117,7 @@ def version_detail_prefetches():
         Prefetch("legal_documents", queryset=LegalDocument.objects.select_related("replaced_by")),
         Prefetch("implementing_units", queryset=Unit.objects.only("pk", "name", "code")),
         Prefetch("receiving_units", queryset=Unit.objects.only("pk", "name", "code", "address", "phone")),
+        "other_levels",
     ]
 
 

@@ -112,7 +112,7 @@ def procedure_version_duplicate(*, version, user) -> ProcedureVersion:
         },
     )
     _save(copy, user)
-    for name in ("implementing_units", "receiving_units", "legal_documents"):
+    for name in ("implementing_units", "receiving_units", "legal_documents", "other_levels"):
         getattr(copy, name).set(getattr(version, name).all())
     for model in (ProcedureMethod, Fee, ComponentRequirement, RouteStep):
         for row in model.objects.filter(version=version):

@@ -44,7 +44,7 @@ from .models import ComponentRequirement, Field, ImportJob, LegalDocument, Proce
 PUBLIC_PAGE_SIZE = 20
 EDITOR_PAGE_SIZE = 50
 IMPORT_PAGE_SIZE = 100
-M2M_FIELDS = ("implementing_units", "receiving_units", "legal_documents")
+M2M_FIELDS = ("implementing_units", "receiving_units", "legal_documents", "other_levels")
 
 
 # --- public ----------------------------------------------------------------------------------

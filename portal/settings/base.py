@@ -192,6 +192,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# With eager Celery (no Redis: the dev default) a catalogue import would run inside the upload or
+# confirm request, with no progress to show: run its tasks in a background thread instead, so the
+# request returns at once and the page polls the progress (procedures/importing/jobs.py).
+CATALOGUE_IMPORT_IN_THREAD = env.bool("CATALOGUE_IMPORT_IN_THREAD", default=True)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -22,4 +22,6 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_RESULT_BACKEND = None
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests want the import tasks to have run when the request returns (one test turns this on).
+CATALOGUE_IMPORT_IN_THREAD = False
 LANGUAGE_CODE = "vi"

@@ -88,6 +88,10 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
     versions = []
     for row in rows:
         procedure = procedures[row.code]
+        if row.draft:  # a line of a national list: a draft for the editors to complete
+            versions.append(ProcedureVersion(procedure=procedure, number=numbers.get(procedure.pk, 0) + 1,
+                                             status=ProcedureVersion.Status.DRAFT, created_by=user, **row.version))
+            continue
         versions.append(ProcedureVersion(
             procedure=procedure, number=numbers.get(procedure.pk, 0) + 1, status=ProcedureVersion.Status.PUBLISHED,
             created_by=user, published_by=user, published_at=now,
@@ -102,7 +106,7 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         for v in versions:
             v.pk = v.id = lookup[(v.procedure_id, v.number)]
     through = {name: getattr(ProcedureVersion, name).through for name in
-               ("receiving_units", "implementing_units", "legal_documents")}
+               ("receiving_units", "implementing_units", "legal_documents", "other_levels")}
     links = {name: [] for name in through}
     # Form templates are files, not part of the format: an update keeps those of the
     # components it still lists (matched by name).
@@ -120,6 +124,8 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         for code in row.m2m["implementing_units"]:
             links["implementing_units"].append(through["implementing_units"](procedureversion=version,
                                                                              unit=ctx.units[code]))
+        for level in row.m2m["other_levels"]:
+            links["other_levels"].append(through["other_levels"](procedureversion=version, unitlevel=level))
         for number in row.m2m["legal_documents"]:
             links["legal_documents"].append(through["legal_documents"](procedureversion=version,
                                                                        legaldocument=ctx.documents[number]))
@@ -146,7 +152,7 @@ def _apply_chunk(rows, ctx, user, managing_unit, today):
         if procedure.field_id != field.pk:
             procedure.field = field
             renamed[procedure.pk] = procedure
-        if row.version["effective_from"] <= today and procedure.name != row.version["name"]:
+        if not row.draft and row.version["effective_from"] <= today and procedure.name != row.version["name"]:
             procedure.name = row.version["name"]
             procedure.search_text = search_key(f"{procedure.name} {procedure.national_code}")
             renamed[procedure.pk] = procedure

@@ -24,7 +24,7 @@ DOCUMENT_COLUMNS = ["so_ky_hieu", "trich_yeu", "co_quan_ban_hanh", "ngay_ban_han
 DOCUMENT_REQUIRED = ["so_ky_hieu", "trich_yeu"]
 # Keys of a reference given as an object in a catalogue row (JSON).
 REFERENCE_KEYS = ["so_ky_hieu", "trich_yeu", "co_quan_ban_hanh", "ngay_ban_hanh", "hieu_luc_tu"]
-LIMITS = {"number": 80, "title": 500, "issuer": 200}
+LIMITS = {name: LegalDocument._meta.get_field(name).max_length for name in ("number", "title", "issuer")}
 
 
 def _text(value, limit=None, what=""):

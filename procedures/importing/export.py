@@ -13,13 +13,13 @@ from portal.exports import csv_writer, xlsx_row
 from procedures.importing import eforms
 from procedures.importing.documents import reference_to_cell, reference_to_line
 from procedures.importing.parse import read_rows
-from procedures.importing.schema import COLUMNS, FileError, _plain
+from procedures.importing.schema import COLUMNS, FileError, _plain, fee_cell, split_long_cells
 from procedures.models import ComponentRequirement, ProcedureVersion, RouteStep
 
 
 def _row_prefetches():
     return [
-        "receiving_units", "implementing_units", "legal_documents", "fees", "methods",
+        "receiving_units", "implementing_units", "legal_documents", "fees", "methods", "other_levels",
         Prefetch("components", queryset=ComponentRequirement.objects.order_by("order", "pk")),
         Prefetch("steps", queryset=RouteStep.objects.select_related("handler_level", "handler_unit")
                  .order_by("order", "pk")),
@@ -42,16 +42,18 @@ def version_to_row(version, *, fmt):
     ]
     steps = [{"noi_xu_ly": handler(s), "cong_viec": s.action, "thoi_gian": _plain(s.budget)}
              for s in version.steps.all()]
-    fees = [{"ten": f.name, "so_tien": f.amount, "mien_giam": f.exemptions}
+    fees = [{"ten": f.name, "so_tien": fee_cell(f.amount, f.amount_text), "mien_giam": f.exemptions}
             for f in sorted(version.fees.all(), key=lambda f: (f.order, f.pk))]
-    methods = [{"kenh": m.channel, "thoi_han": _plain(m.processing_time), "phi": m.fee_amount,
+    methods = [{"kenh": m.channel, "thoi_han": _plain(m.processing_time), "phi": fee_cell(m.fee_amount, m.fee_text),
                 "ghi_chu": m.fee_note} for m in sorted(version.methods.all(), key=lambda m: m.channel)]
     row = {
         "ma_thu_tuc": version.procedure.national_code,
         "ten_thu_tuc": version.name,
         "ma_linh_vuc": version.procedure.field.code,
         "ten_linh_vuc": version.procedure.field.name,
-        "cap_thuc_hien": version.authority_level.code if version.authority_level_id else "",
+        "cap_thuc_hien": "; ".join([version.authority_level.code]
+                                   + sorted(lv.code for lv in version.other_levels.all()))
+        if version.authority_level_id else "",
         "noi_tiep_nhan": sorted(u.code for u in version.receiving_units.all()),
         "co_quan_thuc_hien": sorted(u.code for u in version.implementing_units.all()),
         "muc_do": version.online_level,
@@ -103,9 +105,10 @@ def export_procedures(*, procedures, fmt, on=None):
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("thu_tuc")
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append(xlsx_row(sheet, [row[c] for c in COLUMNS]))
+        header, lines = split_long_cells(rows, COLUMNS)
+        sheet.append(header)
+        for line in lines:
+            sheet.append(xlsx_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -117,8 +120,6 @@ def export_procedures(*, procedures, fmt, on=None):
     # A BOM so that Excel opens the UTF-8 file with its Vietnamese letters intact.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv; charset=utf-8"
 
-
-XLSX_CELL_LIMIT = 32767
 
 
 def _cell(value):
@@ -148,10 +149,10 @@ def export_errors(*, job, fmt):
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("loi")
+        header, lines = split_long_cells([dict(zip(header, line, strict=True)) for line in lines], header)
         sheet.append(header)
         for line in lines:
-            sheet.append(xlsx_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("", v)[:XLSX_CELL_LIMIT] if isinstance(v, str)
-                                          else v for v in line]))
+            sheet.append(xlsx_row(sheet, [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in line]))
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,10 +2,12 @@
 Celery tasks (procedures.tasks), and the progress shown while importing."""
 
 import logging
+import threading
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ def import_job_create(*, user, upload):
     job = ImportJob(original_name=upload.name[:255], format=upload.import_format, created_by=user)
     job.file.save(upload.name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: validate_import.delay(job.pk))
+    transaction.on_commit(lambda: _start(validate_import, job.pk))
     return job
 
 
@@ -51,7 +53,27 @@ def import_job_confirm(*, job, user, overwrite=False):
     )
     if not claimed:
         raise ValidationError(_("Lượt nhập này không ở trạng thái chờ xác nhận."))
-    transaction.on_commit(lambda: apply_import.delay(job.pk, user.pk))
+    transaction.on_commit(lambda: _start(apply_import, job.pk, user.pk))
+
+
+def _start(task, *args):
+    """Queue an import task. With eager Celery it would run inside the request that queued it
+    (the page would wait with no progress): then it runs in a background thread, unless
+    settings.CATALOGUE_IMPORT_IN_THREAD is off (tests). Both tasks claim their job, so a
+    thread and a worker never do the same work twice."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.CATALOGUE_IMPORT_IN_THREAD:
+        threading.Thread(target=_run_in_thread, args=(task, args), name=f"import-{task.name}", daemon=True).start()
+    else:
+        task.delay(*args)
+
+
+def _run_in_thread(task, args):
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 — the task bodies record their failures on the job
+        logger.exception("Import task %s%s failed", task.name, args)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def run_validation(job_id):
@@ -82,6 +104,8 @@ def run_validation(job_id):
                   "changes": [_shortened(c) for c in r.changes] if r.action == "update" else []}
                  for r in rows],
         "causes": error_causes(errors, ctx),
+        "notices": continuation_notices(ctx.notices),
+        "drafts": any(r.draft for r in rows),
     }
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.INVALID if errors else ImportJob.Status.PREVIEW,
@@ -112,6 +136,15 @@ def error_causes(errors, ctx, *, top=20, examples=10):
     for (column, message), rows in repeated[:top]:
         causes.append({"column": column, "message": message, "count": len(rows), "rows": rows[:examples]})
     return causes
+
+
+def continuation_notices(notices, *, examples=10):
+    """What the import says about cells it joined back from continuation columns (an XLSX
+    cell holds at most 32,767 characters: the export continues longer texts in `<column>__2`…)."""
+    return [_("Cột %(column)s: văn bản dài hơn 32.767 ký tự được ghép lại từ các cột tiếp nối ở %(count)s dòng "
+              "(%(rows)s).") % {"column": n["column"], "count": len(n["rows"]),
+                                "rows": ", ".join(str(r) for r in n["rows"][:examples])}
+            for n in notices]
 
 
 def _shortened(change, limit=400):

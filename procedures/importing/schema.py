@@ -41,6 +41,8 @@ class ParsedRow:
     comparable: dict = field(default_factory=dict)
     changes: list = field(default_factory=list)
     action: str = ""
+    # A line of a national list (importing/national.py): creates a draft, compares nothing.
+    draft: bool = False
 
 
 class FileError(Exception):
@@ -49,3 +51,69 @@ class FileError(Exception):
 
 def _plain(value):
     return f"{Decimal(value).normalize():f}".replace(".", ",")
+
+
+def fee_cell(amount, text):
+    """A fee as a cell says it: its published text when it has one, else the amount in đồng."""
+    return text or amount
+
+
+def limit_of(model, field_name):
+    """(max_length, verbose name) of a model's text field, for the messages of the import."""
+    field = model._meta.get_field(field_name)
+    return field.max_length, str(field.verbose_name)
+
+
+# XLSX holds at most 32,767 characters in a cell. The export writes the rest of a longer text
+# into continuation columns `<column>__2`, `<column>__3`… which the import joins back.
+XLSX_CELL_LIMIT = 32767
+CONTINUATION = "__"
+
+
+def split_long_cells(rows, columns):
+    """(header, rows as lists) with every cell longer than the XLSX limit continued in extra
+    columns at the end of the sheet."""
+    extra = {}
+    for row in rows:
+        for column in columns:
+            value = row[column]
+            if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+                parts = -(-len(value) // XLSX_CELL_LIMIT)
+                extra[column] = max(extra.get(column, 1), parts)
+    header = list(columns) + [f"{c}{CONTINUATION}{k}" for c in columns for k in range(2, extra.get(c, 1) + 1)]
+    lines = []
+    for row in rows:
+        line = []
+        continued = []
+        for column in columns:
+            value = row[column]
+            if column in extra:
+                text = value if isinstance(value, str) else str(value)
+                chunks = [text[i:i + XLSX_CELL_LIMIT] for i in range(0, len(text), XLSX_CELL_LIMIT)] or [""]
+                if not isinstance(value, str):
+                    chunks = [value]
+                line.append(chunks[0])
+                continued += chunks[1:] + [""] * (extra[column] - len(chunks))
+            else:
+                line.append(value)
+        lines.append(line + continued)
+    return header, lines
+
+
+def join_continuations(raw_rows):
+    """Join `<column>__2`, `<column>__3`… back onto `<column>` in place; the notices say which
+    rows and columns were joined, so the editor knows the file was read whole."""
+    notices = {}
+    for number, raw in raw_rows:
+        continued = sorted(
+            (k for k in raw if isinstance(k, str) and CONTINUATION in k and k.rsplit(CONTINUATION, 1)[1].isdigit()),
+            key=lambda k: (k.rsplit(CONTINUATION, 1)[0], int(k.rsplit(CONTINUATION, 1)[1])),
+        )
+        for key in continued:
+            column = key.rsplit(CONTINUATION, 1)[0]
+            value = raw.pop(key)
+            if value in (None, ""):
+                continue
+            raw[column] = f"{raw.get(column) or ''}{value}"
+            notices.setdefault(column, []).append(number)
+    return [{"column": column, "rows": sorted(set(rows))} for column, rows in sorted(notices.items())]

@@ -8,14 +8,34 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from portal.models import Unit, UnitLevel
-from procedures.importing import eforms
+from procedures.importing import eforms, national
 from procedures.importing.documents import parse_references
 from procedures.importing.export import _row_prefetches, version_to_row
 from procedures.importing.parse import read_rows
-from procedures.importing.schema import PROGRESS_EVERY, FileError, ParsedRow, RowError, _plain
-from procedures.models import Field, LegalDocument, OnlineLevel, Procedure, ProcedureMethod, ProcedureVersion, TimeUnit
+from procedures.importing.schema import (
+    PROGRESS_EVERY,
+    FileError,
+    ParsedRow,
+    RowError,
+    _plain,
+    fee_cell,
+    join_continuations,
+    limit_of,
+)
+from procedures.models import (
+    ComponentRequirement,
+    Fee,
+    Field,
+    LegalDocument,
+    OnlineLevel,
+    Procedure,
+    ProcedureMethod,
+    ProcedureVersion,
+    RouteStep,
+    TimeUnit,
+)
 from procedures.selectors import procedures_managed_by
-from procedures.text import NATIONAL_CODE_RE, nfc
+from procedures.text import NATIONAL_CODE_RE, nfc, search_key
 
 FIELD_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_ROWS = 10000
@@ -28,8 +48,10 @@ class Context:
         self.user = user
         self.fields = {f.code: f for f in Field.objects.all()}
         self.levels = {lv.code: lv for lv in UnitLevel.objects.all()}
+        self.level_lookup = _level_lookup(self.levels)
         self.units = {u.code: u for u in Unit.objects.all().only("pk", "code", "name")}
         self.documents = {d.number: d for d in LegalDocument.objects.all()}
+        self.notices = []
         self.managed = set(procedures_managed_by(user).values_list("national_code", flat=True))
         self.existing = {p.national_code: p for p in Procedure.objects.all().only("pk", "national_code", "name")}
         self.new_fields = {}
@@ -38,11 +60,96 @@ class Context:
         self.unknown_units = set()
 
 
-def _text(value, limit=None):
-    value = "" if value is None else nfc(str(value)).strip()
-    if limit and len(value) > limit:
-        raise ValueError(_("Dài quá %(limit)s ký tự.") % {"limit": limit})
-    return value
+def _text(value):
+    return "" if value is None else nfc(str(value)).strip()
+
+
+def _limited(model, field_name):
+    """A converter to the text of a model field, whose message names the field, its limit and
+    the length found (the national database has texts longer than a form would allow)."""
+    limit, label = limit_of(model, field_name)
+
+    def convert(value):
+        text = _text(value)
+        if len(text) > limit:
+            raise ValueError(_("“%(field)s” dài %(length)s ký tự, quá giới hạn %(limit)s ký tự.")
+                             % {"field": label, "length": len(text), "limit": limit})
+        return text
+    return convert
+
+
+# The first figure of a processing time as the national database writes it:
+# "15 ngày làm việc; trường hợp phức tạp không quá 20 ngày" → 15.
+_FIRST_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_UNIT_WORDS = [("ngày làm việc", TimeUnit.WORKING_DAYS), ("giờ", TimeUnit.HOURS), ("ngày", TimeUnit.CALENDAR_DAYS)]
+
+
+def _time(value):
+    """(Decimal, note, time unit or ""): a number as is; a text keeps its whole wording as the
+    note and takes its first figure (and the unit it names, if any)."""
+    if isinstance(value, int | float | Decimal):
+        return _decimal(value), "", ""
+    text = nfc(str(value)).strip()
+    try:
+        return _decimal(text), "", ""
+    except ValueError:
+        pass
+    match = _FIRST_NUMBER.search(text)
+    if not match:
+        raise ValueError(_("Không tìm thấy số ngày hoặc giờ trong “%(value)s”.") % {"value": text})
+    lowered = text.lower()
+    unit = next((u for words, u in _UNIT_WORDS if words in lowered), "")
+    return _decimal(match.group()), text, unit
+
+
+# An amount in đồng as written in a cell: "8000", "8.000", "8.000 đồng", "8,000 VNĐ".
+_DONG = re.compile(r"^\d[\d.,\s]*\s*(đ|đồng|vnđ|vnd)?\.?$", re.IGNORECASE)
+# …or at the start of a longer wording: "50.000 đồng/lần", "100.000 đồng/hồ sơ (bản giấy)".
+_DONG_FIRST = re.compile(r"^(\d[\d.,]*)\s*(đồng|vnđ|vnd|đ)(?![\w])", re.IGNORECASE)
+
+
+def _money(value, model, text_field):
+    """(amount in đồng, text as published). A bare amount in đồng is a number and no text;
+    a wording ("25 USD", "Theo quy định", "50.000 đồng/lần") is kept as written, with the
+    amount in đồng it starts with, if any, else 0."""
+    if isinstance(value, int | float | Decimal):
+        return _int(int(value)), ""
+    text = nfc(str(value or "")).strip()
+    if not text:
+        return 0, ""
+    if _DONG.match(text):
+        return _int(re.sub(r"\D", "", text)), ""
+    first = _DONG_FIRST.match(text)
+    amount = _int(re.sub(r"\D", "", first.group(1))) if first else 0
+    return amount, _limited(model, text_field)(text)
+
+
+def _level_lookup(levels):
+    """{code or normalised name: level}: a level is named by its code or as published
+    ("Cấp Xã", "cấp huyện", "Cấp tỉnh")."""
+    lookup = {}
+    for level in levels.values():
+        lookup[search_key(level.name)] = level
+        lookup[level.code] = level
+    return lookup
+
+
+def _level_list(value, lookup):
+    """(levels in the order given, unknown names). Separated by `;`, `,` or line breaks."""
+    if isinstance(value, list):
+        names = [str(v) for v in value]
+    else:
+        names = re.split(r"[;,\n]", nfc(str(value or "")))
+    found, unknown = [], []
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        level = lookup.get(name) or lookup.get(search_key(name))
+        if level is None:
+            unknown.append(name)
+        elif level not in found:
+            found.append(level)
+    return found, unknown
 
 
 def _decimal(value):
@@ -147,21 +254,27 @@ def validate_row(number, raw, ctx):
         err("ma_thu_tuc", _("Mã thủ tục phải có dạng như 1.001193."))
     elif code in ctx.existing and code not in ctx.managed:
         err("ma_thu_tuc", _("Bạn không có quyền sửa thủ tục này."))
-    name = get("ten_thu_tuc", lambda v: _text(v, 500), required=True, default="")
-    field_code = get("ma_linh_vuc", lambda v: _text(v, 40), required=True, default="")
+    name = get("ten_thu_tuc", _limited(ProcedureVersion, "name"), required=True, default="")
+    field_code = get("ma_linh_vuc", _limited(Field, "code"), required=True, default="")
     if field_code and field_code not in ctx.fields and not FIELD_CODE_RE.match(field_code):
         err("ma_linh_vuc", _("Mã lĩnh vực chỉ gồm chữ thường không dấu, số và dấu gạch ngang (ví dụ: ho-tich)."))
     elif field_code and field_code not in ctx.fields:
-        field_name = get("ten_linh_vuc", lambda v: _text(v, 200), default="")
+        field_name = get("ten_linh_vuc", _limited(Field, "name"), default="")
         if field_name:
             ctx.new_fields.setdefault(field_code, field_name)
         else:
             err("ma_linh_vuc", _("Lĩnh vực “%(code)s” chưa có; nhập thêm cột ten_linh_vuc để tạo mới.")
                 % {"code": field_code})
-    level_code = get("cap_thuc_hien", lambda v: _text(v), required=True, default="")
-    if level_code and level_code not in ctx.levels:
+    # Several levels ("Cấp Tỉnh; Cấp Huyện; Cấp Xã"): the first is the level of the procedure,
+    # the others are kept as other_levels.
+    levels, unknown_levels = get("cap_thuc_hien", lambda v: _level_list(v, ctx.level_lookup), required=True,
+                                 default=([], []))
+    if unknown_levels:
         err("cap_thuc_hien", _("Không có cấp “%(code)s”. Các cấp: %(levels)s.")
-            % {"code": level_code, "levels": ", ".join(ctx.levels)})
+            % {"code": "; ".join(unknown_levels),
+               "levels": ", ".join(f"{lv.code} ({lv.name})" for lv in ctx.levels.values())})
+    elif not levels and not any(e.column == "cap_thuc_hien" for e in errors):
+        err("cap_thuc_hien", _("Bắt buộc nhập."))
 
     def units(column, required):
         codes = get(column, _codes, required=required, default=[])
@@ -176,10 +289,17 @@ def validate_row(number, raw, ctx):
     receiving = units("noi_tiep_nhan", True)
     implementing = units("co_quan_thuc_hien", False)
     online = get("muc_do", lambda v: _int(v, minimum=1, maximum=4), required=True, default=OnlineLevel.LEVEL_2)
-    time_unit = get("don_vi_thoi_gian", lambda v: _text(v), required=True, default="")
+    total, time_note, named_unit = get("thoi_han", _time, required=True, default=(Decimal("0"), "", ""))
+    time_unit = get("don_vi_thoi_gian", lambda v: _text(v), required=not named_unit, default=named_unit)
     if time_unit and time_unit not in TimeUnit.values:
         err("don_vi_thoi_gian", _("Phải là một trong: %(values)s.") % {"values": ", ".join(TimeUnit.values)})
-    total = get("thoi_han", _decimal, required=True, default=Decimal("0"))
+    note = get("ghi_chu_thoi_han", _limited(ProcedureVersion, "processing_time_note"), default="")
+    if time_note and time_note not in note:
+        note = f"{time_note}; {note}" if note else time_note
+        if len(note) > limit_of(ProcedureVersion, "processing_time_note")[0]:
+            err("ghi_chu_thoi_han", _("“%(field)s” dài %(length)s ký tự, quá giới hạn %(limit)s ký tự.") % {
+                "field": limit_of(ProcedureVersion, "processing_time_note")[1], "length": len(note),
+                "limit": limit_of(ProcedureVersion, "processing_time_note")[0]})
     effective_from = get("hieu_luc_tu", _date, required=True)
     clock = get("tinh_thoi_gian_bo_sung", lambda v: _text(v), default="pause")
     if clock not in ProcedureVersion.ClockRule.values:
@@ -212,7 +332,8 @@ def validate_row(number, raw, ctx):
         parts += [""] * (5 - len(parts))
         try:
             component = {
-                "order": i, "name": _text(parts[0], 500), "originals": _int(parts[1] or 0, maximum=99),
+                "order": i, "name": _limited(ComponentRequirement, "name")(parts[0]),
+                "originals": _int(parts[1] or 0, maximum=99),
                 "certified_copies": _int(parts[2] or 0, maximum=99), "photocopies": _int(parts[3] or 0, maximum=99),
                 "is_required": _bool(parts[4] if parts[4] != "" else "1"),
             }
@@ -229,7 +350,7 @@ def validate_row(number, raw, ctx):
     for i, parts in enumerate(_items(raw.get("quy_trinh"), ["noi_xu_ly", "cong_viec", "thoi_gian"]), start=1):
         parts += [""] * (3 - len(parts))
         try:
-            step = {"order": i, "action": _text(parts[1], 500), "budget": _decimal(parts[2] or "x"),
+            step = {"order": i, "action": _limited(RouteStep, "action")(parts[1]), "budget": _decimal(parts[2] or "x"),
                     "is_counter": False, "handler_level": None, "handler_unit": None}
             kind, _sep, ref = parts[0].partition(":")
             kind = kind.strip().lower()
@@ -262,8 +383,9 @@ def validate_row(number, raw, ctx):
         try:
             if not parts[0]:
                 raise ValueError(_("Thiếu tên phí, lệ phí."))
-            row.fees.append({"order": i, "name": _text(parts[0], 300), "amount": _int(parts[1] or 0),
-                             "exemptions": _text(parts[2])})
+            amount, amount_text = _money(parts[1], Fee, "amount_text")
+            row.fees.append({"order": i, "name": _limited(Fee, "name")(parts[0]), "amount": amount,
+                             "amount_text": amount_text, "exemptions": _text(parts[2])})
         except ValueError as exc:
             err("phi_le_phi", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
 
@@ -277,21 +399,23 @@ def validate_row(number, raw, ctx):
             if channel in channels:
                 raise ValueError(_("Cách thức “%(channel)s” bị lặp.") % {"channel": channel})
             channels.add(channel)
-            row.methods.append({"channel": channel, "processing_time": _decimal(parts[1] or total or 0),
-                                "fee_amount": _int(parts[2] or 0), "fee_note": _text(parts[3], 500)})
+            fee_amount, fee_text = _money(parts[2], ProcedureMethod, "fee_text")
+            row.methods.append({"channel": channel, "processing_time": _time(parts[1] or total or 0)[0],
+                                "fee_amount": fee_amount, "fee_text": fee_text,
+                                "fee_note": _limited(ProcedureMethod, "fee_note")(parts[3])})
         except ValueError as exc:
             err("cach_thuc", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
 
     try:
         row.version = {
             "name": name,
-            "authority_level": ctx.levels.get(level_code),
+            "authority_level": levels[0] if levels else None,
             "online_level": online,
             "time_unit": time_unit,
             "processing_time": total,
-            "processing_time_note": get("ghi_chu_thoi_han", lambda v: _text(v, 300), default=""),
+            "processing_time_note": note,
             "effective_from": effective_from,
-            "decision_number": get("quyet_dinh_cong_bo", lambda v: _text(v, 120), default=""),
+            "decision_number": get("quyet_dinh_cong_bo", _limited(ProcedureVersion, "decision_number"), default=""),
             "subjects": get("doi_tuong", lambda v: _text(v), default=""),
             "result": get("ket_qua", lambda v: _text(v), default=""),
             "requirements": get("yeu_cau", lambda v: _text(v), default=""),
@@ -303,7 +427,7 @@ def validate_row(number, raw, ctx):
         err("", exc)
     row.procedure = {"field_code": field_code, "name": name}
     row.m2m = {"receiving_units": receiving, "implementing_units": implementing,
-               "legal_documents": sorted(set(documents))}
+               "legal_documents": sorted(set(documents)), "other_levels": levels[1:]}
     row.comparable = _comparable(row)
     return row, errors
 
@@ -345,7 +469,8 @@ def _comparable(row):
     return {
         "ten_thu_tuc": v.get("name", ""),
         "ma_linh_vuc": row.procedure.get("field_code", ""),
-        "cap_thuc_hien": level.code if level else "",
+        "cap_thuc_hien": "; ".join([level.code] + sorted(lv.code for lv in row.m2m.get("other_levels", [])))
+        if level else "",
         "noi_tiep_nhan": "; ".join(sorted(row.m2m.get("receiving_units", []))),
         "co_quan_thuc_hien": "; ".join(sorted(row.m2m.get("implementing_units", []))),
         "muc_do": str(v.get("online_level", "")),
@@ -363,9 +488,10 @@ def _comparable(row):
         "thanh_phan": lines(f"{c['name']} | {c['originals']} | {c['certified_copies']} | {c['photocopies']} | "
                             f"{1 if c['is_required'] else 0}" for c in row.components),
         "quy_trinh": "\n".join(f"{_handler_text(s)} | {s['action']} | {_plain(s['budget'])}" for s in row.steps),
-        "phi_le_phi": lines(f"{f['name']} | {f['amount']} | {f['exemptions']}" for f in row.fees),
-        "cach_thuc": lines(f"{m['channel']} | {_plain(m['processing_time'])} | {m['fee_amount']} | {m['fee_note']}"
-                           for m in row.methods),
+        "phi_le_phi": lines(f"{f['name']} | {fee_cell(f['amount'], f['amount_text'])} | {f['exemptions']}"
+                            for f in row.fees),
+        "cach_thuc": lines(f"{m['channel']} | {_plain(m['processing_time'])} | "
+                           f"{fee_cell(m['fee_amount'], m['fee_text'])} | {m['fee_note']}" for m in row.methods),
     }
 
 
@@ -379,20 +505,32 @@ def validate_file(*, job, user, on_progress=None):
     """Parse and validate the job's file: (rows, errors). Marks each row create/update/unchanged."""
     with job.file.open("rb") as handle:
         content = handle.read()
-    raw_rows = read_rows(content, job.format)
+    check = validate_row
+    try:
+        raw_rows = read_rows(content, job.format)
+    except FileError:
+        # Not our format: perhaps a list exported by the national procedure database.
+        raw_rows = national.read_list(content, job.format)
+        if raw_rows is None:
+            raise
+        check = national.validate_list_row
     if len(raw_rows) > MAX_ROWS:
         raise FileError(_("Tệp có quá %(max)s thủ tục; hãy chia nhỏ tệp.") % {"max": MAX_ROWS})
     ctx = Context(user)
-    existing = _existing_comparables([code for _n, raw in raw_rows
-                                       if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
+    ctx.notices = join_continuations(raw_rows)
+    existing = {} if check is not validate_row else _existing_comparables(
+        [code for _n, raw in raw_rows if (code := str(raw.get("ma_thu_tuc") or "").strip()) in ctx.existing])
     rows, errors, seen = [], [], {}
     for index, (number, raw) in enumerate(raw_rows, start=1):
-        row, row_errors = validate_row(number, raw, ctx)
+        row, row_errors = check(number, raw, ctx)
         if row.code in seen:
             row_errors.append(RowError(number, "ma_thu_tuc", _("Mã thủ tục trùng với dòng %(row)s.")
                                        % {"row": seen[row.code]}))
         seen.setdefault(row.code, number)
-        if row.code in ctx.existing and not row_errors:
+        if row.draft:
+            # A national list only starts procedures: those already in the catalogue stay as they are.
+            row.action = "unchanged" if row.code in ctx.existing else "create"
+        elif row.code in ctx.existing and not row_errors:
             latest, latest_from = existing.get(row.code, ({}, None))
             row.changes = row_changes(latest, row.comparable)
             if not row.changes:
@@ -448,6 +586,7 @@ class _ExportContext(Context):
     def __init__(self):
         self.fields = {f.code: f for f in Field.objects.all()}
         self.levels = {lv.code: lv for lv in UnitLevel.objects.all()}
+        self.level_lookup = _level_lookup(self.levels)
         self.units = {u.code: u for u in Unit.objects.all().only("pk", "code", "name")}
         self.documents = {d.number: d for d in LegalDocument.objects.all()}
         self.managed = set()

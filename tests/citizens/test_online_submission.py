@@ -238,3 +238,18 @@ def test_stale_drafts_are_purged_but_wallet_files_and_submitted_drafts_stay(citi
     assert not OnlineDraft.objects.filter(pk=draft.pk).exists() and not storage.exists(name)
     assert OnlineDraft.objects.filter(dossier=dossier).exists()
     assert storage.exists(dossier.files.first().file.name)
+
+
+def test_without_receiving_units_a_citizen_may_send_to_any_unit_of_every_level_implementing_it(version, org):
+    """Issue 21: a procedure implemented at several levels keeps them all, here too."""
+    from citizens.selectors import receiving_units_for
+    from tests.factories import level
+
+    version.receiving_units.clear()
+    ProcedureVersion.objects.filter(pk=version.pk).update(authority_level=level("commune"))
+    version.refresh_from_db()
+    assert set(receiving_units_for(version)) == {org.c1, org.c2, org.c3}
+    version.other_levels.set([level("district")])
+    units = receiving_units_for(version)
+    assert set(units) == {org.c1, org.c2, org.c3, org.d1, org.d2}
+    assert set(units[:2]) == {org.d1, org.d2}  # the higher tier first

@@ -138,3 +138,58 @@ def test_a_file_with_bad_rows_imports_nothing_and_lists_them(page, editor, catal
     assert page.get_by_test_id("import-confirm").count() == 0
     screenshot(page, "catalogue-import-errors")
     assert Procedure.objects.count() == 0
+
+
+def test_editor_imports_a_national_catalogue_previews_changes_and_confirms(page, editor, catalogue_setup, settings):
+    """Issue 21: a catalogue of the national shape (level names, long texts, fees in USD, legal
+    documents the portal has never seen) imported from the page with its progress polled from a
+    background thread (the dev default without Redis); then an edited copy with its lists in
+    another order shows exactly the edited procedure, old → new, and overwrites only once ticked."""
+    from procedures.models import LegalDocument, ProcedureVersion
+    from tests.procedures import national
+
+    settings.CATALOGUE_IMPORT_IN_THREAD = True
+    org = catalogue_setup
+    units = [org.c1.code, org.c2.code]
+    items = national.as_published(national.catalogue(30, units=units, documents=["-"]))
+    items, numbers = national.with_new_documents(items, 12)
+    login(page, "editor")
+
+    page.goto("/catalogue/import/")
+    page.get_by_label("Tệp danh mục").set_input_files({
+        "name": "quoc-gia.xlsx", "buffer": national.to_file(items, "xlsx"),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.get_by_test_id("progress-bar").wait_for()
+    page.get_by_test_id("import-preview").wait_for(timeout=60000)
+    assert "Sẽ tạo mới 30, cập nhật 0, không đổi 0 thủ tục." in page.get_by_test_id("import-preview").inner_text()
+    assert "Sẽ tạo 12 văn bản pháp lý" in page.get_by_test_id("import-documents-create").inner_text()
+    page.get_by_test_id("import-confirm").click()
+    page.get_by_test_id("import-done").wait_for(timeout=60000)
+    assert "Đã tạo 12 văn bản pháp lý." in page.get_by_test_id("import-done").inner_text()
+    assert LegalDocument.objects.filter(number__in=numbers).count() == 12
+
+    edited = national.shuffled(items)
+    edited[4]["ten_thu_tuc"] = "Cấp giấy chứng nhận (tên mới theo quyết định sửa đổi)"
+    edited[4]["hieu_luc_tu"] = "2025-09-01"
+    page.goto("/catalogue/import/")
+    page.get_by_label("Tệp danh mục").set_input_files({
+        "name": "sua-doi.xlsx", "buffer": national.to_file(edited, "xlsx"),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+    page.get_by_role("button", name="Tải lên và kiểm tra").click()
+    page.get_by_test_id("import-preview").wait_for(timeout=60000)
+    assert "Sẽ tạo mới 0, cập nhật 1, không đổi 29 thủ tục." in page.get_by_test_id("import-preview").inner_text()
+    code = items[4]["ma_thu_tuc"]
+    changes = page.get_by_test_id(f"import-changes-{code}")
+    assert "ten_thu_tuc" in changes.inner_text()
+    assert changes.locator("ins").inner_text() == "Cấp giấy chứng nhận (tên mới theo quyết định sửa đổi)"
+    screenshot(page, "catalogue-import-national-changes")
+
+    page.get_by_test_id("import-confirm").click()  # not ticked: the browser keeps the form
+    assert page.get_by_test_id("import-preview").is_visible()
+    page.get_by_label(re.compile("đồng ý ghi đè 1 thủ tục")).check()
+    page.get_by_test_id("import-confirm").click()
+    page.get_by_test_id("import-done").wait_for(timeout=60000)
+    assert "cập nhật 1" in page.get_by_test_id("import-done").inner_text()
+    latest = ProcedureVersion.objects.filter(procedure__national_code=code).order_by("-number").first()
+    assert (latest.number, latest.name) == (2, "Cấp giấy chứng nhận (tên mới theo quyết định sửa đổi)")

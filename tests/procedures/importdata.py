@@ -64,11 +64,15 @@ def to_json(items):
 def to_xlsx(items):
     from openpyxl import Workbook
 
+    from procedures.importing.schema import split_long_cells
+
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(COLUMNS)
-    for item in items:
-        sheet.append([item[c] for c in COLUMNS])
+    # A cell holds at most 32,767 characters: longer texts continue in `<column>__2`.
+    header, lines = split_long_cells(items, COLUMNS)
+    sheet.append(header)
+    for line in lines:
+        sheet.append(line)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

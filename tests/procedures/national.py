@@ -89,3 +89,104 @@ def as_cells(items):
             cells[key] = "\n".join(" | ".join(str(v) for v in part.values()) for part in item[key])
         flat.append({c: cells.get(c, "") for c in COLUMNS})
     return flat
+
+
+# As the national database publishes them (issue #21, item 5).
+TIME_NOTE = "5 ngày làm việc; trường hợp phức tạp không quá 20 ngày"
+HUGE = LONG * 260  # ≈ 40,000 characters: more than one XLSX cell holds
+
+
+def as_published(items):
+    """The same procedures with the national database's wording: level names ("Cấp Xã, Cấp
+    Huyện"), processing time as a sentence, fees in foreign currency or as text, amounts
+    written with "đồng", a very long text and long names."""
+    result = copy.deepcopy(items)
+    for i, item in enumerate(result):
+        item["cap_thuc_hien"] = "Cấp Xã, Cấp Huyện" if i % 2 == 0 else "Cấp Xã"
+        if i % 3 == 0:
+            item["thoi_han"] = TIME_NOTE
+            item["ghi_chu_thoi_han"] = ""
+        item["phi_le_phi"] = [
+            {"ten": "Lệ phí cấp giấy", "so_tien": "8.000 đồng", "mien_giam": ""},
+            {"ten": "Phí thẩm định hồ sơ của người nước ngoài", "so_tien": "25 USD", "mien_giam": ""},
+            {"ten": "Phí cấp bản sao", "so_tien": "3.000 đồng/bản", "mien_giam": ""},
+        ]
+        item["cach_thuc"][2]["phi"] = "Theo quy định"
+        item["ten_thu_tuc"] = f"{item['ten_thu_tuc']} " + "đối với trường hợp đặc biệt " * 20
+        if i == 1:
+            item["doi_tuong"] = HUGE
+            item["thanh_phan"][0]["ten"] = "Bản sao giấy tờ chứng minh " * 30
+    return result
+
+
+LIST_HEADER = ["STT", "Mã thủ tục", "Tên thủ tục", "Cấp thực hiện", "Lĩnh vực", "Cơ quan thực hiện",
+               "Số quyết định"]
+
+
+def national_list(n, *, start=700000, agency="UBND cấp xã"):
+    """A list as the national database exports it per authority: title lines, the header, then
+    procedures grouped under a line naming their field (the field column left empty)."""
+    lines = [["DANH SÁCH THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA UBND CẤP XÃ"], [], LIST_HEADER]
+    groups = ["Hộ tịch", "Chứng thực"]
+    for g, group in enumerate(groups):
+        lines.append([f"{'I' * (g + 1)}. Lĩnh vực {group}"])
+        for i in range(g, n, len(groups)):
+            lines.append([i + 1, f"1.{start + i:06d}", f"Thủ tục danh sách quốc gia số {i}",
+                          "Cấp Xã, Cấp Huyện" if i % 2 else "Cấp Xã", "", agency, f"{1000 + i}/QĐ-BTP"])
+    return lines
+
+
+def list_to_xlsx(lines):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in lines:
+        # Excel stores 1.700001 as a number: the importer restores the six digits.
+        sheet.append([float(v) if isinstance(v, str) and v.startswith("1.") and i == 1 else v
+                      for i, v in enumerate(line)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def list_to_csv(lines):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue().encode("utf-8")
+
+
+def with_new_documents(items, count, *, described=True):
+    """The same procedures resting on `count` legal documents the portal does not have (two
+    each, so all are used): described in the file (number, title, issuer, dates) so the import
+    creates them, or — `described=False` — given by number only, as missing documents."""
+    numbers = [f"{k + 1}/2026/NĐ-CP" for k in range(count)]
+    result = copy.deepcopy(items)
+    for i, item in enumerate(result):
+        used = sorted({numbers[i % count], numbers[(i * 7 + 1) % count]})
+        item["can_cu_phap_ly"] = [
+            {"so_ky_hieu": n, "trich_yeu": f"Nghị định số {n} quy định chi tiết thủ tục",
+             "co_quan_ban_hanh": "Chính phủ", "ngay_ban_hanh": "2026-01-15", "hieu_luc_tu": "2026-03-01"}
+            if described else n
+            for n in used
+        ]
+    return result, numbers
+
+
+def to_file(items, fmt):
+    """A catalogue file of `items` in `fmt`, legal bases described one per line (number | title | …)."""
+    from procedures.importing.documents import reference_to_line
+    from tests.procedures import importdata
+
+    if fmt == "json":
+        return importdata.to_json(items)
+    cells = as_cells([{**item, "can_cu_phap_ly": []} for item in items])
+    for cell, item in zip(cells, items, strict=True):
+        cell["can_cu_phap_ly"] = "\n".join(reference_to_line(ref) if isinstance(ref, dict) else ref
+                                           for ref in item["can_cu_phap_ly"])
+    return getattr(importdata, f"to_{fmt}")(cells)

@@ -310,3 +310,23 @@ def test_rows_added_without_a_number_go_to_the_end_and_can_be_deleted(client_for
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [(c.order, c.name) for c in version.components.all()] == [(2, "Giấy chứng sinh")]
     assert existing.history.filter(history_type="-", history_user=editor).exists()
+
+
+def test_editor_keeps_every_level_a_procedure_is_implemented_at(client_for, editor, org):
+    """Issue 21: a procedure at several levels keeps them all, in the form as in the import."""
+    client = client_for(editor)
+    field = FieldFactory(code="ho-tich", name="Hộ tịch")
+    data = {"procedure-national_code": "1.009002", "procedure-field": field.pk, "procedure-managing_unit": ""}
+    data.update({k: v for k, v in _version_post().items() if k.startswith("version-")})
+    data["version-other_levels"] = [level("district").pk, level("province").pk, level("commune").pk]
+    response = client.post(reverse("procedures:create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    version = ProcedureVersion.objects.get(procedure__national_code="1.009002")
+    assert {lv.code for lv in version.other_levels.all()} == {"district", "province"}
+
+    response = client.post(reverse("procedures:version", args=["1.009002", 1]),
+                           _version_post(**{"version-other_levels": [level("district").pk]}))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [lv.code for lv in version.other_levels.all()] == ["district"]
+    page = client.get(reverse("procedures:version", args=["1.009002", 1])).content.decode()
+    assert 'name="version-other_levels"' in page

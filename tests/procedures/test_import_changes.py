@@ -10,22 +10,11 @@ from django.urls import reverse
 from procedures.models import Field, ImportJob, Procedure
 
 from . import importdata, national
-from .factories import FieldFactory, LegalDocumentFactory
 from .test_import_export import run_on_commit, upload  # noqa: F401 — the autouse fixture
 
 pytestmark = pytest.mark.django_db
 
 N = 12
-
-
-@pytest.fixture
-def national_setup(org, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    FieldFactory(code="ho-tich", name="Hộ tịch")
-    documents = ["60/2014/QH13", "123/2015/NĐ-CP", "04/2020/TT-BTP"]
-    for number in documents:
-        LegalDocumentFactory(number=number)
-    return {"units": [org.c1.code, org.c2.code, org.c3.code], "documents": documents}
 
 
 def _import(client, content, name):

@@ -141,7 +141,7 @@ def test_a_bad_documents_file_writes_nothing_and_names_row_and_column(client_for
         ["2/2025/QĐ-UBND", "", "", "31/02/2025", "", "", ""],
         ["3/2025/QĐ-UBND", "Thay bởi văn bản không có", "", "", "", "", "9/9999/X"],
         ["1/2025/QĐ-UBND", "Trùng", "", "", "", "", ""],
-        ["4/2025/QĐ-UBND", "x" * 501, "", "", "", "", ""],
+        ["4/2025/QĐ-UBND", "x" * 1001, "", "", "", "", ""],
     ])
     response = _post(client_for(editor), content, "loi.csv")
     assert response.status_code == 200
@@ -149,7 +149,7 @@ def test_a_bad_documents_file_writes_nothing_and_names_row_and_column(client_for
     assert errors == {(3, "trich_yeu"), (3, "ngay_ban_hanh"), (4, "thay_the_boi"), (5, "so_ky_hieu"),
                       (6, "trich_yeu")}
     page = response.content.decode()
-    assert "Không văn bản nào được nhập" in page and "Trích yếu dài 501 ký tự, tối đa 500." in page
+    assert "Không văn bản nào được nhập" in page and "Trích yếu dài 1001 ký tự, tối đa 1000." in page
     assert LegalDocument.objects.count() == 0
     response = _post(client_for(editor), b"{broken", "x.json")
     assert response.status_code == 200 and "Tệp JSON không hợp lệ" in response.content.decode()

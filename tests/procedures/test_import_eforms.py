@@ -10,7 +10,6 @@ from procedures.eforms import library
 from procedures.models import ComponentRequirement, ImportJob, ProcedureVersion
 
 from . import importdata, national
-from .test_import_changes import national_setup  # noqa: F401,F811 — fixture
 from .test_import_export import run_on_commit, upload  # noqa: F401 — the autouse fixture
 
 pytestmark = pytest.mark.django_db

@@ -151,3 +151,22 @@ def test_catalogue_cache_keeps_languages_and_queries_apart(client, org):
     client.cookies["portal_language"] = "en"
     english = _listing(client.get("/procedures/", {"q": "khai sinh"}))
     assert english != vietnamese and "Administrative procedures" in english
+
+
+def test_a_procedure_at_several_levels_is_found_under_each(client, org):
+    from tests.factories import level
+
+    several = published_version(code="1.001194", name="Cấp bản sao trích lục", receiving=[org.c1],
+                                authority_level=level("commune"))
+    several.other_levels.set([level("district")])
+    published_version(code="1.001195", name="Đăng ký kết hôn", receiving=[org.c1], authority_level=level("commune"))
+
+    def listed(code):
+        content = client.get("/procedures/", {"level": level(code).pk}).content.decode()
+        return [n for n in ("Cấp bản sao trích lục", "Đăng ký kết hôn") if n in content]
+
+    assert listed("commune") == ["Cấp bản sao trích lục", "Đăng ký kết hôn"]
+    assert listed("district") == ["Cấp bản sao trích lục"]
+    assert listed("province") == []
+    page = client.get("/procedures/1.001194/").content.decode()
+    assert "Cấp xã, Cấp huyện" in page
