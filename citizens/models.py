@@ -202,8 +202,16 @@ class Rating(models.Model):
         GUIDANCE = "guidance", _("Hướng dẫn thủ tục")
         ONLINE = "online", _("Chất lượng dịch vụ trực tuyến")
 
+    class Source(models.TextChoices):
+        ACCOUNT = "account", _("Tài khoản công dân")
+        KIOSK = "kiosk", _("Màn hình đánh giá tại quầy")
+        SLIP = "slip", _("Mã QR trên phiếu trả kết quả")
+
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
-    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty for a walk-in applicant without an account (the counter's kiosk or the slip's link).
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                null=True, blank=True)
+    source = models.CharField(_("nơi đánh giá"), max_length=10, choices=Source.choices, default=Source.ACCOUNT)
     score = models.PositiveSmallIntegerField(_("mức độ hài lòng"), choices=Score.choices,
                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
     aspects = models.JSONField(_("khía cạnh"), default=list, blank=True)

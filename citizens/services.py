@@ -485,13 +485,47 @@ def rating_create(*, dossier, citizen, score, aspects=(), comment=""):
     """Once per dossier, after the result was returned, by the dossier's own citizen."""
     if dossier.citizen_id != citizen.pk:
         raise PermissionDenied
+    return _rating_save(dossier=dossier, citizen=citizen, source=Rating.Source.ACCOUNT, score=score,
+                        aspects=aspects, comment=comment)
+
+
+def rating_walk_in(*, dossier, source, score, aspects=(), comment=""):
+    """A walk-in applicant's rating, without an account: on the counter's kiosk screen (the
+    clerk's session, the policy checked by the view) or through the signed link printed on the
+    return slip (citizens.services.rating_link_dossier). The same once-per-dossier rule."""
+    if source not in (Rating.Source.KIOSK, Rating.Source.SLIP):
+        raise ValidationError(_("Nơi đánh giá không hợp lệ."))
+    return _rating_save(dossier=dossier, citizen=None, source=source, score=score, aspects=aspects,
+                        comment=comment)
+
+
+RATING_LINK_SALT = "citizens.rating-link"
+RATING_LINK_DAYS = 60
+
+
+def rating_link_token(dossier):
+    """The token of the "rate later" link printed on the return slip: signed with SECRET_KEY,
+    naming only the dossier, valid RATING_LINK_DAYS days."""
+    return signing.dumps(dossier.code, salt=RATING_LINK_SALT, compress=True)
+
+
+def rating_link_dossier(token):
+    """The dossier a rating link names, or None when the link is forged, damaged or too old."""
+    try:
+        code = signing.loads(token, salt=RATING_LINK_SALT, max_age=RATING_LINK_DAYS * 86400)
+    except signing.BadSignature:
+        return None
+    return Dossier.objects.select_related("procedure", "receiving_unit").filter(code=code).first()
+
+
+def _rating_save(*, dossier, citizen, source, score, aspects, comment):
     if dossier.status != Status.RETURNED:
         raise ValidationError(_("Chỉ đánh giá được sau khi đã nhận kết quả."))
     if score not in Rating.Score.values:
         raise ValidationError(_("Mức độ hài lòng không hợp lệ."))
     try:
         with transaction.atomic():
-            return Rating.objects.create(dossier=dossier, citizen=citizen, score=score,
+            return Rating.objects.create(dossier=dossier, citizen=citizen, source=source, score=score,
                                          aspects=[a for a in aspects if a in Rating.Aspect.values],
                                          comment=comment.strip())
     except IntegrityError:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_eforms, views_feedback
+from . import views, views_eforms, views_feedback, views_rating
 from .payments import views as payment_views
 
 app_name = "citizens"
@@ -21,6 +21,9 @@ urlpatterns = [
     path("my/dossiers/<str:code>/supplement/", views.supplement, name="supplement"),
     path("my/dossiers/<str:code>/withdraw/", views.withdraw, name="withdraw"),
     path("my/dossiers/<str:code>/rate/", views.rate, name="rate"),
+    path("rate/<str:token>/", views_rating.by_link, name="rate_by_link"),
+    path("counter/rating/<str:code>/", views_rating.kiosk, name="rating_kiosk"),
+    path("counter/return-slip/<str:code>/", views_rating.return_slip, name="return_slip"),
     path("my/dossiers/<str:code>/pay/", payment_views.pay, name="pay"),
     path("my/dossiers/<str:code>/payments/<str:reference>/receipt.pdf", payment_views.receipt,
          name="payment_receipt"),

@@ -148,6 +148,7 @@ RULES = {
     "payment_request": Rule((Role.CLERK, *PROCESS_ROLES), "active"),
     "resume": Rule((Role.CLERK,), "receiving", owner=True),
     "return": Rule((Role.CLERK,), "receiving"),
+    "walk_in_rating": Rule((Role.CLERK,), "receiving"),  # the counter's kiosk screen and the return slip
     "withdraw": Rule((Role.CLERK,), "receiving", owner=True),
     "payment_confirm": Rule((Role.CLERK, *PROCESS_ROLES), "receiving", owner=True),
     "payment_record": Rule((Role.CLERK,), "receiving"),  # a fee paid in cash or by card at the counter

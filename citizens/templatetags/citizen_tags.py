@@ -2,6 +2,7 @@ from django import template
 
 from citizens.models import Payment
 from citizens.payments.services import amount_due
+from dossiers.models import Status
 from portal import money
 from workflow import policies
 
@@ -32,3 +33,13 @@ def signup_inline(context, next_url=""):
 
     return {"form": SignupForm(), "next": next_url, "providers": identity.configured_providers(),
             "request": context.get("request")}
+
+
+@register.inclusion_tag("citizens/rating/_counter_links.html", takes_context=True)
+def walk_in_rating_links(context, dossier):
+    """For the receiving counter's clerk on a returned dossier: the kiosk rating screen and the
+    return slip (with the rate-later QR code and the guide to going online next time)."""
+    request = context.get("request")
+    show = (dossier.status == Status.RETURNED and request is not None
+            and policies.entitled(request.user, "walk_in_rating", dossier))
+    return {"dossier": dossier, "show": show}
