@@ -220,6 +220,9 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     )
     collected_by = models.CharField(_("người nhận kết quả"), max_length=150, blank=True)
     post_tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+    # A dossier that arrived by post (channel 3, bưu chính công ích): the parcel's tracking number.
+    intake_tracking_number = models.CharField(_("số hiệu bưu gửi khi nộp"), max_length=40, blank=True, default="",
+                                              db_default="")
     # The counter form's token: a retried submission of the same form finds this dossier
     # instead of receiving the papers a second time (workflow.reception.services).
     reception_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)

@@ -144,7 +144,7 @@ def dossier_build(*, version, unit, **kwargs):
 @transaction.atomic
 def dossier_create(*, version, unit, channel, status, applicant, actor, at=None, components=(), files=(),
                    citizen=None, delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False,
-                   reception_token=None):
+                   reception_token=None, intake_tracking_number=""):
     """The one constructor of dossiers: counter reception (workflow.reception), online
     submission (`dossier_submit_online`) and the demo data all create theirs here.
 
@@ -167,6 +167,7 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
         due_at=compute_due(version=version, received_at=at, unit=unit, channel=channel).due_at if received else None,
         received_by=actor if received else None, citizen=citizen, delivery=delivery, sets_count=sets_count,
         note=note, is_priority=is_priority, reception_token=reception_token,
+        intake_tracking_number=intake_tracking_number,
     )
     # The code is numbered above, the PIN generated, the status protected (set once here) and
     # the token unique by the database (the reception service looks for it first).
@@ -177,9 +178,15 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
     for index, upload in files:
         dossier_file_add(dossier=dossier, upload=upload, actor=actor,
                          component=saved[index] if index is not None else None)
+    if not received:
+        note_text = _("Nộp hồ sơ trực tuyến")
+    elif channel == Channel.POSTAL:
+        note_text = _("Tiếp nhận hồ sơ gửi qua bưu chính công ích (số hiệu bưu gửi %(number)s)") % {
+            "number": intake_tracking_number}
+    else:
+        note_text = _("Tiếp nhận tại bộ phận một cửa")
     record_event(dossier=dossier, actor=actor, transition="receive" if received else "submit", from_status="",
-                 unit=unit, note=_("Tiếp nhận tại bộ phận một cửa") if received else _("Nộp hồ sơ trực tuyến"),
-                 at=at)
+                 unit=unit, note=note_text, at=at)
     return dossier
 
 

@@ -13,6 +13,7 @@ from portal.pdf import PDF_CACHE_SECONDS, qr_data_uri, render_pdf
 from portal.signatures.keys import SigningRefused, certificate_for
 from portal.signatures.signing import pdf_sign
 
+from .models import DossierFile
 from .services import processing_budget, record_event
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,21 @@ def render_receipt(dossier, request=None):
     Vietnamese, whatever language the clerk's screen uses."""
     with translation.override("vi"):
         return render_pdf("pdf/receipt.html", receipt_context(dossier, request), request=request)
+
+
+def render_postal_slip(dossier, request=None):
+    """Phiếu chuyển phát kết quả: the slip that travels with a result returned by post (bưu
+    chính công ích), signed by the counter, the postman who takes it and the applicant who
+    receives it: sender, addressee, what is inside, the tracking number once the post office
+    has given it."""
+    track_url = public_url(reverse("dossiers:qr", args=[dossier.code]), request)
+    context = {"dossier": dossier, "unit": dossier.receiving_unit, "parent_unit": dossier.receiving_unit.parent,
+               "results": dossier.files.filter(kind=DossierFile.Kind.RESULT).order_by("pk"),
+               "qr": qr_data_uri(track_url),
+               "returned_local": timezone.localtime(dossier.returned_at) if dossier.returned_at else None,
+               "printed_local": timezone.localtime()}
+    with translation.override("vi"):
+        return render_pdf("pdf/postal_slip.html", context, request=request)
 
 
 def render_counter_slip(slip, request=None):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dossiers/<str:code>/", views.dossier_detail, name="dossier"),
     path("dossiers/<str:code>/files/<int:file_id>/", views.dossier_file, name="dossier_file"),
     path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt"),
+    path("dossiers/<str:code>/postal-slip.pdf", views.postal_slip_pdf, name="postal_slip"),
     path("dossiers/<str:code>/declarations.json", views.declarations_json, name="declarations_json"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/assign/<int:handoff_id>/", views.assign, name="assign"),

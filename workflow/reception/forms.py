@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier
+from dossiers.models import Channel, Dossier
 from portal.validators import normalise_phone
 
 
@@ -17,6 +17,7 @@ class ApplicantForm(forms.ModelForm):
             "applicant_personal_id", "applicant_name", "applicant_birth_date", "applicant_phone",
             "applicant_email", "applicant_address", "organisation_name", "organisation_tax_code",
             "representative_name", "representative_personal_id", "delivery", "sets_count", "is_priority", "note",
+            "intake_tracking_number",
         ]
         widgets = {
             "applicant_birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -26,11 +27,22 @@ class ApplicantForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    channel = forms.TypedChoiceField(
+        label=_("Kênh nộp"), coerce=int, initial=Channel.COUNTER, widget=forms.RadioSelect,
+        choices=[(Channel.COUNTER, _("Trực tiếp tại quầy")), (Channel.POSTAL, _("Qua bưu chính công ích"))])
+
     def __init__(self, *args, require_personal_id=True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["intake_tracking_number"].help_text = _("Bắt buộc khi hồ sơ gửi qua bưu chính.")
         self.fields["applicant_personal_id"].required = require_personal_id
         self.fields["applicant_phone"].required = True
         self.fields["sets_count"].widget.attrs["min"] = 1
+
+    def clean(self):
+        data = super().clean()
+        if data.get("channel") == Channel.POSTAL and not (data.get("intake_tracking_number") or "").strip():
+            self.add_error("intake_tracking_number", _("Hồ sơ gửi qua bưu chính: ghi số hiệu bưu gửi."))
+        return data
 
     def clean_applicant_phone(self):
         return normalise_phone(self.cleaned_data["applicant_phone"])
@@ -40,7 +52,8 @@ class ApplicantForm(forms.ModelForm):
                                                                               "representative_"))}
 
     def options(self):
-        return {k: self.cleaned_data[k] for k in ("delivery", "sets_count", "is_priority", "note")}
+        return {k: self.cleaned_data[k] for k in ("delivery", "sets_count", "is_priority", "note", "channel",
+                                                  "intake_tracking_number")}
 
 
 class ComponentForm(forms.Form):

@@ -137,15 +137,24 @@ def _received_with(token, clerk, unit):
 
 @transaction.atomic
 def dossier_receive(*, clerk, unit, version, applicant, components, token=None, files=(), delivery, sets_count=1,
-                    note="", is_priority=False, received_at=None, declarations=None):
+                    note="", is_priority=False, received_at=None, declarations=None, channel=Channel.COUNTER,
+                    intake_tracking_number=""):
     """A complete walk-in dossier is received (Form 01), in one transaction: the dossier through
     the one constructor, its scans (staged with the form's `token`, and `files`: (index in
     `components`, file) pairs), its route with the first step active at the receiving counter.
     A failure anywhere leaves no dossier; a second post of the same form returns the first
-    one's dossier."""
+    one's dossier. `channel`: at the counter, or by post (channel 3, bưu chính công ích) with
+    the parcel's `intake_tracking_number`."""
+    if channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise ValidationError(_("Kênh nộp không hợp lệ."))
+    intake_tracking_number = intake_tracking_number.strip()
+    if channel == Channel.POSTAL and not intake_tracking_number:
+        raise ValidationError(_("Hồ sơ gửi qua bưu chính: ghi số hiệu bưu gửi."))
     return _receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
                     token=token, files=files, delivery=delivery, sets_count=sets_count, note=note,
-                    is_priority=is_priority, received_at=received_at, settle=False, declarations=declarations)
+                    is_priority=is_priority, received_at=received_at, settle=False, declarations=declarations,
+                    channel=channel, intake_tracking_number=intake_tracking_number if channel == Channel.POSTAL
+                    else "")
 
 
 @transaction.atomic
@@ -167,7 +176,7 @@ def dossier_receive_and_settle(*, clerk, unit, version, applicant, components, t
 
 
 def _receive(*, clerk, unit, version, applicant, components, token, files, delivery, sets_count, note, is_priority,
-             received_at, settle, declarations=None):
+             received_at, settle, declarations=None, channel=Channel.COUNTER, intake_tracking_number=""):
     """`declarations`: {requirement pk: answers} of the electronic declarations the clerk
     filled at the counter; each satisfies its component (no scan) and is stored with its PDF."""
     declarations = declarations or {}
@@ -194,10 +203,11 @@ def _receive(*, clerk, unit, version, applicant, components, token, files, deliv
     try:
         with transaction.atomic():
             dossier = dossier_create(
-                version=version, unit=unit, channel=Channel.COUNTER, status=Status.RECEIVED, applicant=applicant,
+                version=version, unit=unit, channel=channel, status=Status.RECEIVED, applicant=applicant,
                 actor=clerk, at=at, components=lines,
                 files=[(position.get(index) if index is not None else None, upload) for index, upload in files],
-                delivery=delivery, sets_count=sets_count, note=note, is_priority=is_priority, reception_token=token)
+                delivery=delivery, sets_count=sets_count, note=note, is_priority=is_priority, reception_token=token,
+                intake_tracking_number=intake_tracking_number)
     except IntegrityError:
         # The same form posted twice at once, without staged scans to queue on: the other
         # post committed its dossier first.
@@ -267,11 +277,15 @@ def reception_refuse(*, clerk, unit, version, applicant, reason, components=(), 
 def reception_complete(*, clerk, unit, version, action, applicant, components, token, reason="", declarations=None,
                        **options):
     """The counter form's action: "receive" and "settle" return the Dossier, "completion" and
-    "refuse" the CounterSlip. `options`: delivery, sets_count, note, is_priority."""
+    "refuse" the CounterSlip. `options`: delivery, sets_count, note, is_priority, channel and
+    intake_tracking_number."""
     if action == "receive":
         return dossier_receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
                                token=token, declarations=declarations, **options)
     if action == "settle":
+        if options.pop("channel", Channel.COUNTER) == Channel.POSTAL:
+            raise ValidationError(_("Hồ sơ gửi qua bưu chính không giải quyết ngay tại quầy được: hãy tiếp nhận."))
+        options.pop("intake_tracking_number", None)
         return dossier_receive_and_settle(clerk=clerk, unit=unit, version=version, applicant=applicant,
                                           components=components, token=token, declarations=declarations, **options)
     if action == "completion":

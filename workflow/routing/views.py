@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dossiers import slips
 from dossiers.declarations import declaration_lines
 from dossiers.files import private_file_response
-from dossiers.models import Dossier, Outcome
+from dossiers.models import Delivery, Dossier, Outcome, Status
 from dossiers.services import ConcurrentChange, due_explanation
 from portal.audit import audit_subject, audited_read
 from portal.models import ReadAccess, Role, Unit, User
@@ -43,6 +43,7 @@ def detail_context(request, dossier):
         "due_explanation": due_explanation(dossier),
         "declarations": [{"declaration": d, "sections": declaration_lines(d)}
                          for d in dossier.declarations.select_related("file")],
+        "postal_slip": _postal_slip_available(request.user, dossier),
     }
 
 
@@ -107,6 +108,25 @@ def receipt_pdf(request, code):
                             title=_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"), dossier=dossier,
                             actor=request.user)
     return pdf_response(pdf, filename=f"giay-tiep-nhan-{dossier.code}")
+
+
+@login_required
+@audited_read(ReadAccess.Action.SLIP)
+def postal_slip_pdf(request, code):
+    """The slip the postman carries with a result returned by post, for the receiving counter's
+    clerks (who return results, workflow.policies) once the result is ready."""
+    dossier = _dossier_or_404(request, code)
+    if not _postal_slip_available(request.user, dossier):
+        raise Http404
+    audit_subject(request, dossier=dossier)
+    pdf = slips.signed_slip(slips.render_postal_slip(dossier, request), unit=dossier.receiving_unit,
+                            title=_("Phiếu chuyển phát kết quả qua bưu chính"), dossier=dossier, actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-chuyen-phat-{dossier.code}")
+
+
+def _postal_slip_available(user, dossier):
+    return (dossier.delivery == Delivery.POST and dossier.status in (Status.RESULT_READY, Status.RETURNED)
+            and policies.entitled(user, "return", dossier))
 
 
 # --- the inbox ---------------------------------------------------------------------------------
