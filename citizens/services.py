@@ -393,7 +393,7 @@ def draft_problems(draft):
     have = {f.requirement_id for f in draft.files.all()}
     for requirement in draft.version.components.all():
         # A component satisfied by an electronic declaration needs no upload.
-        if requirement.is_required and requirement.pk not in have and not requirement.eform:
+        if requirement.is_required and requirement.pk not in have and requirement.needs_upload:
             problems.append(_("Chưa có tệp cho thành phần “%(name)s”.") % {"name": requirement.name})
     problems.extend(eforms.eform_problems(draft))
     if not (draft.data.get("delivery") or {}).get("delivery"):

@@ -333,7 +333,7 @@ def _step_components(request, draft):
                     errors.setdefault(requirement.pk, []).extend(error.messages)
         if not errors and request.POST.get("action") == "next":
             have = set(draft.files.values_list("requirement_id", flat=True))
-            missing = [r for r in requirements if r.is_required and r.pk not in have and not r.eform]
+            missing = [r for r in requirements if r.is_required and r.pk not in have and r.needs_upload]
             if not missing:
                 services.draft_save(draft=draft, step="components", data=True, next_step=_next(draft, step))
                 return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))

@@ -192,7 +192,7 @@ class ComponentForm(RowForm):
     class Meta:
         model = ComponentRequirement
         fields = ["order", "name", "originals", "certified_copies", "photocopies", "is_required",
-                  "accepted_types", "form_template"]
+                  "presented_only", "accepted_types", "form_template"]
         widgets = {"name": forms.Textarea(attrs={"rows": 2}), "form_template": forms.FileInput}
 
     def clean_form_template(self):

@@ -382,6 +382,9 @@ class ComponentRequirement(models.Model):
     certified_copies = models.PositiveSmallIntegerField(_("bản sao chứng thực"), default=0)
     photocopies = models.PositiveSmallIntegerField(_("bản photo"), default=0)
     is_required = models.BooleanField(_("bắt buộc"), default=True)
+    # "Xuất trình": the original is only shown (an ID card, a marriage certificate) to be
+    # checked, never handed in nor scanned, online or at the counter.
+    presented_only = models.BooleanField(_("chỉ xuất trình bản chính"), default=False, db_default=False)
     accepted_types = models.CharField(
         _("định dạng tệp chấp nhận"), max_length=100, default="pdf,jpg,jpeg,png", blank=True
     )
@@ -401,6 +404,12 @@ class ComponentRequirement(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def needs_upload(self):
+        """Whether a file stands for this component: not when the applicant fills it as an
+        electronic declaration, nor when the original is only shown (xuất trình)."""
+        return not self.eform and not self.presented_only
 
     @property
     def has_eform(self):

@@ -38,7 +38,8 @@ def version_to_row(version, *, fmt):
 
     components = [
         {"ten": c.name, "ban_chinh": c.originals, "ban_sao": c.certified_copies, "ban_photo": c.photocopies,
-         "bat_buoc": 1 if c.is_required else 0} for c in version.components.all()
+         "bat_buoc": 1 if c.is_required else 0, **({"xuat_trinh": 1} if c.presented_only else {})}
+        for c in version.components.all()
     ]
     steps = [{"noi_xu_ly": handler(s), "cong_viec": s.action, "thoi_gian": _plain(s.budget)}
              for s in version.steps.all()]

@@ -326,16 +326,17 @@ def validate_row(number, raw, ctx):
         else:
             row.pending_documents.append(document_number)
 
-    # Components: name | originals | certified copies | photocopies | required (1/0)
+    # Components: name | originals | certified copies | photocopies | required (1/0) [| shown only (1/0)]
     for i, parts in enumerate(_items(raw.get("thanh_phan"), ["ten", "ban_chinh", "ban_sao", "ban_photo",
-                                                             "bat_buoc"]), start=1):
-        parts += [""] * (5 - len(parts))
+                                                             "bat_buoc", "xuat_trinh"]), start=1):
+        parts += [""] * (6 - len(parts))
         try:
             component = {
                 "order": i, "name": _limited(ComponentRequirement, "name")(parts[0]),
                 "originals": _int(parts[1] or 0, maximum=99),
                 "certified_copies": _int(parts[2] or 0, maximum=99), "photocopies": _int(parts[3] or 0, maximum=99),
                 "is_required": _bool(parts[4] if parts[4] != "" else "1"),
+                "presented_only": _bool(parts[5] if parts[5] != "" else "0"),
             }
             if not component["name"]:
                 raise ValueError(_("Thiếu tên giấy tờ."))
@@ -486,7 +487,8 @@ def _comparable(row):
         "giai_quyet_ngay": "1" if v.get("settled_on_spot") else "0",
         "can_cu_phap_ly": "; ".join(sorted(row.m2m.get("legal_documents", []))),
         "thanh_phan": lines(f"{c['name']} | {c['originals']} | {c['certified_copies']} | {c['photocopies']} | "
-                            f"{1 if c['is_required'] else 0}" for c in row.components),
+                            f"{1 if c['is_required'] else 0}{' | 1' if c.get('presented_only') else ''}"
+                            for c in row.components),
         "quy_trinh": "\n".join(f"{_handler_text(s)} | {s['action']} | {_plain(s['budget'])}" for s in row.steps),
         "phi_le_phi": lines(f"{f['name']} | {fee_cell(f['amount'], f['amount_text'])} | {f['exemptions']}"
                             for f in row.fees),

@@ -253,3 +253,17 @@ def test_without_receiving_units_a_citizen_may_send_to_any_unit_of_every_level_i
     units = receiving_units_for(version)
     assert set(units) == {org.c1, org.c2, org.c3, org.d1, org.d2}
     assert set(units[:2]) == {org.d1, org.d2}  # the higher tier first
+
+
+def test_a_component_only_shown_needs_no_upload(client_for, citizen, version):
+    """Issue 20: "xuất trình" — the original is shown, never uploaded."""
+    first, second = version.components.all()
+    second.presented_only = True
+    second.save()
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    url = reverse("citizens:draft_step", args=[draft.pk, "components"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="presented-only"' in page and f'name="files-{second.pk}"' not in page
+    response = client.post(url, {f"files-{first.pk}": pdf(), "action": "next"})
+    assert response.status_code == 302 and response.url.endswith("/delivery/")

@@ -43,7 +43,7 @@ def catalogue(n, *, units, documents, field_code="ho-tich", level="commune", sta
             "can_cu_phap_ly": docs,
             "thanh_phan": [
                 {"ten": f"Tờ khai số {k} (mẫu kèm theo)", "ban_chinh": 1, "ban_sao": k % 2, "ban_photo": 0,
-                 "bat_buoc": 1 if k else 0}
+                 "bat_buoc": 1 if k else 0, **({"xuat_trinh": 1} if (i + k) % 5 == 0 else {})}
                 for k in range(1 + i % 4)
             ],
             "quy_trinh": [

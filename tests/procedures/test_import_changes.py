@@ -101,3 +101,13 @@ def test_a_new_field_code_is_applied_and_then_unchanged(imported):
     assert Procedure.objects.get(national_code=items[0]["ma_thu_tuc"]).field == Field.objects.get(code="dat-dai")
     job = _import(client, importdata.to_json(edited), "linh-vuc.json")
     assert _counts(job) == (0, 0, N)
+
+
+def test_components_only_shown_are_imported_and_kept(imported):
+    """Issue 20: "xuất trình" components (shown, never uploaded) come in from every format as
+    a sixth part of the component line and survive the export round trip (above)."""
+    from procedures.models import ComponentRequirement
+
+    _client, items = imported
+    expected = sum(1 for item in items for c in item["thanh_phan"] if c.get("xuat_trinh"))
+    assert expected and ComponentRequirement.objects.filter(presented_only=True).count() == expected

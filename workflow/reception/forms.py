@@ -28,7 +28,8 @@ class ApplicantForm(forms.ModelForm):
         }
 
     channel = forms.TypedChoiceField(
-        label=_("Kênh nộp"), coerce=int, initial=Channel.COUNTER, widget=forms.RadioSelect,
+        label=_("Kênh nộp"), coerce=int, initial=Channel.COUNTER, widget=forms.RadioSelect, required=False,
+        empty_value=Channel.COUNTER,
         choices=[(Channel.COUNTER, _("Trực tiếp tại quầy")), (Channel.POSTAL, _("Qua bưu chính công ích"))])
 
     def __init__(self, *args, require_personal_id=True, **kwargs):

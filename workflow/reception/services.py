@@ -56,7 +56,8 @@ def reception_problems(*, action, version, components, scanned, reason=""):
                 # gets one complete list of what is missing (Form 02).
                 problems.append(_("Thiếu giấy tờ bắt buộc: %(name)s. Hãy yêu cầu bổ sung thay vì tiếp nhận.")
                                 % {"name": line["name"]})
-            elif line["received"] and requirement is not None and requirement.pk not in scanned:
+            elif (line["received"] and requirement is not None and requirement.pk not in scanned
+                  and not requirement.presented_only):
                 # DOMAIN §6: every paper component received is scanned into the system.
                 problems.append(_("Chưa quét giấy tờ: %(name)s. Mọi giấy tờ đã nhận phải được quét vào hệ thống.")
                                 % {"name": line["name"]})
