@@ -341,4 +341,5 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+from .api.models import ApiCall, ApiClient, IdempotencyRecord  # noqa: E402,F401
 from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

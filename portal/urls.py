@@ -19,6 +19,7 @@ urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/switch/", views.switch_unit, name="switch_unit"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
+    path("api/v1/", include("portal.api.urls")),
     path("", include("portal.signatures.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),
