@@ -150,12 +150,30 @@ def may_manage_signing(user):
     return user.is_authenticated and user.is_superuser
 
 
+def may_manage_api_clients(user):
+    """Connected systems and their keys (issue 17): the portal's administrators only — a key
+    lets a system act in a unit's name."""
+    return user.is_authenticated and user.is_superuser
+
+
 def signing_admin_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may_manage_signing(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def api_admin_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not may_manage_api_clients(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -20,6 +20,8 @@ urlpatterns = [
     path("units/switch/", views.switch_unit, name="switch_unit"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("api/v1/", include("portal.api.urls")),
+    path("", include("portal.api.admin_urls")),
+    path("", include("workflow.api.urls")),
     path("", include("portal.signatures.urls")),
     path("", include("procedures.urls")),
     path("", include("dossiers.urls")),

@@ -10,3 +10,5 @@ class WorkflowConfig(AppConfig):
         # Django's place for connecting receivers, once the models are loaded: the outbox writes
         # its notification rows from every dossier event (workflow.notifications.outbox).
         from workflow.notifications import outbox  # noqa: F401
+        # ... and the calls to other systems (webhooks, the national portal: workflow.api.outbound).
+        from workflow.api import outbound  # noqa: F401

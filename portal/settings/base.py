@@ -368,3 +368,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dossiers.models.Status",
                             "VersionStatusEnum": "procedures.models.ProcedureVersion.Status"},
 }
+
+# Outbound calls (webhooks, national portal) through the outbox: seconds before a call times out.
+OUTBOUND_HTTP_TIMEOUT = env.float("OUTBOUND_HTTP_TIMEOUT", default=10.0)
+# The national public-service portal's adapter (docs/api.md, "National portal"): empty URL = no sync.
+NATIONAL_PORTAL_URL = env("NATIONAL_PORTAL_URL", default="")
+NATIONAL_PORTAL_TOKEN = env("NATIONAL_PORTAL_TOKEN", default="")
+NATIONAL_PORTAL_SECRET = env("NATIONAL_PORTAL_SECRET", default="")
+NATIONAL_PORTAL_ADAPTER = env("NATIONAL_PORTAL_ADAPTER", default="workflow.api.national.JsonHttpAdapter")
+if NATIONAL_PORTAL_URL:
+    CELERY_BEAT_SCHEDULE["workflow-national-pull"] = {"task": "workflow.tasks.national_pull",
+                                                      "schedule": crontab(minute="*/5")}

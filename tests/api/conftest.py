@@ -86,3 +86,17 @@ def api(client, system):
 @pytest.fixture
 def anonymous(client):
     return Caller(client)
+
+
+@pytest.fixture
+def superuser_client(db):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from tests.helpers import pass_second_step
+
+    admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
+    browser = Client()
+    browser.force_login(admin)
+    pass_second_step(browser, admin)
+    return browser
