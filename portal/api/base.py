@@ -182,3 +182,28 @@ class ErrorSerializer(serializers.Serializer):
 
 def created(data):
     return Response(data, status=status.HTTP_201_CREATED)
+
+
+ERROR_RESPONSES = {
+    "400": "Dữ liệu không hợp lệ: mỗi trường kèm danh sách lỗi, theo ngôn ngữ Accept-Language",
+    "401": "Thiếu khóa API, khóa sai hoặc đã bị thu hồi",
+    "403": "Hệ thống kết nối không được cấp quyền này",
+    "404": "Không có, hoặc hệ thống kết nối không được xem",
+    "429": "Vượt giới hạn số lần gọi; thử lại sau số giây ở tiêu đề Retry-After",
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing: every operation answers errors with a JSON object
+    (`detail`, or one list of messages per field), documented once here."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {"type": "object", "additionalProperties": True,
+                        "properties": {"detail": {"oneOf": [{"type": "string"},
+                                                            {"type": "array", "items": {"type": "string"}}]}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+    return result

@@ -6,6 +6,7 @@ same services as the staff pages, so the API can do nothing a person of the unit
 
 import base64
 import binascii
+import datetime
 import hashlib
 
 from django.db import transaction
@@ -55,6 +56,17 @@ def visible_dossier(request, code):
 # --- paging -----------------------------------------------------------------------------------
 
 
+def aware_datetime(value, *, field="changed_since"):
+    """An ISO 8601 time with its offset, in UTC (PostgreSQL refuses offsets beyond ±15:59)."""
+    try:
+        at = parse_datetime(value) if len(value) < 40 else None
+        if at is None or at.tzinfo is None:
+            raise ValueError
+        return at.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        raise ValidationError({field: [_("Thời điểm phải theo ISO 8601, có múi giờ.")]}) from None
+
+
 def encode_cursor(dossier):
     return base64.urlsafe_b64encode(f"{dossier.updated_at.isoformat()}|{dossier.pk}".encode()).decode()
 
@@ -62,10 +74,10 @@ def encode_cursor(dossier):
 def decode_cursor(value):
     try:
         stamp, _bar, pk = base64.urlsafe_b64decode(value.encode()).decode().partition("|")
-        at = parse_datetime(stamp)
-        if at is None or at.tzinfo is None:
+        number = int(pk)
+        if not 0 < number < 2**63:
             raise ValueError
-        return at, int(pk)
+        return aware_datetime(stamp, field="cursor"), number
     except (ValueError, binascii.Error, UnicodeError):
         raise ValidationError({"cursor": [_("Con trỏ phân trang không hợp lệ.")]}) from None
 
@@ -100,10 +112,7 @@ class DossierListCreate(ApiView):
         qs = _visible(request).select_related(*DETAIL_RELATED).prefetch_related("components", "files")
         since = request.query_params.get("changed_since")
         if since:
-            at = parse_datetime(since) if len(since) < 40 else None
-            if at is None or at.tzinfo is None:
-                raise ValidationError({"changed_since": [_("Thời điểm phải theo ISO 8601, có múi giờ.")]})
-            qs = qs.filter(updated_at__gt=at)
+            qs = qs.filter(updated_at__gt=aware_datetime(since))
         cursor = request.query_params.get("cursor")
         if cursor:
             at, pk = decode_cursor(cursor[:200])
