@@ -156,25 +156,23 @@ def may_manage_api_clients(user):
     return user.is_authenticated and user.is_superuser
 
 
-def signing_admin_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_manage_signing(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def _admin_required(may):
+    """View decorator: anonymous users go to the login page, users `may` refuses get 403."""
 
-    return wrapped
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not may(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
-def api_admin_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_manage_api_clients(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+signing_admin_required = _admin_required(may_manage_signing)
 
-    return wrapped
+api_admin_required = _admin_required(may_manage_api_clients)
