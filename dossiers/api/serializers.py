@@ -96,6 +96,7 @@ class DossierPageSerializer(serializers.Serializer):
 
 
 class EventSerializer(StatusFields, serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=Status.choices, source="to_status", read_only=True)
     unit = serializers.CharField(source="unit.code", default=None, allow_null=True)
     from_status = serializers.CharField()
     to_status = serializers.CharField()

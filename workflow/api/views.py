@@ -220,7 +220,8 @@ class DossierFileDownload(ApiView):
     audit_action = "dossiers.file"
 
     @extend_schema(operation_id="dossiers_file", tags=["dossiers"],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY, (200, "image/jpeg"): OpenApiTypes.BINARY,
+                              (200, "image/png"): OpenApiTypes.BINARY})
     def get(self, request, code, file_id):
         dossier = visible_dossier(request, code)
         stored = next((f for f in dossier.files.all() if f.pk == file_id), None)
