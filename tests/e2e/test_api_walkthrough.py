@@ -64,3 +64,31 @@ def test_system_creates_a_dossier_staff_process_it_and_the_system_reads_the_resu
     [document] = outcome["files"]
     download = api.get(f"{live_server.url}/api/v1/dossiers/{code}/files/{document['id']}/", timeout=30)
     assert download.content.startswith(b"%PDF") and hashlib.sha256(download.content).hexdigest() == document["sha256"]
+
+
+def test_administrator_issues_a_key_on_the_connected_systems_screen(session, org, receiver):
+    from tests.factories import UserFactory
+
+    UserFactory(username="quantri", is_superuser=True, is_staff=True, full_name="Quản trị hệ thống")
+    admin = session("quantri")
+    admin.goto("/integration/clients/")
+    admin.get_by_label("Tên hệ thống").fill("Phần mềm đất đai")
+    admin.locator("#id_unit").select_option(label=org.c1.name)
+    admin.get_by_label("Đọc hồ sơ của đơn vị").check()
+    admin.get_by_label("Địa chỉ nhận webhook").fill(receiver.url + "/hooks")
+    admin.get_by_label("Hồ sơ đổi trạng thái").check()
+    admin.get_by_role("button", name="Tạo và cấp khóa").click()
+    key = admin.get_by_test_id("api-key").inner_text()
+    assert "." in key
+    admin.get_by_role("link", name="Đã lưu, quay lại danh sách").click()
+    assert admin.get_by_text("Phần mềm đất đai").is_visible()
+    assert key not in admin.content()
+    admin.goto("/integration/deliveries/")
+    assert admin.get_by_text("Chưa có lần gửi nào.").is_visible()
+
+
+def test_supervisor_sees_the_national_sync_screen(session, supervisor):
+    page = session("supervisor")
+    page.goto("/integration/national/")
+    assert page.get_by_role("heading", name="Đồng bộ Cổng Dịch vụ công quốc gia").is_visible()
+    assert page.get_by_test_id("national-backlog").is_visible()
