@@ -164,6 +164,9 @@ class ComponentInSerializer(StrictSerializer):
     certified_copies = serializers.IntegerField(min_value=0, max_value=100, default=0)
     photocopies = serializers.IntegerField(min_value=0, max_value=100, default=0)
     files = UploadSerializer(many=True, required=False, max_length=20)
+    declaration = serializers.DictField(
+        required=False, help_text="Tờ khai điện tử của thành phần (nếu thủ tục có): các câu trả lời phẳng theo "
+                                  "docs/eforms.md; được kiểm tra và in thành PDF như khi khai trực tuyến")
 
 
 class DossierCreateSerializer(StrictSerializer):
@@ -172,6 +175,56 @@ class DossierCreateSerializer(StrictSerializer):
     delivery = serializers.ChoiceField(choices=Delivery.choices, default=Delivery.ONLINE)
     applicant = ApplicantSerializer()
     components = ComponentInSerializer(many=True, max_length=50)
+
+
+ADDRESS_PARTS = ("detail", "commune", "province")
+
+
+def _scalar(field, value):
+    if field["type"] == "boolean":
+        if not isinstance(value, bool):
+            raise TypeError
+        return value
+    if field["type"] == "address":
+        if not isinstance(value, dict) or set(value) - set(ADDRESS_PARTS):
+            raise TypeError
+        return {part: _text(value.get(part, "")) for part in ADDRESS_PARTS}
+    return _text(value)
+
+
+def _text(value):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError
+    return str(value)
+
+
+def declaration_answers(definition, data):
+    """The answers of a declaration sent as JSON, in the shapes the e-form checks expect
+    (docs/eforms.md: text as strings, booleans, an address as {detail, commune, province}, a
+    group as a list of rows); a wrong shape or an unknown or file field is a 400, never a 500."""
+    fields = {f["key"]: f for s in definition.get("sections", []) for f in s.get("fields", [])}
+    answers, errors = {}, {}
+    for key, value in data.items():
+        field = fields.get(key)
+        try:
+            if field is None or field["type"] == "file":
+                raise KeyError
+            if field["type"] == "group":
+                subs = {f["key"]: f for f in field.get("fields", [])}
+                if not isinstance(value, list) or not all(isinstance(row, dict) and set(row) <= set(subs)
+                                                          and all(subs[k]["type"] != "file" for k in row)
+                                                          for row in value):
+                    raise TypeError
+                answers[key] = [{k: _scalar(subs[k], v) for k, v in row.items()} for row in value]
+            else:
+                answers[key] = _scalar(field, value)
+        except KeyError:
+            errors[key] = [_("Trường không được hỗ trợ.")]
+        except TypeError:
+            errors[key] = [_("Giá trị không đúng kiểu của trường này.")]
+    if errors:
+        raise serializers.ValidationError({"declaration": errors})
+    return answers
 
 
 class ActionSerializer(StrictSerializer):

@@ -159,3 +159,27 @@ def test_supplement_request_goes_through_the_service(api, version, org, clerk):
                         {"action": "supplement", "note": "Thiếu giấy chứng sinh",
                          "missing_components": ["Giấy chứng sinh"]})
     assert response.status_code == 200 and response.json()["national_status"] == 5
+
+
+def test_electronic_declaration_is_checked_and_printed(api, org):
+    from procedures.eforms import library
+    from tests.dossiers.test_declarations import ANSWERS
+
+    version = online_version(code="1.001194")
+    requirement = version.components.get()
+    requirement.eform = library.load("khai-sinh")
+    requirement.save(update_fields=["eform"])
+    body = create_body(version, org.c1)
+    body["components"][0]["declaration"] = {**ANSWERS["khai-sinh"], "child_birth_date": "not a date"}
+    refused = api.post("/api/v1/dossiers/", body, idempotency_key="d1")
+    assert refused.status_code == 400 and Dossier.objects.count() == 0
+    body["components"][0]["declaration"] = {**ANSWERS["khai-sinh"], "child_nationality": {"a": 1}, "colour": "x"}
+    shapes = api.post("/api/v1/dossiers/", body, idempotency_key="d3")
+    assert shapes.status_code == 400
+    assert set(shapes.json()["declaration"]) == {"child_nationality", "colour"}
+    body["components"][0]["declaration"] = ANSWERS["khai-sinh"]
+    response = api.post("/api/v1/dossiers/", body, idempotency_key="d2")
+    assert response.status_code == 201, response.content
+    dossier = Dossier.objects.get(code=response.json()["code"])
+    declaration = dossier.declarations.get()
+    assert declaration.data["child_name"] == "NGUYỄN AN NHIÊN" and declaration.file.content_type == "application/pdf"

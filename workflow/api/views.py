@@ -26,7 +26,9 @@ from dossiers.api.serializers import (
     DossierSerializer,
     EventSerializer,
     ResultSerializer,
+    declaration_answers,
 )
+from dossiers.declarations import declaration_create
 from dossiers.models import Dossier, Outcome
 from dossiers.services import ConcurrentChange, dossier_submit_online
 from portal.api.base import ApiView, client_of
@@ -176,11 +178,22 @@ class DossierListCreate(ApiView):
             components.append({"requirement": requirement, "name": requirement.name,
                                **{k: line[k] for k in ("originals", "certified_copies", "photocopies")}})
             files += [(index, upload) for upload in line.get("files", [])]
+            if "declaration" in line and not requirement.eform:
+                raise ValidationError({"components": [
+                    _("Giấy tờ số %(id)s không có tờ khai điện tử.") % {"id": line["requirement"]}]})
         applicant = {f"applicant_{k}" if not k.startswith("organisation") else k: v
                      for k, v in data["applicant"].items()}
-        return dossier_submit_online(citizen=None, actor=request.user, unit=unit, version=version,
-                                     applicant=applicant, components=components, files=files,
-                                     delivery=data["delivery"])
+        dossier = dossier_submit_online(citizen=None, actor=request.user, unit=unit, version=version,
+                                        applicant=applicant, components=components, files=files,
+                                        delivery=data["delivery"])
+        saved = list(dossier.components.order_by("order", "pk"))
+        for index, line in enumerate(data["components"]):
+            if "declaration" in line:
+                # The same server-side check and printed PDF as the online wizard and the counter.
+                definition = saved[index].requirement.eform
+                declaration_create(dossier=dossier, component=saved[index], definition=definition,
+                                   data=declaration_answers(definition, line["declaration"]), actor=request.user)
+        return dossier
 
 
 def visible_or_created(dossier):
