@@ -365,18 +365,21 @@ _SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_
 
 
 @transaction.atomic
-def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None):
+def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None,
+                          actor=None):
     """A citizen submits an online dossier (levels 3/4): it enters the state machine as
     "Mới đăng ký" (national status 1), flagged priority, and waits for the counter's check.
     The code is issued now, so the citizen can track it at once.
 
     `files`: (component index or None, file object) pairs — fresh uploads or stored files
-    reused from the citizen's document wallet; each is checked by content again."""
+    reused from the citizen's document wallet; each is checked by content again. A connected
+    system (the integration API, the national-portal pull) submits with its own account as
+    `actor` and no `citizen`."""
     if version.status != ProcedureVersion.Status.PUBLISHED or not version.accepts_online:
         raise ValidationError(_("Thủ tục này không nhận hồ sơ trực tuyến."))
     receiving = list(version.receiving_units.all())
     if receiving and unit not in receiving:
         raise ValidationError(_("Đơn vị đã chọn không tiếp nhận thủ tục này."))
     return dossier_create(version=version, unit=unit, channel=Channel.ONLINE, status=Status.SUBMITTED,
-                          applicant=applicant, actor=citizen, at=submitted_at, components=components, files=files,
-                          citizen=citizen, delivery=delivery)
+                          applicant=applicant, actor=actor or citizen, at=submitted_at, components=components,
+                          files=files, citizen=citizen, delivery=delivery)

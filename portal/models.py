@@ -343,6 +343,8 @@ class Throttle(models.Model):
 
     def __str__(self):
         return f"{self.scope} {self.key}"
+
+
 class ReadAccess(models.Model):
     """One read of personal data: a dossier page, a file, a slip, an export, a clerk's lookup of
     an ID number, allowed or refused (issue 19; security level 3 asks for such logs kept 12
@@ -386,4 +388,5 @@ class ReadAccess(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target}"
 
 
+from .api.models import ApiCall, ApiClient, IdempotencyRecord  # noqa: E402,F401
 from .signatures.models import TrustAnchor, UnitCertificate  # noqa: E402,F401

@@ -151,16 +151,32 @@ def may_manage_signing(user):
     return user.is_authenticated and user.is_superuser
 
 
-def signing_admin_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_manage_signing(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def may_manage_api_clients(user):
+    """Connected systems and their keys (issue 17): the portal's administrators only — a key
+    lets a system act in a unit's name."""
+    return user.is_authenticated and user.is_superuser
 
-    return wrapped
+
+def _admin_required(may):
+    """View decorator: anonymous users go to the login page, users `may` refuses get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not may(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+signing_admin_required = _admin_required(may_manage_signing)
+
+api_admin_required = _admin_required(may_manage_api_clients)
 
 
 def may_read_audit(user):
@@ -169,13 +185,4 @@ def may_read_audit(user):
     return user.is_authenticated and (user.is_superuser or Role.AUDITOR in roles_of(user))
 
 
-def audit_reader_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not may_read_audit(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+audit_reader_required = _admin_required(may_read_audit)

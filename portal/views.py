@@ -63,11 +63,23 @@ def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+def _api_error(request, status):
+    """Errors under /api/ are JSON, as the API's schema documents them."""
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        detail = {404: _("Không tìm thấy."), 500: _("Lỗi máy chủ.")}.get(status, "")
+        return JsonResponse({"detail": str(detail)}, status=status)
+    return None
+
+
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404) or render(request, "404.html", status=404)
 
 
 def error_500(request):
+    if request.path.startswith("/api/"):
+        return _api_error(request, 500)
     # No context processors: the database may be the thing that failed.
     return HttpResponseServerError(loader.get_template("500.html").render())
 

@@ -8,5 +8,7 @@ class WorkflowConfig(AppConfig):
 
     def ready(self):
         # Django's place for connecting receivers, once the models are loaded: the outbox writes
-        # its notification rows from every dossier event (workflow.notifications.outbox).
+        # its notification rows from every dossier event (workflow.notifications.outbox), and
+        # the calls to other systems (webhooks, the national portal: workflow.api.outbound).
+        from workflow.api import outbound  # noqa: F401
         from workflow.notifications import outbox  # noqa: F401

@@ -248,6 +248,12 @@ def answerable_consultations(user, consultations):
     return [c for c in consultations if c.answered_at is None and holds(user, PROCESS_ROLES, c.unit)]
 
 
+def may_submit_for(*, client_unit, unit):
+    """A connected system (portal/api, issue 17) submits dossiers for its own unit or a unit
+    below it; what the procedure accepts is `dossier_submit_online`'s to check."""
+    return unit.path.startswith(client_unit.path)
+
+
 def may_receive(user, unit, version):
     """Counter reception of `version` at `unit` (Decree 61/2018 art. 15): a clerk of `unit`
     itself (a direct membership: a parent unit's clerk does not receive for a commune), for a

@@ -67,3 +67,14 @@ def certificate_watch():
     """Warn leaders and administrators of unit signing certificates expiring within 30 days.
     Daily from beat; each certificate is claimed once (UnitCertificate.expiry_warned_at)."""
     return certificate_expiry_watch()
+
+
+@shared_task
+def national_pull():
+    """Submit here the dossiers filed on the national portal (workflow/api/national.py). Beat runs it
+    every five minutes when NATIONAL_PORTAL_URL is set; each national id becomes one dossier, so
+    a re-run or two concurrent runs create nothing twice."""
+    from workflow.api.national import national_pull as pull  # workflow.api imports the outbox, as here
+
+    run = pull()
+    return {"fetched": run.fetched, "created": run.created, "refused": run.refused}

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "portal",
     "procedures",
     "dossiers",
@@ -402,3 +405,40 @@ CELERY_BEAT_SCHEDULE["workflow-certificate-watch"] = {
     "schedule": crontab(hour=6, minute=40),
 }
 # --- end digital signatures ---------------------------------------------------------------------
+
+
+# --- integration API (issue 17, docs/api.md) -------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "EXCEPTION_HANDLER": "portal.api.base.handle_exception",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Một cửa điện tử — API tích hợp",
+    "DESCRIPTION": "API cho hệ thống chuyên ngành và Cổng Dịch vụ công quốc gia (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "portal.api.base.document_errors"],
+    # Swagger UI from the drf-spectacular-sidecar package, served as our own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"DossierStatusEnum": "dossiers.models.Status",
+                            "VersionStatusEnum": "procedures.models.ProcedureVersion.Status"},
+}
+
+# Outbound calls (webhooks, national portal) through the outbox: seconds before a call times out.
+OUTBOUND_HTTP_TIMEOUT = env.float("OUTBOUND_HTTP_TIMEOUT", default=10.0)
+# The national public-service portal's adapter (docs/api.md, "National portal"): empty URL = no sync.
+NATIONAL_PORTAL_URL = env("NATIONAL_PORTAL_URL", default="")
+NATIONAL_PORTAL_TOKEN = env("NATIONAL_PORTAL_TOKEN", default="")
+NATIONAL_PORTAL_SECRET = env("NATIONAL_PORTAL_SECRET", default="")
+NATIONAL_PORTAL_ADAPTER = env("NATIONAL_PORTAL_ADAPTER", default="workflow.api.national.JsonHttpAdapter")
+if NATIONAL_PORTAL_URL:
+    CELERY_BEAT_SCHEDULE["workflow-national-pull"] = {"task": "workflow.tasks.national_pull",
+                                                      "schedule": crontab(minute="*/5")}

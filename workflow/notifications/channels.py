@@ -1,4 +1,4 @@
-"""Delivery channels of the notification outbox: e-mail, in-app and SMS.
+"""Delivery channels of the notification outbox: e-mail, in-app, SMS, and HTTP (webhooks, national portal).
 
 A provider raises `TemporaryFailure` when trying again later may work (the gateway is down,
 a timeout) and `PermanentFailure` when it never will (no such address); anything else is
@@ -15,6 +15,8 @@ NOTIFY_SMS_PROVIDER at the class. `send()` receives the phone number in the nati
 idempotency key; it returns the gateway's message id.
 """
 
+import hashlib
+import hmac
 import logging
 import os
 import tempfile
@@ -104,3 +106,61 @@ def sms_provider():
 
 def send_sms(*, to, text, key):
     return sms_provider().send(phone=to, text=text, key=key)
+
+
+# --- HTTP (webhooks of connected systems, the national portal; workflow/api/outbound.py) ----------
+
+
+def sign(secret, timestamp, body):
+    """HMAC-SHA256 of "<timestamp>.<body>" with the receiver's secret, as `sha256=<hex>`: the
+    receiver recomputes it and refuses a stale timestamp, so a captured call cannot be replayed."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def post_json(*, url, body, headers, timeout=None):
+    """POST `body` (bytes of JSON). 2xx is delivered; 408, 409, 425, 429 and 5xx, time-outs and
+    connection errors are temporary; any other answer is permanent (the receiver refuses it)."""
+    import requests
+
+    try:
+        response = requests.post(url, data=body, headers={"Content-Type": "application/json", **headers},
+                                 timeout=timeout or settings.OUTBOUND_HTTP_TIMEOUT, allow_redirects=False)
+    except requests.RequestException as exc:
+        raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+    if 200 <= response.status_code < 300:
+        return response
+    detail = f"HTTP {response.status_code}: {response.text[:300]}"
+    if response.status_code in (408, 409, 425, 429) or response.status_code >= 500:
+        raise TemporaryFailure(detail)
+    raise PermanentFailure(detail)
+
+
+def send_outbound(notification):
+    """Deliver a webhook or national-portal row: its JSON payload, signed with a timestamp.
+    The delivery id names the dossier event, so a receiver drops a repeat (delivery is at least
+    once: a worker killed after the call but before marking the row sends it again). Returns
+    (subject, body) to keep on the row."""
+    import json
+    import time
+
+    from portal.api.clients import webhook_secret
+    from portal.api.models import ApiClient
+
+    context = notification.context or {}
+    body = json.dumps(context.get("payload", {}), ensure_ascii=False, sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    headers = {"X-Portal-Event": notification.kind, "X-Portal-Delivery": str(context.get("event_id", "")),
+               "X-Portal-Timestamp": timestamp, "Idempotency-Key": str(context.get("event_id", ""))}
+    if notification.channel == "webhook":
+        client = ApiClient.objects.filter(pk=context.get("client"), revoked_at=None).first()
+        if client is None:
+            raise PermanentFailure("the connected system was revoked")
+        headers["X-Portal-Signature"] = sign(webhook_secret(client), timestamp, body)
+        post_json(url=notification.address, body=body, headers=headers)
+    else:
+        if settings.NATIONAL_PORTAL_SECRET:
+            headers["X-Portal-Signature"] = sign(settings.NATIONAL_PORTAL_SECRET, timestamp, body)
+        import_string(settings.NATIONAL_PORTAL_ADAPTER)().push_status(url=notification.address, body=body,
+                                                                      headers=headers)
+    return notification.kind, body.decode()

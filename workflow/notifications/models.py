@@ -13,6 +13,9 @@ class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
     IN_APP = "in_app", _("Thông báo trên cổng")
     SMS = "sms", _("Tin nhắn SMS")
+    # Calls to other systems (issue 17, workflow/api/outbound.py): delivered in order per dossier.
+    WEBHOOK = "webhook", _("Webhook hệ thống kết nối")
+    NATIONAL = "national", _("Cổng Dịch vụ công quốc gia")
 
 
 class Notification(models.Model):

@@ -30,7 +30,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -45,6 +45,8 @@ from workflow.notifications import channels
 logger = logging.getLogger("workflow.notifications")
 
 EMAIL, IN_APP, SMS = NotificationChannel.EMAIL, NotificationChannel.IN_APP, NotificationChannel.SMS
+# Calls to other systems (workflow/api/outbound.py): delivered in order per dossier and receiver.
+ORDERED = (NotificationChannel.WEBHOOK, NotificationChannel.NATIONAL)
 
 
 class Kind:
@@ -404,6 +406,10 @@ def claim(pk, *, now=None):
         Notification.objects.filter(pk=pk, sent_at__isnull=True, failed_permanently=False)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        # Webhooks and the national portal receive a dossier's changes in order: a row waits
+        # while an earlier one of the same dossier and receiver is undelivered (in backoff, or
+        # held by a worker); a row failed for good no longer blocks the line.
+        .exclude(Q(channel__in=ORDERED) & Exists(_earlier_in_line()))
         .update(claimed_at=now, claim=token, attempts=F("attempts") + 1)
     )
     return token if claimed else None
@@ -420,7 +426,10 @@ def deliver(pk):
     try:
         if (notification.context or {}).get(SECRET_REMOVED_AT):
             raise channels.PermanentFailure("the one-time link or code was removed; ask for a new one")
-        subject, text, html = render(notification)
+        if notification.channel in ORDERED:
+            subject, text = channels.send_outbound(notification)
+        else:
+            subject, text, html = render(notification)
         if notification.channel == EMAIL:
             channels.send_email(to=notification.address, subject=subject, text=text, html=html, key=key)
         elif notification.channel == SMS:
@@ -435,7 +444,27 @@ def deliver(pk):
     if SECRET in (notification.context or {}):
         changes.update(without_secret(notification, subject=subject, body=text))
     Notification.objects.filter(pk=pk, claim=token).update(**changes)
+    if notification.channel in ORDERED:
+        _queue_next_in_line(notification)
     return "sent"
+
+
+def _earlier_in_line():
+    """An unsent, not abandoned row of the same dossier, channel and address written before."""
+    return Notification.objects.filter(dossier=OuterRef("dossier"), channel=OuterRef("channel"),
+                                       address=OuterRef("address"), pk__lt=OuterRef("pk"), sent_at__isnull=True,
+                                       failed_permanently=False)
+
+
+def _queue_next_in_line(notification):
+    """Calls to other systems go in order per dossier: once one is delivered, the next one of
+    the same dossier and receiver (held back by `claim`) is queued at once."""
+    following = (Notification.objects.filter(dossier_id=notification.dossier_id, channel=notification.channel,
+                                             address=notification.address, pk__gt=notification.pk,
+                                             sent_at__isnull=True, failed_permanently=False)
+                 .order_by("pk").values_list("pk", flat=True).first())
+    if following is not None:
+        enqueue(following)
 
 
 def without_secret(notification, *, subject="", body=""):
