@@ -30,9 +30,9 @@ def test_walk_in_reception_end_to_end_then_public_lookup(page, browser, live_ser
     fake.write_bytes(b"GIF89a definitely not a pdf")
     good = tmp_path / "to-khai.pdf"
     good.write_bytes(PDF)
-    components.nth(0).get_by_label("Tờ khai đăng ký khai sinh").check()
+    components.nth(0).get_by_role("checkbox", name="Tờ khai đăng ký khai sinh").check()
     components.nth(0).locator("input[type=file]").set_input_files(str(good))
-    components.nth(1).get_by_label("Giấy chứng sinh").check()
+    components.nth(1).get_by_role("checkbox", name="Giấy chứng sinh").check()
     components.nth(1).locator("input[type=file]").set_input_files(str(fake))
     page.get_by_test_id("receive").click()
     assert page.get_by_text("không phải PDF, JPEG hoặc PNG").is_visible()

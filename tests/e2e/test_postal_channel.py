@@ -28,7 +28,7 @@ def test_postal_intake_and_return_by_post(page, live_server, clerk, tmp_path, se
     scan = tmp_path / "to-khai.pdf"
     scan.write_bytes(PDF)
     component = page.get_by_test_id("component").first
-    component.get_by_label("Tờ khai đăng ký khai sinh").check()
+    component.get_by_role("checkbox", name="Tờ khai đăng ký khai sinh").check()
     component.locator("input[type=file]").set_input_files(str(scan))
     page.get_by_test_id("receive").click()
     # No tracking number: the form comes back whole with the message beside the field.
