@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.forms import OptionalFeesMixin
 from dossiers.models import Delivery
 from portal.validators import normalise_phone, validate_personal_id, validate_phone
 
@@ -159,13 +160,17 @@ class ApplicantForm(forms.Form):
         return data
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(OptionalFeesMixin, forms.Form):
+    """How the result is delivered and, for each optional fee of the procedure (copies of the
+    extract), how many the applicant asks for: 0 unless they say so (dossiers/fees.py)."""
+
     delivery = forms.ChoiceField(label=_("Hình thức nhận kết quả"), widget=forms.RadioSelect)
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), optional_fees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delivery"].choices = choices or Delivery.choices
         self.fields["delivery"].error_messages["required"] = _("Vui lòng chọn cách nhận kết quả.")
+        self.add_optional_fees(optional_fees)
 
 
 class DeclarationForm(forms.Form):

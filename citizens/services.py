@@ -19,7 +19,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from citizens.selectors import feedback_for_supervisor
-from dossiers.models import Dossier, Status
+from dossiers import fees
+from dossiers.models import Channel, Dossier, Status
 from dossiers.services import dossier_submit_online
 from dossiers.uploads import daily_quota_take, inspect_upload, quota_check
 from portal import workdays
@@ -401,6 +402,18 @@ def draft_problems(draft):
     return problems
 
 
+def draft_requested_fees(draft):
+    """The optional fees (copies) the citizen asked for on the delivery step: (fee, quantity)."""
+    delivery = draft.data.get("delivery") or {}
+    return fees.requested_from(draft.version, {key[4:]: value for key, value in delivery.items()
+                                               if key.startswith("fee_")})
+
+
+def draft_fee_lines(draft):
+    """What the dossier will owe, line by line, as the review step shows it."""
+    return fees.fee_lines(draft.version, channel=Channel.ONLINE, requested=draft_requested_fees(draft))
+
+
 @transaction.atomic
 def draft_submit(*, draft, citizen, declaration):
     """Submit the draft as an online dossier, exactly once: the draft row is locked, so a
@@ -430,7 +443,8 @@ def draft_submit(*, draft, citizen, declaration):
             files.append((index_of.get(item.requirement_id), File(handle, name=item.original_name)))
         dossier = dossier_submit_online(citizen=citizen, unit=draft.unit, version=draft.version, applicant=applicant,
                                         components=components, files=files,
-                                        delivery=draft.data["delivery"]["delivery"])
+                                        delivery=draft.data["delivery"]["delivery"],
+                                        requested_fees=draft_requested_fees(draft))
     finally:
         for handle in handles:
             handle.close()

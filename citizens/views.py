@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from citizens.payments.services import amount_due, payment_options
+from citizens.payments.services import payment_options
+from dossiers import fees
 from dossiers.files import private_file_response
 from dossiers.models import Delivery, DossierFile, Status
 from portal import throttle
@@ -360,12 +361,16 @@ def _step_delivery(request, draft):
     step = OnlineDraft.Step.DELIVERY
     choices = _delivery_choices(draft.version)
     initial = draft.data.get("delivery") or {"delivery": choices[0][0]}
-    form = DeliveryForm(request.POST or None, initial=initial, choices=choices)
+    form = DeliveryForm(request.POST or None, initial=initial, choices=choices,
+                        optional_fees=fees.optional_fees(draft.version))
     if request.method == "POST" and form.is_valid():
-        services.draft_save(draft=draft, step="delivery", data=form.cleaned_data, next_step=_next(draft, step))
+        data = {"delivery": form.cleaned_data["delivery"], **{f"fee_{pk}": quantity for pk, quantity
+                                                              in form.requested_quantities().items()}}
+        services.draft_save(draft=draft, step="delivery", data=data, next_step=_next(draft, step))
         return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
     return render(request, "citizens/wizard/delivery.html",
-                  _wizard_context(request, draft, step, form=form, amount=amount_due(draft.version)))
+                  _wizard_context(request, draft, step, form=form, amount=fees.amount_for(draft.version)),
+                  status=400 if form.errors else 200)
 
 
 def _step_review(request, draft, form=None, status=200):
@@ -379,7 +384,7 @@ def _step_review(request, draft, form=None, status=200):
         declarations=views_eforms.review_declarations(draft),
         applicant=draft.data.get("applicant") or {}, problems=services.draft_problems(draft),
         delivery_label=Delivery(delivery).label if delivery in Delivery.values else "",
-        amount=amount_due(draft.version)), status=status)
+        fee_lines=services.draft_fee_lines(draft)), status=status)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from citizens.payments.services import amount_due
+from dossiers import fees
 from portal.models import Role
 from portal.permissions import role_required
 from procedures.selectors import public_procedure_detail
@@ -89,4 +89,4 @@ def guide(request, national_code):
     """Plain-Vietnamese steps to do this procedure online (also printed with returned results)."""
     procedure, version = public_procedure_detail(national_code=national_code)
     return render(request, "citizens/guide.html", {"procedure": procedure, "version": version,
-                                                   "amount": amount_due(version)})
+                                                   "amount": fees.amount_for(version)})

@@ -3,8 +3,10 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from portal import money
 from portal.forms import PlainFieldsMixin
 
+from . import fees
 from .models import LOOKUP_SECRET_LENGTH, normalise_lookup_secret
 
 
@@ -59,3 +61,40 @@ class ResultCheckForm(PlainFieldsMixin, forms.Form):
         upload.seek(0)
         self.cleaned_data["data"] = upload.read()
         return upload
+
+
+def optional_fee_field(fee):
+    """How many of what an optional fee pays for (copies of the extract): 0 to MAX_COPIES, 0
+    by default — asked, never charged unless the applicant says so (dossiers/fees.py)."""
+    price = fee.amount_text or _("%(amount)s đồng") % {"amount": money.vnd(fee.amount)}
+    return forms.IntegerField(
+        label=_("%(name)s — số bản yêu cầu") % {"name": fee.name}, min_value=0, max_value=fees.MAX_COPIES,
+        initial=0, required=False,
+        help_text=_("Không bắt buộc; chỉ thu khi người nộp yêu cầu: %(price)s") % {"price": price},
+        error_messages={"invalid": _("Nhập số bản là một số nguyên."),
+                        "min_value": _("Số bản không được âm."),
+                        "max_value": _("Nhiều nhất %(limit_value)s bản.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class OptionalFeesMixin:
+    """A form that asks, for each optional fee of the procedure, how many (citizen's delivery
+    step, counter reception)."""
+
+    @staticmethod
+    def field_name(fee):
+        return f"fee_{fee.pk}"
+
+    def add_optional_fees(self, optional_fees):
+        for fee in optional_fees:
+            self.fields[self.field_name(fee)] = optional_fee_field(fee)
+
+    def optional_fee_fields(self):
+        """The bound fields, for templates."""
+        return [self[name] for name in self.fields if name.startswith("fee_")]
+
+    def requested_quantities(self):
+        """{fee pk: quantity} of what was asked for."""
+        return {int(name[4:]): value for name, value in self.cleaned_data.items()
+                if name.startswith("fee_") and value}

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from portal.models import Unit
 from portal.validators import validate_personal_id, validate_phone
-from procedures.models import ComponentRequirement, Procedure, ProcedureVersion
+from procedures.models import ComponentRequirement, Fee, Procedure, ProcedureVersion
 
 
 def label_of(choices, value):
@@ -409,6 +410,24 @@ class DossierComponent(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RequestedFee(models.Model):
+    """An optional fee the applicant asked for (`Fee.is_optional`: copies of the extract),
+    with how many: charged only for what was asked (dossiers/fees.py sums the fees due)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="requested_fees")
+    fee = models.ForeignKey(Fee, on_delete=models.PROTECT, related_name="+", verbose_name=_("phí, lệ phí"))
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        ordering = ["fee__order", "pk"]
+        verbose_name = _("phí tùy chọn đã yêu cầu")
+        verbose_name_plural = _("phí tùy chọn đã yêu cầu")
+        constraints = [models.UniqueConstraint(fields=["dossier", "fee"], name="one_request_per_fee")]
+
+    def __str__(self):
+        return f"{self.fee} × {self.quantity}"
 
 
 class Declaration(models.Model):

@@ -14,6 +14,7 @@ from portal import workdays
 from portal.signatures.verification import pdf_verify
 from procedures.models import ProcedureMethod, ProcedureVersion
 
+from . import fees
 from .models import (
     Channel,
     CounterSlip,
@@ -23,6 +24,7 @@ from .models import (
     DossierEvent,
     DossierFile,
     DossierSequence,
+    RequestedFee,
     StagedUpload,
     Status,
 )
@@ -144,7 +146,7 @@ def dossier_build(*, version, unit, **kwargs):
 @transaction.atomic
 def dossier_create(*, version, unit, channel, status, applicant, actor, at=None, components=(), files=(),
                    citizen=None, delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False,
-                   reception_token=None, intake_tracking_number=""):
+                   reception_token=None, intake_tracking_number="", requested_fees=()):
     """The one constructor of dossiers: counter reception (workflow.reception), online
     submission (`dossier_submit_online`) and the demo data all create theirs here.
 
@@ -155,7 +157,8 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
     caller's to check.
 
     `components`: dicts {requirement, name, originals, certified_copies, photocopies}.
-    `files`: (index in `components` or None, file) pairs, checked by content here."""
+    `files`: (index in `components` or None, file) pairs, checked by content here.
+    `requested_fees`: (optional fee, quantity) pairs the applicant asked for (dossiers/fees.py)."""
     if status not in (Status.RECEIVED, Status.SUBMITTED):
         raise ValueError(f"A dossier starts received or submitted, not {status!r}.")
     at = at or timezone.now()
@@ -175,6 +178,9 @@ def dossier_create(*, version, unit, channel, status, applicant, actor, at=None,
     dossier.save()
     saved = [DossierComponent.objects.create(dossier=dossier, order=index, **component)
              for index, component in enumerate(components)]
+    RequestedFee.objects.bulk_create(
+        [RequestedFee(dossier=dossier, fee=fee, quantity=quantity)
+         for fee, quantity in fees.requested_from(version, {fee.pk: quantity for fee, quantity in requested_fees})])
     for index, upload in files:
         dossier_file_add(dossier=dossier, upload=upload, actor=actor,
                          component=saved[index] if index is not None else None)
@@ -366,7 +372,7 @@ _SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_
 
 @transaction.atomic
 def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None,
-                          actor=None):
+                          actor=None, requested_fees=()):
     """A citizen submits an online dossier (levels 3/4): it enters the state machine as
     "Mới đăng ký" (national status 1), flagged priority, and waits for the counter's check.
     The code is issued now, so the citizen can track it at once.
@@ -382,4 +388,4 @@ def dossier_submit_online(*, citizen, unit, version, applicant, components, file
         raise ValidationError(_("Đơn vị đã chọn không tiếp nhận thủ tục này."))
     return dossier_create(version=version, unit=unit, channel=Channel.ONLINE, status=Status.SUBMITTED,
                           applicant=applicant, actor=actor or citizen, at=submitted_at, components=components,
-                          files=files, citizen=citizen, delivery=delivery)
+                          files=files, citizen=citizen, delivery=delivery, requested_fees=requested_fees)

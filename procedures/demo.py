@@ -29,6 +29,7 @@ from .models import (
     ProcedureVersion,
     RouteStep,
 )
+from .text import fee_is_optional
 
 FIELDS = [
     ("ho-tich", "Hộ tịch"),
@@ -637,7 +638,8 @@ def _create(spec, fields, documents, levels, units):
         component.save()
     fee_total = 0
     for order, (name, amount, exemptions) in enumerate(spec["fees"], 1):
-        Fee.objects.create(version=version, order=order, name=name, amount=amount, exemptions=exemptions)
+        Fee.objects.create(version=version, order=order, name=name, amount=amount, exemptions=exemptions,
+                           is_optional=fee_is_optional(name))
         fee_total += amount if order == 1 else 0
     channels = [ProcedureMethod.Channel.COUNTER, ProcedureMethod.Channel.POSTAL]
     if spec["online"] >= 3:

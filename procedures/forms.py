@@ -252,7 +252,7 @@ class MethodForm(RowForm):
 class FeeForm(RowForm):
     class Meta:
         model = Fee
-        fields = ["order", "name", "amount", "amount_text", "exemptions"]
+        fields = ["order", "name", "amount", "amount_text", "exemptions", "is_optional"]
         widgets = {"exemptions": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -356,6 +356,12 @@ class Fee(models.Model):
     # "3.000 đồng/bản"): kept as text; `amount` is the đồng it starts with, if any, else 0.
     amount_text = models.CharField(_("mức thu (như công bố)"), max_length=500, blank=True, db_default="")
     exemptions = models.TextField(_("miễn, giảm"), blank=True)
+    # A fee charged only when the applicant asks for what it pays for (the 8.000 đ copy of a
+    # civil-status extract, per copy): asked with a number of copies, never charged by default.
+    is_optional = models.BooleanField(
+        _("chỉ thu khi người nộp yêu cầu"), default=False, db_default=False,
+        help_text=_("Ví dụ: phí cấp bản sao trích lục (tính theo số bản người nộp yêu cầu)."),
+    )
 
     history = HistoricalRecords()
 

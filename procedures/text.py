@@ -31,3 +31,13 @@ def query_words(query):
         if word not in seen:
             seen.append(word)
     return seen[:8]
+
+
+_ON_REQUEST = re.compile(r"\b(neu (co )?yeu cau|khi co yeu cau|theo yeu cau)\b")
+
+
+def fee_is_optional(name):
+    """A fee whose published name says it is charged only on request ("Phí cấp bản sao trích
+    lục (nếu yêu cầu)"): how the import and the demo data read `Fee.is_optional` when the file
+    does not say it."""
+    return bool(_ON_REQUEST.search(search_key(name)))

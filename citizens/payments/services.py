@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import fees
 from dossiers.models import Status
 from portal import money
-from procedures.models import OnlineLevel, ProcedureMethod, ProcedureVersion
+from procedures.models import OnlineLevel, ProcedureVersion
 from workflow import policies
 
 from ..models import Payment, PaymentCallback
@@ -22,19 +23,11 @@ logger = logging.getLogger("citizens.payments")
 BEFORE_RECEIPT_STATES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED)
 
 
-def amount_due(version):
-    """The online method's fee if the procedure sets one, else the sum of its fees (đồng)."""
-    for method in version.methods.all():
-        if method.channel == ProcedureMethod.Channel.ONLINE and method.fee_amount:
-            return method.fee_amount
-    return sum(fee.amount for fee in version.fees.all())
-
-
 def payable_now(dossier):
     """Level 4 procedures with a fee: before receipt (as soon as submitted) or after, when the
     processing unit asks for payment, as the procedure says."""
     version = dossier.procedure_version
-    if version.online_level < OnlineLevel.LEVEL_4 or amount_due(version) <= 0:
+    if version.online_level < OnlineLevel.LEVEL_4 or fees.amount_due(dossier) <= 0:
         return False
     if dossier.status == Status.PAYMENT_REQUESTED:
         return True
@@ -44,7 +37,8 @@ def payable_now(dossier):
 def payment_options(*, dossier, user):
     payments = list(Payment.objects.filter(dossier=dossier, dossier__citizen=user))
     paid = next((p for p in payments if p.state == Payment.State.PAID), None)
-    return {"due": amount_due(dossier.procedure_version), "paid": paid, "payments": payments,
+    lines = fees.dossier_fee_lines(dossier)
+    return {"due": sum(line.amount for line in lines), "lines": lines, "paid": paid, "payments": payments,
             "can_pay": paid is None and payable_now(dossier),
             "online": bool(providers()),
             "timing": dossier.procedure_version.get_fee_payment_display()}
@@ -63,7 +57,7 @@ def payment_start(*, dossier, payer, provider_name=None, request=None):
         raise ValidationError(_("Hồ sơ này đã được thanh toán."))
     if not payable_now(dossier):
         raise ValidationError(_("Hồ sơ này hiện chưa cần nộp phí, lệ phí trực tuyến."))
-    amount = amount_due(dossier.procedure_version)
+    amount = fees.amount_due(dossier)
     payment = Payment.objects.filter(dossier=dossier, state=Payment.State.PENDING, amount=amount,
                                      provider=provider.name).first()
     if payment is None:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from dossiers import fees
 from portal.clientip import client_ip
 from portal.models import Role
 from portal.pdf import pdf_response, render_pdf
@@ -137,8 +138,7 @@ def counter_payment(request, code):
     """Counter: record a fee paid at the desk, then print its receipt."""
     dossier = _staff_dossier(request, code)
     paid = Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).first()
-    form = CounterPaymentForm(request.POST or None, initial={"amount": services.amount_due(dossier.procedure_version)
-                                                             or None})
+    form = CounterPaymentForm(request.POST or None, initial={"amount": fees.amount_due(dossier) or None})
     if request.method == "POST" and paid is None and form.is_valid():
         try:
             paid = services.payment_record_counter(clerk=request.user, dossier=dossier, **form.cleaned_data)

@@ -1,7 +1,7 @@
 from django import template
 
 from citizens.models import Payment
-from citizens.payments.services import amount_due
+from dossiers import fees
 from dossiers.models import Status
 from portal import money
 from workflow import policies
@@ -18,7 +18,7 @@ def dossier_payment(context, dossier):
     for clerks of a level-4 procedure with a fee, the link to record a counter payment."""
     request = context.get("request")
     paid = Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).first()
-    due = amount_due(dossier.procedure_version)
+    due = fees.amount_due(dossier)
     is_clerk = bool(request and policies.entitled(request.user, "payment_record", dossier))
     return {"dossier": dossier, "paid": paid, "due": due, "can_record": is_clerk and due > 0 and paid is None}
 

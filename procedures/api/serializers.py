@@ -14,7 +14,7 @@ class MethodSerializer(serializers.ModelSerializer):
 class FeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Fee
-        fields = ["order", "name", "amount", "exemptions"]
+        fields = ["order", "name", "amount", "exemptions", "is_optional"]
 
 
 class RequirementSerializer(serializers.ModelSerializer):

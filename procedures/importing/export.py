@@ -43,7 +43,8 @@ def version_to_row(version, *, fmt):
     ]
     steps = [{"noi_xu_ly": handler(s), "cong_viec": s.action, "thoi_gian": _plain(s.budget)}
              for s in version.steps.all()]
-    fees = [{"ten": f.name, "so_tien": fee_cell(f.amount, f.amount_text), "mien_giam": f.exemptions}
+    fees = [{"ten": f.name, "so_tien": fee_cell(f.amount, f.amount_text), "mien_giam": f.exemptions,
+             **({"tuy_chon": 1} if f.is_optional else {})}
             for f in sorted(version.fees.all(), key=lambda f: (f.order, f.pk))]
     methods = [{"kenh": m.channel, "thoi_han": _plain(m.processing_time), "phi": fee_cell(m.fee_amount, m.fee_text),
                 "ghi_chu": m.fee_note} for m in sorted(version.methods.all(), key=lambda m: m.channel)]

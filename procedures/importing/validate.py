@@ -35,7 +35,7 @@ from procedures.models import (
     TimeUnit,
 )
 from procedures.selectors import procedures_managed_by
-from procedures.text import NATIONAL_CODE_RE, nfc, search_key
+from procedures.text import NATIONAL_CODE_RE, fee_is_optional, nfc, search_key
 
 FIELD_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_ROWS = 10000
@@ -379,14 +379,17 @@ def validate_row(number, raw, ctx):
             err("quy_trinh", _("Tổng thời gian các bước (%(sum)s) khác thời hạn giải quyết (%(total)s).")
                 % {"sum": _plain(route_total), "total": _plain(total)})
 
-    for i, parts in enumerate(_items(raw.get("phi_le_phi"), ["ten", "so_tien", "mien_giam"]), start=1):
-        parts += [""] * (3 - len(parts))
+    # Fees: name | amount | exemptions [| optional, charged only when asked for (1/0)]
+    for i, parts in enumerate(_items(raw.get("phi_le_phi"), ["ten", "so_tien", "mien_giam", "tuy_chon"]), start=1):
+        parts += [""] * (4 - len(parts))
         try:
             if not parts[0]:
                 raise ValueError(_("Thiếu tên phí, lệ phí."))
             amount, amount_text = _money(parts[1], Fee, "amount_text")
-            row.fees.append({"order": i, "name": _limited(Fee, "name")(parts[0]), "amount": amount,
-                             "amount_text": amount_text, "exemptions": _text(parts[2])})
+            fee_name = _limited(Fee, "name")(parts[0])
+            row.fees.append({"order": i, "name": fee_name, "amount": amount, "amount_text": amount_text,
+                             "exemptions": _text(parts[2]),
+                             "is_optional": _bool(parts[3]) if parts[3] != "" else fee_is_optional(fee_name)})
         except ValueError as exc:
             err("phi_le_phi", _("Dòng %(line)s: %(problem)s") % {"line": i, "problem": exc})
 
@@ -491,7 +494,7 @@ def _comparable(row):
                             for c in row.components),
         "quy_trinh": "\n".join(f"{_handler_text(s)} | {s['action']} | {_plain(s['budget'])}" for s in row.steps),
         "phi_le_phi": lines(f"{f['name']} | {fee_cell(f['amount'], f['amount_text'])} | {f['exemptions']}"
-                            for f in row.fees),
+                            f"{' | 1' if f.get('is_optional') else ''}" for f in row.fees),
         "cach_thuc": lines(f"{m['channel']} | {_plain(m['processing_time'])} | "
                            f"{fee_cell(m['fee_amount'], m['fee_text'])} | {m['fee_note']}" for m in row.methods),
     }

@@ -193,7 +193,7 @@ def test_level_3_offers_only_counter_delivery(client_for, citizen, version):
     draft = services.draft_start(citizen=citizen, version=version)
     client = client_for(citizen)
     response = client.post(reverse("citizens:draft_step", args=[draft.pk, "delivery"]), {"delivery": "online"})
-    assert response.status_code == 200 and "Nhận tại bộ phận một cửa" in response.content.decode()
+    assert response.status_code == 400 and "Nhận tại bộ phận một cửa" in response.content.decode()
 
 
 @override_settings(UPLOAD_MAX_BYTES=20 * 1024 * 1024)

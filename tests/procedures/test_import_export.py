@@ -120,7 +120,7 @@ def test_export_then_import_is_unchanged_and_an_edit_is_an_update(client_for, ed
     data["procedures"][0]["ten_thu_tuc"] = "Đăng ký khai sinh (sửa)"
     data["procedures"][0]["hieu_luc_tu"] = "2025-06-01"
     job = upload(client, json.dumps(data, ensure_ascii=False).encode(), "sua.json")
-    assert job.summary["update"] == 1, job.errors
+    assert job.summary["update"] == 1, (job.errors, job.summary)
     client.post(reverse("procedures:import_confirm", args=[job.pk]), {"overwrite": "1"})
     procedure = Procedure.objects.get(national_code="1.001193")
     assert procedure.versions.count() == 2

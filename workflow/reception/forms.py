@@ -4,11 +4,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.forms import OptionalFeesMixin
 from dossiers.models import Channel, Dossier
 from portal.validators import normalise_phone
 
 
-class ApplicantForm(forms.ModelForm):
+class ApplicantForm(OptionalFeesMixin, forms.ModelForm):
     """Applicant data and reception options, as the clerk types them (or as looked up)."""
 
     class Meta:
@@ -32,8 +33,10 @@ class ApplicantForm(forms.ModelForm):
         empty_value=Channel.COUNTER,
         choices=[(Channel.COUNTER, _("Trực tiếp tại quầy")), (Channel.POSTAL, _("Qua bưu chính công ích"))])
 
-    def __init__(self, *args, require_personal_id=True, **kwargs):
+    def __init__(self, *args, require_personal_id=True, optional_fees=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.optional_fees = list(optional_fees)
+        self.add_optional_fees(self.optional_fees)
         self.fields["intake_tracking_number"].help_text = _("Bắt buộc khi hồ sơ gửi qua bưu chính.")
         self.fields["applicant_personal_id"].required = require_personal_id
         self.fields["applicant_phone"].required = True
@@ -53,8 +56,15 @@ class ApplicantForm(forms.ModelForm):
                                                                               "representative_"))}
 
     def options(self):
-        return {k: self.cleaned_data[k] for k in ("delivery", "sets_count", "is_priority", "note", "channel",
-                                                  "intake_tracking_number")}
+        return {**{k: self.cleaned_data[k] for k in ("delivery", "sets_count", "is_priority", "note", "channel",
+                                                     "intake_tracking_number")},
+                "requested_fees": self.requested_fees}
+
+    @property
+    def requested_fees(self):
+        """(optional fee, quantity) pairs the applicant asked for (copies of the extract)."""
+        by_pk = {fee.pk: fee for fee in self.optional_fees}
+        return [(by_pk[pk], quantity) for pk, quantity in self.requested_quantities().items() if pk in by_pk]
 
 
 class ComponentForm(forms.Form):

@@ -139,7 +139,7 @@ def _received_with(token, clerk, unit):
 @transaction.atomic
 def dossier_receive(*, clerk, unit, version, applicant, components, token=None, files=(), delivery, sets_count=1,
                     note="", is_priority=False, received_at=None, declarations=None, channel=Channel.COUNTER,
-                    intake_tracking_number=""):
+                    intake_tracking_number="", requested_fees=()):
     """A complete walk-in dossier is received (Form 01), in one transaction: the dossier through
     the one constructor, its scans (staged with the form's `token`, and `files`: (index in
     `components`, file) pairs), its route with the first step active at the receiving counter.
@@ -155,13 +155,13 @@ def dossier_receive(*, clerk, unit, version, applicant, components, token=None, 
                     token=token, files=files, delivery=delivery, sets_count=sets_count, note=note,
                     is_priority=is_priority, received_at=received_at, settle=False, declarations=declarations,
                     channel=channel, intake_tracking_number=intake_tracking_number if channel == Channel.POSTAL
-                    else "")
+                    else "", requested_fees=requested_fees)
 
 
 @transaction.atomic
 def dossier_receive_and_settle(*, clerk, unit, version, applicant, components, token=None, files=(),
                                delivery=Delivery.COUNTER, sets_count=1, note="", is_priority=False,
-                               received_at=None, declarations=None):
+                               received_at=None, declarations=None, requested_fees=()):
     """Received and settled on the spot while the applicant waits (DOMAIN §6: "recorded in the
     system, no appointment"), in one transaction: every step of the route is done (none left
     pending or active, so nothing in an inbox, no deadline alert), the result approved and
@@ -173,11 +173,13 @@ def dossier_receive_and_settle(*, clerk, unit, version, applicant, components, t
     forwarding cut-off (DOMAIN §12, birth registration), and goes through its route."""
     return _receive(clerk=clerk, unit=unit, version=version, applicant=applicant, components=components,
                     token=token, files=files, delivery=Delivery.COUNTER, sets_count=sets_count, note=note,
-                    is_priority=is_priority, received_at=received_at, settle=True, declarations=declarations)
+                    is_priority=is_priority, received_at=received_at, settle=True, declarations=declarations,
+                    requested_fees=requested_fees)
 
 
 def _receive(*, clerk, unit, version, applicant, components, token, files, delivery, sets_count, note, is_priority,
-             received_at, settle, declarations=None, channel=Channel.COUNTER, intake_tracking_number=""):
+             received_at, settle, declarations=None, channel=Channel.COUNTER, intake_tracking_number="",
+             requested_fees=()):
     """`declarations`: {requirement pk: answers} of the electronic declarations the clerk
     filled at the counter; each satisfies its component (no scan) and is stored with its PDF."""
     declarations = declarations or {}
@@ -208,7 +210,7 @@ def _receive(*, clerk, unit, version, applicant, components, token, files, deliv
                 actor=clerk, at=at, components=lines,
                 files=[(position.get(index) if index is not None else None, upload) for index, upload in files],
                 delivery=delivery, sets_count=sets_count, note=note, is_priority=is_priority, reception_token=token,
-                intake_tracking_number=intake_tracking_number)
+                intake_tracking_number=intake_tracking_number, requested_fees=requested_fees)
     except IntegrityError:
         # The same form posted twice at once, without staged scans to queue on: the other
         # post committed its dossier first.

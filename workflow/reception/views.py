@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dossiers import fees
 from dossiers import services as dossier_services
 from dossiers.declarations import declaration_initial
 from dossiers.models import CounterSlip, Delivery
@@ -47,12 +48,14 @@ def receive(request, national_code):
     except ProcedureVersion.DoesNotExist:
         raise Http404 from None
     requirements = list(version.components.all())
+    optional = fees.optional_fees(version)
     if request.method != "POST":
         component_forms = [ComponentForm(requirement=r) for r in requirements]
         _attach_eforms(component_forms, {r.pk: declaration_initial(citizen=None, definition=r.eform)
                                          for r in requirements if r.eform}, {})
         context = {
-            "applicant_form": ApplicantForm(initial={"delivery": Delivery.COUNTER, "sets_count": 1}),
+            "applicant_form": ApplicantForm(initial={"delivery": Delivery.COUNTER, "sets_count": 1},
+                                            optional_fees=optional),
             "component_forms": component_forms,
             "action_form": ReceptionActionForm(initial={"form_token": uuid.uuid4(), "action": "receive"}),
         }
@@ -61,7 +64,8 @@ def receive(request, national_code):
     action_form = ReceptionActionForm(request.POST)
     token = _token(request.POST.get("form_token"))
     action = request.POST.get("action", "receive")
-    applicant_form = ApplicantForm(request.POST, require_personal_id=action in ("receive", "settle"))
+    applicant_form = ApplicantForm(request.POST, require_personal_id=action in ("receive", "settle"),
+                                   optional_fees=optional)
     component_forms = [ComponentForm(request.POST, requirement=r) for r in requirements]
     dossier_services.staged_uploads_discard(token=token, user=request.user,
                                             ids=[i for i in request.POST.getlist("discard") if i.isdigit()])
@@ -96,7 +100,8 @@ def receive(request, national_code):
         else:
             messages.info(request, _("Đã điền sẵn tờ khai từ tài khoản của %(name)s; hãy kiểm tra với người nộp.")
                           % {"name": citizen.full_name})
-        context = {"applicant_form": ApplicantForm(initial=request.POST.dict()), "component_forms": component_forms,
+        context = {"applicant_form": ApplicantForm(initial=request.POST.dict(), optional_fees=optional),
+                   "component_forms": component_forms,
                    "action_form": action_form, "version": version, "unit": unit, "token": token}
         action_form.is_valid()
         return render(request, "dossiers/receive.html", context)
@@ -112,7 +117,8 @@ def receive(request, national_code):
         merged = {**typed, **{k: v for k, v in (known or {}).items() if v and not typed.get(k)}}
         _attach_eforms(component_forms, answers, {})
         action_form.is_valid()
-        context = {"applicant_form": ApplicantForm(initial=merged), "component_forms": component_forms,
+        context = {"applicant_form": ApplicantForm(initial=merged, optional_fees=optional),
+                   "component_forms": component_forms,
                    "action_form": action_form, "version": version, "unit": unit, "token": token,
                    "lookup_done": True, "found": bool(known)}
         return render(request, "dossiers/receive.html", context)

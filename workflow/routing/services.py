@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers import fees
 from dossiers.models import Dossier, DossierFile, Outcome, Status
 from dossiers.services import (
     ConcurrentChange,
@@ -232,7 +233,7 @@ def return_warnings(dossier):
     warnings = []
     if not dossier.files.filter(kind=DossierFile.Kind.RESULT).exists():
         warnings.append(_("Chưa có văn bản kết quả nào được tải lên hệ thống."))
-    fee = sum(f.amount for f in dossier.procedure_version.fees.all())
+    fee = fees.amount_due(dossier)
     # By name: workflow must not import citizens, which builds on it (docs/architecture.md).
     payment = apps.get_model("citizens", "Payment")
     if fee > 0 and not payment.objects.filter(dossier=dossier, state="paid").exists():
