@@ -9,6 +9,8 @@ import os
 
 from celery import Celery
 
+import portal.observability  # noqa: F401 - request ids into tasks, Celery keeps Django's LOGGING
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 
 app = Celery("portal", task_cls="celery.contrib.django.task:DjangoTask")
