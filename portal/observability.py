@@ -61,7 +61,10 @@ class RequestIdFilter(logging.Filter):
     """Adds `request_id` (and, inside a Celery task, `task_id` and `task_name`) to each record."""
 
     def filter(self, record):
-        record.request_id = request_id_var.get() or "-"
+        # Django logs an error answer ("Not Found: …") after the middleware has returned: the
+        # record then carries the request itself.
+        record.request_id = (request_id_var.get() or getattr(getattr(record, "request", None), "request_id", None)
+                             or "-")
         task = _task_var.get()
         if task is not None:
             record.task_id, record.task_name = task
