@@ -222,7 +222,7 @@ if REDIS_URL:
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = REDIS_URL
     CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat:")
-    CELERY_BEAT_MAX_INTERVAL = env.int("BEAT_MAX_INTERVAL", default=30)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_INTERVAL", default=30)
     CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
 # The static beat schedule: every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
