@@ -22,13 +22,16 @@ import pytest
 import redis
 import requests
 from django.conf import settings
+from django_ratelimit.core import _get_window
 
 from dossiers.models import Status
 from tests.citizens.conftest import submitted, version  # noqa: F401 - the fixture
 from tests.factories import PASSWORD
 from tests.integration.conftest import ROOT, WorkerProcess, database_url
+from tests.portal.test_metrics import value as sample
 
 pytestmark = pytest.mark.integration
+METRICS_TOKEN = "scrape-token-of-the-test"
 
 
 def free_port():
@@ -51,11 +54,15 @@ class Node:
 
     def start(self, timeout=60):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": database_url(),
-               "NODE_UNDER_TEST": "1", "CACHE_KEY_PREFIX": self.prefix, "LOG_FORMAT": "json"}
+               "NODE_UNDER_TEST": "1", "CACHE_KEY_PREFIX": self.prefix, "LOG_FORMAT": "json",
+               # Two worker processes per node, their request metrics summed (gunicorn.conf.py).
+               "PROMETHEUS_MULTIPROC_DIR": str(Path(self.log_path).with_suffix(".prom")),
+               "METRICS_TOKEN": METRICS_TOKEN}
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--threads", "2", "--timeout", "60", "--access-logfile", "-"],
+             "--workers", "2", "--threads", "2", "--timeout", "60", "--access-logfile", "-",
+             "--control-socket", str(Path(self.log_path).with_suffix(".ctl"))],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -109,6 +116,7 @@ def csrf_of(session, url):
 def test_a_citizen_signs_in_on_one_node_acts_on_the_other_and_sees_it_on_the_first(
         two_nodes, citizen, version, org):  # noqa: F811
     a, b = two_nodes
+    version.components.update(is_required=False)  # no files: nothing to store for this journey
     dossier = submitted(citizen, version, org, files=False)
     session = requests.Session()  # cookies are per host, not per port: one browser, two nodes
     token = csrf_of(session, f"{a.url}/accounts/login/")
@@ -142,13 +150,34 @@ def test_a_citizen_signs_in_on_one_node_acts_on_the_other_and_sees_it_on_the_fir
 
 def test_the_rate_limit_is_counted_across_both_nodes(two_nodes, db):
     a, b = two_nodes
+    for node in (a, b):  # warm every worker process up (the first answers of a process are slow)
+        for _ in range(4):
+            requests.get(f"{node.url}/", timeout=30)
+    # django-ratelimit counts in fixed one-minute windows: start near the beginning of one.
+    window_end = _get_window("127.0.0.1", 60)
+    if window_end - time.time() < 40:
+        time.sleep(window_end - time.time() + 0.5)
+    window_end = _get_window("127.0.0.1", 60)
     answers = []
     for number in range(30):  # the public lookup allows 30 a minute per address
         node = a if number % 2 == 0 else b
         answers.append(requests.get(f"{node.url}/d/P01.20.01-261120-{number:04d}/", timeout=10).status_code)
     assert answers == [200] * 30
-    assert requests.get(f"{a.url}/d/P01.20.01-261120-0999/", timeout=10).status_code == 429
+    counters = redis.Redis.from_url(settings.TEST_REDIS_URL)
+    counted = [counters.get(key) for key in counters.scan_iter(f"{a.prefix}:*")]
+    assert requests.get(f"{a.url}/d/P01.20.01-261120-0999/", timeout=10).status_code == 429, (
+        counted, window_end - time.time())
     assert requests.get(f"{b.url}/d/P01.20.01-261120-0999/", timeout=10).status_code == 429
+
+    # Each node's /metrics counts the answers of both its worker processes, by URL name.
+    for node in (a, b):
+        scraped = requests.get(f"{node.url}/metrics", timeout=10,
+                               headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert scraped.status_code == 200
+        assert sample(scraped.text, "portal_http_requests_total", view="dossiers:qr", status="200") == 15
+        assert sample(scraped.text, "portal_http_requests_total", view="dossiers:qr", status="429") == 1
+        assert requests.get(f"{node.url}/metrics", timeout=10).status_code == 401
+    assert _get_window("127.0.0.1", 60) == window_end, "the test ran across two rate-limit windows"
 
 
 # --- two beats ----------------------------------------------------------------------------------
