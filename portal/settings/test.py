@@ -38,6 +38,7 @@ if env.bool("BEAT_UNDER_TEST", default=False):
                                           "options": {"queue": env("BEAT_TEST_QUEUE", default="default")}}}
     CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
     CELERY_REDBEAT_REDIS_URL = TEST_REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS = {}
     CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat-test:")
     CELERY_BEAT_MAX_LOOP_INTERVAL = 1
     CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=5)
