@@ -145,7 +145,12 @@ def test_a_citizen_signs_in_on_one_node_acts_on_the_other_and_sees_it_on_the_fir
     # Each node's answers carry request ids and its JSON log lines the same ids.
     rid = on_a.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", rid)
-    assert rid in Path(a.log_path).read_text()
+    assert f"rid={rid}" in Path(a.log_path).read_text()  # gunicorn's access line
+    missing = requests.get(f"{b.url}/khong-co-trang-nay/", headers={"X-Request-ID": "journey-404-on-b"}, timeout=10)
+    assert missing.status_code == 404 and missing.headers["X-Request-ID"] == "journey-404-on-b"
+    logged = [json.loads(line) for line in Path(b.log_path).read_text(errors="replace").splitlines()
+              if line.startswith("{") and "journey-404-on-b" in line]
+    assert any(line["logger"] == "django.request" and line["request_id"] == "journey-404-on-b" for line in logged)
 
 
 def test_the_rate_limit_is_counted_across_both_nodes(two_nodes, db):
