@@ -27,3 +27,14 @@ def client_ip(request):
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_in_networks(request, networks):
+    """Is the client's address in one of `networks` (ipaddress networks, or strings such as
+    "10.20.0.0/24" and "10.20.1.5")? The one allow-list rule of the admin and of /metrics."""
+    try:
+        address = ipaddress.ip_address(client_ip(request))
+    except ValueError:
+        return False
+    return any(address in (ipaddress.ip_network(network, strict=False) if isinstance(network, str) else network)
+               for network in networks)

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from .clientip import client_ip
+from .clientip import client_in_networks
 
 
 class LanguageMiddleware:
@@ -122,11 +122,7 @@ class AdminAccessMiddleware:
         return self.get_response(request)
 
     def _allowed(self, request):
-        try:
-            address = ipaddress.ip_address(client_ip(request))
-        except ValueError:
-            return False
-        return any(address in network for network in self.networks)
+        return client_in_networks(request, self.networks)
 
 
 class PermissionsPolicyMiddleware:

@@ -1,9 +1,12 @@
 import datetime
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
 from .storage_sweep import orphan_files_purge, temp_uploads_purge
+
+logger = logging.getLogger("portal.tasks")
 
 
 @shared_task
@@ -18,7 +21,9 @@ def heartbeat():
 
 @shared_task
 def echo(value):
-    """Return `value` unchanged: used by the integration test and by operators to probe a worker."""
+    """Return `value` unchanged: used by the integration test and by operators to probe a worker.
+    Its log line shows the request id the probe carried (docs/operations.md "Logs")."""
+    logger.info("echo task ran")
     return value
 
 

@@ -4,11 +4,13 @@ from django.urls import include, path
 
 from . import mfa, views, views_audit
 from .health import healthz
+from .metrics import metrics
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("home/", views.home, name="home"),
     path("healthz/", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/mfa/", mfa.verify, name="mfa_verify"),

@@ -4,9 +4,11 @@ catalogue watch. Thin: each calls one function and is safe to run again at any t
 Importing this module connects the outbox receiver (workflow.notifications)."""
 
 import logging
+import time
 
 from celery import shared_task
 
+from portal.metrics import record_sweep
 from workflow.deadlines.digests import certificate_expiry_watch, legal_basis_watch, send_digests
 from workflow.deadlines.sweep import sweep
 from workflow.notifications import outbox as notifications
@@ -39,8 +41,11 @@ def send_pending_notifications(min_age=None, limit=500):
 def deadline_sweep():
     """Mark and announce deadline thresholds crossed since the last run. Triggered by beat
     every five minutes; a re-run finds nothing new, and two concurrent runs never double
-    (see workflow.deadlines.sweep)."""
-    return sweep()
+    (see workflow.deadlines.sweep). Its duration goes to /metrics (portal.metrics)."""
+    started = time.monotonic()
+    counts = sweep()
+    record_sweep(time.monotonic() - started, counts)
+    return counts
 
 
 @shared_task

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Issue 22: the request id of every log line (and of the tasks queued), then the metrics.
+    "portal.observability.RequestIdMiddleware",
+    "portal.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Issue 19: Content-Security-Policy (django-csp) and Permissions-Policy on every answer.
     "csp.middleware.CSPMiddleware",
@@ -209,6 +212,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
+# Issue 22: workers and beat log through LOGGING above (portal.observability), not Celery's format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Several beat processes (one per node) may run: with Redis, celery-redbeat keeps the schedule in
+# Redis and only the beat holding its Redis lock sends tasks; the others wait and take over when
+# the lock lapses (BEAT_LOCK_TIMEOUT seconds after the holder died; at once after a clean stop).
+# Without Redis (make run) there is no beat: run_periodic runs the schedule in-process.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS = {}
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat:")
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_INTERVAL", default=30)
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
 # The static beat schedule: every periodic job of the portal, in one place.
 CELERY_BEAT_SCHEDULE = {
     "portal-heartbeat": {
@@ -284,11 +300,24 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = ("accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
                       "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()")
 
+# Logs (issue 22, docs/operations.md "Logs"): one JSON object per line on stdout (LOG_FORMAT=json,
+# the production default) or plain text, every line with the request id of the request or task
+# (portal/observability.py). Celery's worker and beat keep this configuration.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -296,6 +325,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Metrics (issue 22, portal/metrics.py): /metrics answers a scraper presenting this bearer token
+# and/or coming from these addresses or networks; with neither set it answers 404. Multi-process
+# gunicorn: set PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py empties it at start).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 
 # Absolute base of public links printed on paper (QR codes), e.g. https://dichvucong.thainguyen.gov.vn
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")

@@ -21,7 +21,11 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Health checks from the load balancer come over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# So does Prometheus, which reads /metrics with its token from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^metrics$"]
+# Logs as JSON lines with the request id (docs/operations.md "Logs"), unless LOG_FORMAT=plain.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 
 # No sandbox payments in production: they would mark fees paid with no money received. A
 # staging site may enable them, with a secret of its own.

@@ -25,3 +25,20 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Tests want the import tasks to have run when the request returns (one test turns this on).
 CATALOGUE_IMPORT_IN_THREAD = False
 LANGUAGE_CODE = "vi"
+# Issue 22: a web node or beat started by tests/integration/test_scale_out.py shares the cache
+# and the sessions through the test Redis, as production nodes do through REDIS_URL.
+if env.bool("NODE_UNDER_TEST", default=False):
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": TEST_REDIS_URL,
+                          "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+if env.bool("BEAT_UNDER_TEST", default=False):
+    # Two beats and one short schedule: the task must still run once per interval.
+    CELERY_BEAT_SCHEDULE = {"test-tick": {"task": "portal.tasks.echo", "args": ["tick"],
+                                          "schedule": env.float("BEAT_TEST_INTERVAL", default=2.0),
+                                          "options": {"queue": env("BEAT_TEST_QUEUE", default="default")}}}
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = TEST_REDIS_URL
+    CELERY_REDBEAT_REDIS_OPTIONS = {}
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat-test:")
+    CELERY_BEAT_MAX_LOOP_INTERVAL = 1
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=5)
