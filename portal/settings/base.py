@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal.object_storage import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -160,8 +162,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 # permission-checked views; MEDIA_URL is deliberately not routed anywhere.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media-not-served/"
+# STORAGE_URL (issue 22, portal/object_storage.py) puts them in a private bucket of an S3-compatible
+# object storage instead, e.g. s3://motcua-files?endpoint_url=http://minio:9000&region=us-east-1,
+# with its keys in STORAGE_ACCESS_KEY_ID / STORAGE_SECRET_ACCESS_KEY. Unset: the local disk.
 STORAGES = {
-    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": storage_from_url(
+        env("STORAGE_URL", default=""),
+        access_key=env("STORAGE_ACCESS_KEY_ID", default=""), secret_key=env("STORAGE_SECRET_ACCESS_KEY", default=""),
+        default_backend=env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
