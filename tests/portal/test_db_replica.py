@@ -4,6 +4,8 @@ primary. The replica here is a second PostgreSQL test database (portal/settings/
 tests copy the primary's rows into it, then change the primary, so the replica holds the older
 state (as a lagging replica does) and each page shows which database it read."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.cache import cache
@@ -32,8 +34,10 @@ def mirror():
 
 
 @pytest.fixture
-def replica(settings, received, citizen):  # noqa: F811
-    """The replica switched on, holding the primary's rows from before the commune was renamed."""
+def replica(settings, received, citizen, time_machine):  # noqa: F811
+    """The replica switched on, holding the primary's rows from before the commune was renamed.
+    Early December 2026: the disclosure page's "this year" holds the dossier received in November."""
+    time_machine.move_to(datetime.datetime(2026, 12, 6, 3, 0, tzinfo=datetime.UTC))
     settings.DATABASE_REPLICA_ENABLED = True
     settings.DATABASE_REPLICA_LAG_CHECK_SECONDS = 0  # measure on every request
     received.citizen = citizen
