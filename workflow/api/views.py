@@ -240,7 +240,11 @@ class DossierFileDownload(ApiView):
         stored = next((f for f in dossier.files.all() if f.pk == file_id), None)
         if stored is None:
             raise Http404
-        response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, as_attachment=True,
+        try:  # the local disk or the private bucket (portal/object_storage.py), streamed from here
+            handle = stored.file.storage.open(stored.file.name, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=stored.content_type, as_attachment=True,
                                 filename=stored.original_name)
         response["Cache-Control"] = "private, no-store"
         return response
