@@ -156,7 +156,8 @@ class ReplicaRouter:
         return True  # the replica is a copy of the primary: the same rows
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        return None  # migrate the primary; a streaming replica follows it
+        # Migrate the primary only: a streaming replica follows it (and is read-only).
+        return False if db == REPLICA else None
 
 
 class ReplicaStickinessMiddleware:

@@ -9,8 +9,9 @@ DATABASES = {
 }
 # A second test database that stands for the read replica (tests/portal/test_db_replica.py).
 # Defined in every run, but the router only uses it when DATABASE_REPLICA_ENABLED, which only
-# those tests switch on; pytest-django creates it only when a collected test asks for it. Its
-# tables come from the models (no migrations to replay: a few seconds instead of a minute).
+# those tests switch on; pytest-django creates it only when a collected test asks for it. The
+# router never migrates the replica: those tests create its tables from the models (a few
+# seconds, no migrations replayed).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {
     "NAME": f"test_{DATABASES['default']['NAME']}_replica", "MIGRATE": False}}
 DATABASE_REPLICA_ENABLED = False

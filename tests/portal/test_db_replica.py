@@ -16,9 +16,22 @@ from portal.db_router import STICKY_COOKIE, replica_lag, use_replica
 from portal.models import Unit
 from tests.dossiers.test_pages import received  # noqa: F401  (fixture)
 
-pytestmark = pytest.mark.django_db(databases=["default", "replica"])
+pytestmark = [pytest.mark.django_db(databases=["default", "replica"]), pytest.mark.usefixtures("replica_tables")]
 
 OLD, NEW = "Ủy ban nhân dân xã Mỹ Hà", "Ủy ban nhân dân phường Mỹ Hà Mới"
+
+
+@pytest.fixture(scope="session")
+def replica_tables(django_db_setup, django_db_blocker):
+    """The replica's tables, made from the models once per run (the router never migrates the
+    replica: in production it follows the primary)."""
+    connection = connections["replica"]
+    with django_db_blocker.unblock():
+        existing = set(connection.introspection.table_names())
+        with connection.schema_editor() as editor:
+            for model in apps.get_models():
+                if model._meta.managed and not model._meta.proxy and model._meta.db_table not in existing:
+                    editor.create_model(model)
 
 
 def mirror():

@@ -208,3 +208,24 @@ def test_the_orphan_sweep_deletes_from_the_bucket(s3, org, clerk):
     assert len(s3.keys()) == 3
     assert orphan_files_purge(older_than=later) == [left_behind]
     assert s3.keys() == sorted(f"portal/{n}" for n in (kept.file.name, editors))
+
+
+def test_a_submission_and_a_signed_result_move_through_the_bucket(s3, citizen, org, clerk, officer_c1, leader_c1,
+                                                                   unit_certificate,
+                                                                   django_capture_on_commit_callbacks):
+    from tests.citizens.conftest import returned, submitted
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submitted(citizen, online_version(org), org)
+    # The draft's uploads were copied to the dossier's files and deleted once the submission committed.
+    names = sorted(f"portal/{f.file.name}" for f in dossier.files.all())
+    assert len(names) == 2 and all(n.startswith("portal/dossiers/") for n in names) and s3.keys() == names
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = returned(dossier, clerk=clerk, officer=officer_c1, leader=leader_c1)
+    result = dossier.files.get(kind=DossierFile.Kind.RESULT)
+    assert result.signed_by_portal and result.signature_verdict
+    # The signed PDF replaced the unsigned one in the bucket; the unsigned object is gone.
+    assert s3.keys() == sorted([*names, f"portal/{result.file.name}"])
+    signed = s3.get_object(Bucket=s3.bucket, Key=f"portal/{result.file.name}")["Body"].read()
+    assert signed.startswith(b"%PDF") and len(signed) == result.size
