@@ -4,6 +4,7 @@ uploads at the counter and online land in the bucket, downloads go through the a
 views only, the orphan sweep deletes from the bucket, and a failed upload leaves no row."""
 
 import datetime
+import logging
 import socket
 import uuid
 
@@ -40,6 +41,7 @@ def free_port():
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's S3-compatible server in a thread on 127.0.0.1, for the whole run."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one log line per S3 request otherwise
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
