@@ -71,6 +71,16 @@ def storage_from_url(url, *, access_key="", secret_key="", default_backend=FILES
     return {"BACKEND": PRIVATE_S3, "OPTIONS": options}
 
 
+def open_for_download(fieldfile):
+    """(a file-like object to stream, its length or None) for a stored file, whatever the storage:
+    the private bucket streams block by block; the disk opens the file. FileNotFoundError when
+    it is missing."""
+    storage = fieldfile.storage
+    if hasattr(storage, "open_stream"):
+        return storage.open_stream(fieldfile.name)
+    return storage.open(fieldfile.name, "rb"), None
+
+
 def storage_errors():
     """The exceptions a storage raises when it does not answer: the disk's, and boto's when the
     object storage is used (imported here, not at start-up)."""

@@ -24,6 +24,7 @@ from citizens.models import DraftFile
 from dossiers.models import DossierFile, StagedUpload
 from portal.object_storage import PRIVATE_S3, storage_from_url
 from portal.storage_sweep import orphan_files_purge
+from tests.api.conftest import api, system  # noqa: F401  (fixtures)
 from tests.citizens.conftest import online_version
 from tests.dossiers.factories import DossierFactory, published_version
 from tests.dossiers.test_pages import PDF, received  # noqa: F401  (fixture)
@@ -175,10 +176,20 @@ def test_a_file_is_downloaded_only_through_the_authorising_view(s3, client_for, 
     assert response["Content-Disposition"] == f'attachment; filename="{received.code}-{stored.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Security-Policy"].startswith("sandbox")
     assert response["Cache-Control"] == "private, no-store" and "Location" not in response
+    assert response["Content-Length"] == str(len(PDF))
 
     client_for(other_clerk)  # another commune's clerk may not see the dossier
     assert client_for(other_clerk).get(url).status_code == 404
     assert client_for(citizen).get(reverse("citizens:dossier_file", args=[received.code, stored.pk])).status_code == 404
+
+
+def test_a_connected_system_downloads_through_the_api_view(s3, api, received):  # noqa: F811
+    stored = received.files.first()
+    response = api.get(f"/api/v1/dossiers/{received.code}/files/{stored.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment;") and response["Content-Length"] == str(len(PDF))
+    s3.delete_object(Bucket=s3.bucket, Key=f"portal/{stored.file.name}")
+    assert api.get(f"/api/v1/dossiers/{received.code}/files/{stored.pk}/").status_code == 404
 
 
 def test_a_file_missing_from_the_bucket_is_a_404(s3, client_for, clerk, received):  # noqa: F811
