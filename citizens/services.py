@@ -25,6 +25,7 @@ from dossiers.services import dossier_submit_online
 from dossiers.uploads import daily_quota_take, inspect_upload, quota_check
 from portal import workdays
 from portal.models import Role
+from portal.object_storage import store_upload
 from portal.permissions import has_role
 from portal.validators import normalise_phone
 from workflow import policies
@@ -330,7 +331,7 @@ def draft_file_add(*, draft, requirement, upload):
     daily_quota_take(user=draft.citizen, size=size, name=upload.name)
     item = DraftFile(draft=draft, requirement=requirement, original_name=(upload.name or "tep")[-255:],
                      content_type=content_type, size=size, sha256=sha256, scan_verdict=scan_verdict)
-    item.file.save(item.original_name, upload, save=False)
+    store_upload(item.file, item.original_name, upload)
     item.save()
     OnlineDraft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     return item

@@ -10,7 +10,9 @@ attachments too.
 
 import mimetypes
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
+
+from portal.object_storage import open_for_download
 
 # The whole policy of a served file: no origin, no script, nothing loaded.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
@@ -34,7 +36,15 @@ def private_file_response(stored, *, name):
     """Stream a DossierFile (or any row with `file` and `content_type`), never cached by
     proxies, with a download name chosen by the portal rather than by the uploader."""
     extension = mimetypes.guess_extension(stored.content_type) or ""
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type)
+    # Read through the storage API (the local disk or the private bucket, portal/object_storage.py)
+    # and streamed by this view: the bytes never get a URL of their own.
+    try:
+        handle, length = open_for_download(stored.file)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=stored.content_type)
+    if length is not None:
+        response["Content-Length"] = str(length)
     disposition = "inline" if served_inline(stored) else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{name}{extension}"'
     return harden_file_response(response)

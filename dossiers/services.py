@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from portal import workdays
+from portal.object_storage import store_upload
 from portal.signatures.verification import pdf_verify
 from procedures.models import ProcedureMethod, ProcedureVersion
 
@@ -210,7 +211,7 @@ def dossier_file_add(*, dossier, upload, actor, component=None, kind=DossierFile
         dossier=dossier, component=component, kind=kind, original_name=original_name,
         content_type=content_type, size=size, sha256=sha256, uploaded_by=actor, scan_verdict=scan_verdict,
     )
-    dossier_file.file.save(original_name, upload, save=False)
+    store_upload(dossier_file.file, original_name, upload)
     dossier_file.save()
     dossier_file_verify(dossier_file)
     return dossier_file
@@ -299,7 +300,7 @@ def staged_upload_add(*, token, user, requirement, upload):
         token=token, user=user, requirement=requirement, original_name=name,
         content_type=content_type, size=size, sha256=sha256, scan_verdict=scan_verdict,
     )
-    staged.file.save(staged.original_name, upload, save=False)
+    store_upload(staged.file, staged.original_name, upload)
     staged.save()
     return staged
 

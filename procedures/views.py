@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.db_router import replica_view
 from portal.models import Role, WorkSchedule
 from portal.paging import page_of, query_without_page
 from portal.permissions import role_required
@@ -357,6 +358,7 @@ def legal_documents_import(request):
 
 
 @role_required(Role.EDITOR)
+@replica_view
 def legal_documents_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx", "json"}:
@@ -428,6 +430,7 @@ def import_confirm(request, pk):
 
 
 @role_required(Role.EDITOR)
+@replica_view
 def export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in {"csv", "xlsx", "json"}:

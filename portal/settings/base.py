@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from portal.object_storage import storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Issue 22: after a change, the user's reads stay on the primary for a few seconds.
+    "portal.db_router.ReplicaStickinessMiddleware",
     # Issue 19: sessions that end, the second sign-in step, the admin's address allow-list.
     "portal.middleware.SessionTimeoutMiddleware",
     "portal.middleware.MfaRequiredMiddleware",
@@ -100,6 +104,21 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica (issue 22, portal/db_router.py): supervision statistics, exports and the public
+# disclosure page read it when DATABASE_REPLICA_URL is set; everything else uses the primary.
+# The replica is skipped when it is more than DATABASE_REPLICA_MAX_LAG seconds behind (measured
+# every DATABASE_REPLICA_LAG_CHECK_SECONDS), and for DATABASE_REPLICA_STICKY_SECONDS after the
+# user's last change.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_ENABLED = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+DATABASE_REPLICA_MAX_LAG = env.float("DATABASE_REPLICA_MAX_LAG", default=30.0)
+DATABASE_REPLICA_LAG_CHECK_SECONDS = env.float("DATABASE_REPLICA_LAG_CHECK_SECONDS", default=5.0)
+DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=15)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -163,8 +182,15 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 # permission-checked views; MEDIA_URL is deliberately not routed anywhere.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media-not-served/"
+# STORAGE_URL (issue 22, portal/object_storage.py) puts them in a private bucket of an S3-compatible
+# object storage instead, e.g. s3://motcua-files?endpoint_url=http://minio:9000&region=us-east-1,
+# with its keys in STORAGE_ACCESS_KEY_ID / STORAGE_SECRET_ACCESS_KEY. Unset: the local disk.
 STORAGES = {
-    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": storage_from_url(
+        env("STORAGE_URL", default=""),
+        access_key=env("STORAGE_ACCESS_KEY_ID", default=""), secret_key=env("STORAGE_SECRET_ACCESS_KEY", default=""),
+        default_backend=env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -12,6 +12,9 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]  # noqa: F405
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

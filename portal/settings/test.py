@@ -7,6 +7,14 @@ DEBUG = False
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal_test"),
 }
+# A second test database that stands for the read replica (tests/portal/test_db_replica.py).
+# Defined in every run, but the router only uses it when DATABASE_REPLICA_ENABLED, which only
+# those tests switch on; pytest-django creates it only when a collected test asks for it. The
+# router never migrates the replica: those tests create its tables from the models (a few
+# seconds, no migrations replayed).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {
+    "NAME": f"test_{DATABASES['default']['NAME']}_replica", "MIGRATE": False}}
+DATABASE_REPLICA_ENABLED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")

@@ -34,6 +34,7 @@ from dossiers.services import ConcurrentChange, dossier_submit_online
 from portal.api.base import ApiView, client_of
 from portal.api.models import IdempotencyRecord, Scope
 from portal.models import Unit
+from portal.object_storage import open_for_download
 from procedures.models import ProcedureVersion
 from workflow import policies
 from workflow.routing import services as routing
@@ -240,8 +241,14 @@ class DossierFileDownload(ApiView):
         stored = next((f for f in dossier.files.all() if f.pk == file_id), None)
         if stored is None:
             raise Http404
-        response = FileResponse(stored.file.open("rb"), content_type=stored.content_type, as_attachment=True,
+        try:  # the local disk or the private bucket (portal/object_storage.py), streamed from here
+            handle, length = open_for_download(stored.file)
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=stored.content_type, as_attachment=True,
                                 filename=stored.original_name)
+        if length is not None:
+            response["Content-Length"] = str(length)
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from dossiers.models import Dossier
 from dossiers.slips import signed_slip
 from portal.audit import audit_subject, audited_read
+from portal.db_router import replica_view
 from portal.models import ReadAccess, Role
 from portal.pdf import pdf_response
 from portal.permissions import role_required, units_visible_to
@@ -145,6 +146,7 @@ def _book_filename(unit, start, end, extension):
 
 @audited_read(ReadAccess.Action.EXPORT, when=lambda request: request.GET.get("format") in ("xlsx", "pdf"))
 @role_required(Role.CLERK, Role.LEADER, Role.SUPERVISOR)
+@replica_view
 def tracking_book(request):
     """Form 06 of a unit for a period: a preview, and the book as PDF or XLSX (?format=)."""
     units = units_visible_to(request.user, *policies.DOSSIER_ROLES)

@@ -2,7 +2,9 @@
 period with the Decision 766 indicators, their XLSX/CSV exports, the monthly PDF report and the
 public disclosure page. Figures come from direct_counts (the counting rules, counted directly)
 and daily_counters (the same figures from pre-aggregated daily counters); every page is
-scoped to the units the user supervises (`units_visible_to(user, SUPERVISOR, LEADER)`)."""
+scoped to the units the user supervises (`units_visible_to(user, SUPERVISOR, LEADER)`).
+The dashboard, statistics, exports, report and disclosure read the replica when one is set
+(`replica_view`, portal/db_router.py); the dossier list behind a figure reads the primary."""
 
 import datetime
 import io
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dossiers.models import Status, StatusGroup
+from portal.db_router import replica_view
 from portal.exports import csv_bytes, xlsx_row
 from portal.models import Role, Unit
 from portal.paging import page_of, query_without_page
@@ -67,6 +70,7 @@ def _error(request, template, message, context=None):
 
 
 @role_required(*ROLES)
+@replica_view
 def dashboard(request):
     """Deadlines of the supervised units now: open dossiers by state, due today, due soon,
     overdue (each a link to the list), and overdue steps by unit and by step."""
@@ -200,6 +204,7 @@ STATISTICS_PAGE_ROWS = 300  # every unit of a province on one page; procedures i
 
 
 @role_required(*ROLES)
+@replica_view
 def statistics(request):
     """Statistics of a period by unit, field or procedure, the units' own steps, the Decision 766
     indicators with their formulas, ratings and charts."""
@@ -334,6 +339,7 @@ def write_xlsx(tables, *, title):
 
 
 @role_required(*ROLES)
+@replica_view
 def statistics_export(request, table, fmt):
     """One table of the statistics page (or, for 'all', every table as sheets of one XLSX)."""
     try:
@@ -377,6 +383,7 @@ def _month_input(request):
 
 
 @role_required(*ROLES)
+@replica_view
 def monthly_report(request, fmt):
     """The monthly report: every table (XLSX), or tables and charts on A4 (PDF, WeasyPrint)."""
     if fmt not in ("xlsx", "pdf"):
@@ -495,6 +502,7 @@ def disclosure_rows(*, period, group, now=None):
     return result, total
 
 
+@replica_view
 def disclosure(request):
     """Công khai tình hình giải quyết hồ sơ: per unit and per field, this month and this year.
     Each table is cached (per grouping and period, short TTL): the page is public and may be
