@@ -14,7 +14,7 @@ from portal.signatures.keys import SigningRefused, certificate_for
 from portal.signatures.signing import pdf_sign
 
 from .form_versions import form_version
-from .models import DossierFile
+from .models import Channel, DossierFile
 from .services import processing_budget, record_event
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,16 @@ def render_counter_slip(slip, request=None):
                                request)
     context = {"slip": slip, "form": form, "unit": slip.unit, "parent_unit": slip.unit.parent,
                "procedure_url": procedure_url, "created_local": timezone.localtime(slip.created_at),
-               "place": place_name(slip.unit)}
+               "place": place_name(slip.unit), "online_channel": Channel.ONLINE,
+               "during_processing": False, "processing_unit": ""}
+    if slip.dossier_id and slip.kind == slip.Kind.COMPLETION:
+        # Asked by the processing unit during processing: the pause it opened names the step.
+        pause = (slip.dossier.pauses.filter(requested_by=slip.clerk_id, requested_at__lte=slip.created_at)
+                 .select_related("handoff__unit").order_by("-requested_at").first())
+        if pause is not None:
+            context["during_processing"] = True
+            handoff = pause.handoff
+            context["processing_unit"] = (handoff.unit_name or handoff.unit.name) if handoff else ""
     with translation.override("vi"):
         return render_pdf(form.template, context, request=request)
 
