@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from dossiers.form_versions import form_version
 from dossiers.models import Status, StatusGroup
 from dossiers.slips import place_name
-from portal.exports import neutralise
+from portal.exports import neutralise, sheet_title
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
 from workflow.models import Apology, Handoff
@@ -301,7 +301,7 @@ def write_tracking_book_xlsx(fileobj, *, unit, date_from, date_to, dossiers):
     with translation.override("vi"):
         columns = _book_columns()
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
+        sheet = workbook.create_sheet(sheet_title(_("Sổ theo dõi hồ sơ")))
         for index, (_header, width, _kind) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A5"
