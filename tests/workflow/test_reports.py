@@ -101,8 +101,8 @@ def test_process_slip_receiver_of_an_unassigned_active_step_is_its_unit(client_f
     dossier = DossierFactory(receiving_unit=org.c1, current_unit=org.c1, received_at=at(16, 8, 30), due_at=at(24, 17),
                              received_by=clerk)
     HandoffFactory(dossier=dossier, order=1, kind=Handoff.Kind.COUNTER, unit=org.c1, state=Handoff.State.DONE,
-                   assignee=clerk, received_by=clerk, started_at=at(16, 8, 30), finished_at=at(16, 9),
-                   handed_by=clerk)
+                   assignee=clerk, received_by=clerk, started_at=at(16, 8, 30), due_at=at(17, 17),
+                   finished_at=at(16, 9), handed_by=clerk)
     HandoffFactory(dossier=dossier, order=2, unit=org.department, state=Handoff.State.ACTIVE, assignee=None,
                    started_at=at(16, 9, 5), due_at=at(19, 17))
     text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[dossier.code])).content)

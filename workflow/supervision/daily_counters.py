@@ -392,8 +392,10 @@ def monthly_trend(*, unit_ids, period, now=None):
         return direct_counts.monthly_trend(unit_ids=unit_ids, period=period, now=now)
     totals = defaultdict(lambda: {"received": 0, "finished": 0, "late": 0})
     counters = DailyCounter.objects.filter(unit__in=unit_ids)
-    summed = _counter_rows("trend-received", counters, period, covered, lambda qs: qs.annotate(m=TruncMonth("day")).values(
-        "m").annotate(r=Sum("received"), f=Sum("finished"), late=Sum("finished_late")).order_by(),
+    summed = _counter_rows(
+        "trend-received", counters, period, covered,
+        lambda qs: qs.annotate(m=TruncMonth("day")).values("m").annotate(
+            r=Sum("received"), f=Sum("finished"), late=Sum("finished_late")).order_by(),
         sorted(unit_ids))
     for values in summed:
         totals[(values["m"].year, values["m"].month)]["received"] += values["r"] or 0
