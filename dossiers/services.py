@@ -371,6 +371,29 @@ _SLIP_APPLICANT_FIELDS = {"applicant_name", "applicant_personal_id", "applicant_
                           "applicant_email"}
 
 
+def dossier_slip_issue(*, dossier, actor, kind, reason, missing_names=()):
+    """Form 02 or 03 of a dossier that exists: the counter's check of an online dossier
+    (completion, refusal) or a supplement asked by the processing unit during processing.
+    Issued in the name of the receiving counter, which hands it over (Decree 61/2018
+    art. 15–16); `actor` (clerk or officer) is the person the applicant may call. The
+    quantities of each missing paper are the procedure's checklist's when the name is on it.
+    Callers (workflow/routing/services.py) have checked the actor's right to act."""
+    required = {c.name: c for c in dossier.procedure_version.components.all()}
+    missing = []
+    for name in missing_names:
+        requirement = required.get(name)
+        missing.append({
+            "name": name,
+            "originals": requirement.originals if requirement else "",
+            "certified_copies": requirement.certified_copies if requirement else "",
+            "photocopies": requirement.photocopies if requirement else "",
+        })
+    applicant = {name: getattr(dossier, name) or "" for name in _SLIP_APPLICANT_FIELDS}
+    return counter_slip_issue(clerk=actor, unit=dossier.receiving_unit, version=dossier.procedure_version,
+                              kind=kind, applicant=applicant, missing_components=missing, reason=reason,
+                              dossier=dossier)
+
+
 @transaction.atomic
 def dossier_submit_online(*, citizen, unit, version, applicant, components, files=(), delivery, submitted_at=None,
                           actor=None, requested_fees=()):

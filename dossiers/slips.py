@@ -13,7 +13,8 @@ from portal.pdf import PDF_CACHE_SECONDS, qr_data_uri, render_pdf
 from portal.signatures.keys import SigningRefused, certificate_for
 from portal.signatures.signing import pdf_sign
 
-from .models import DossierFile
+from .form_versions import form_version
+from .models import Channel, DossierFile
 from .services import processing_budget, record_event
 
 logger = logging.getLogger(__name__)
@@ -30,7 +31,10 @@ def public_url(path, request=None):
 def receipt_context(dossier, request=None):
     version = dossier.procedure_version
     track_url = public_url(reverse("dossiers:qr", args=[dossier.code]), request)
+    received_local = timezone.localtime(dossier.received_at)
     return {
+        "form": form_version("01", dossier.received_at),
+        "place": place_name(dossier.receiving_unit),
         "dossier": dossier,
         "version": version,
         "unit": dossier.receiving_unit,
@@ -40,18 +44,42 @@ def receipt_context(dossier, request=None):
         "fees": version.fees.all(),
         "track_url": track_url,
         "qr": qr_data_uri(track_url),
-        "received_local": timezone.localtime(dossier.received_at),
+        "received_local": received_local,
         "due_local": timezone.localtime(dossier.due_at) if dossier.due_at else None,
         "entry_number": dossier.code.rsplit("-", 1)[-1],
-        "book_year": timezone.localtime(dossier.received_at).year,
+        "book_year": received_local.year,
+        # Số: the entry of the tracking book (Form 06) the receipt was written in.
+        "receipt_number": f"{dossier.code.rsplit('-', 1)[-1]}/{received_local.year}",
     }
+
+
+# The administrative kind of a unit's name, dropped for the place on the place-and-date line
+# ("Mỹ Hà, ngày 05 tháng 12 năm 2026"), longest first.
+_PLACE_PREFIXES = ("Ủy ban nhân dân", "UBND", "Trung tâm Phục vụ hành chính công", "Bộ phận một cửa", "thành phố",
+                   "phường", "thị trấn", "thị xã", "huyện", "quận", "tỉnh", "xã")
+
+
+def place_name(unit):
+    """The place written before the date on a form: the unit's locality without its kind
+    ("Ủy ban nhân dân xã Mỹ Hà" -> "Mỹ Hà")."""
+    if unit is None:
+        return ""
+    name = (unit.short_name or unit.name).strip()
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PLACE_PREFIXES:
+            if name.lower().startswith(prefix.lower() + " "):
+                name, changed = name[len(prefix):].strip(), True
+    return name
 
 
 def render_receipt(dossier, request=None):
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả. Official forms are always printed in
     Vietnamese, whatever language the clerk's screen uses."""
+    context = receipt_context(dossier, request)
     with translation.override("vi"):
-        return render_pdf("pdf/receipt.html", receipt_context(dossier, request), request=request)
+        return render_pdf(context["form"].template, context, request=request)
 
 
 def render_postal_slip(dossier, request=None):
@@ -70,14 +98,25 @@ def render_postal_slip(dossier, request=None):
 
 
 def render_counter_slip(slip, request=None):
-    """Form 02 (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ) or Form 03 (Phiếu từ chối)."""
-    template = "pdf/completion.html" if slip.kind == slip.Kind.COMPLETION else "pdf/refusal.html"
+    """Form 02 (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ) or Form 03 (Phiếu từ chối), at the
+    counter, for an online dossier, or asked by the processing unit during processing."""
+    form = form_version("02" if slip.kind == slip.Kind.COMPLETION else "03", slip.created_at)
     procedure_url = public_url(reverse("procedures:detail", args=[slip.procedure_version.procedure.national_code]),
                                request)
-    context = {"slip": slip, "unit": slip.unit, "parent_unit": slip.unit.parent, "procedure_url": procedure_url,
-               "created_local": timezone.localtime(slip.created_at)}
+    context = {"slip": slip, "form": form, "unit": slip.unit, "parent_unit": slip.unit.parent,
+               "procedure_url": procedure_url, "created_local": timezone.localtime(slip.created_at),
+               "place": place_name(slip.unit), "online_channel": Channel.ONLINE,
+               "during_processing": False, "processing_unit": ""}
+    if slip.dossier_id and slip.kind == slip.Kind.COMPLETION:
+        # Asked by the processing unit during processing: the pause it opened names the step.
+        pause = (slip.dossier.pauses.filter(requested_by=slip.clerk_id, requested_at__lte=slip.created_at)
+                 .select_related("handoff__unit").order_by("-requested_at").first())
+        if pause is not None:
+            context["during_processing"] = True
+            handoff = pause.handoff
+            context["processing_unit"] = (handoff.unit_name or handoff.unit.name) if handoff else ""
     with translation.override("vi"):
-        return render_pdf(template, context, request=request)
+        return render_pdf(form.template, context, request=request)
 
 
 def signed_slip(pdf, *, unit, title, dossier=None, actor=None):

@@ -85,3 +85,35 @@ def neutralise(cell):
 
 def xlsx_row(sheet, row):
     return [xlsx_cell(sheet, value) for value in row]
+
+
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+SHEET_MAX = 31
+
+
+def sheet_title(text, *, used=(), fallback="Sheet"):
+    """A sheet name Excel accepts that keeps the Vietnamese letters ("Tỷ lệ đúng hạn theo
+    tháng", not "ty-le-dung-han-theo-thang"): the forbidden []:*?/\\ become "-", no apostrophe
+    at either end, at most 31 characters (cut at a word when one ends late enough), and unique
+    among `used` (case-insensitive, as Excel compares them) with a " (2)" suffix."""
+    import unicodedata
+
+    name = " ".join(unicodedata.normalize("NFC", str(text)).translate(SHEET_FORBIDDEN).split()).strip("'")
+    name = name or fallback
+
+    def cut(value, limit):
+        if len(value) <= limit:
+            return value
+        head = value[:limit]
+        space = head.rfind(" ")
+        return (head[:space] if space >= limit * 2 // 3 else head).rstrip(" -'")
+
+    name = cut(name, SHEET_MAX)
+    taken = {u.lower() for u in used}
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate = cut(name, SHEET_MAX - len(suffix)) + suffix
+        number += 1
+    return candidate

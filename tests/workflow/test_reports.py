@@ -85,6 +85,30 @@ def test_process_slip_lists_every_handoff_with_its_result(client_for, clerk, rou
     assert page_size_mm(response.content) == (297, 210)
 
 
+def test_process_slip_names_who_received_each_step_person_unit_and_time(client_for, clerk, routed):
+    text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[routed.code])).content)
+    # The first step: handed over by the applicant, received by the clerk at the commune's counter.
+    assert "Nhận: 08:30 ngày 16/11/2026 — Nguyễn Thị Hoa (Ủy ban nhân dân xã Mỹ Hà)" in text
+    # Into the department: the clerk of the commune hands over, the department's officer receives.
+    assert "Giao: 10:00 ngày 16/11/2026 — Nguyễn Thị Hoa (Ủy ban nhân dân xã Mỹ Hà)" in text
+    assert "Nhận: 14:00 ngày 16/11/2026 — Kiều Minh Tâm (Sở Tư pháp tỉnh Thử Nghiệm)" in text
+    # A step named after its role keeps that name as the unit.
+    assert "Nhận: 09:15 ngày 20/11/2026 — Nguyễn Hữu Dũng (Lãnh đạo Sở Tư pháp)" in text
+    assert "(Mẫu số 05, Thông tư số 01/2018/TT-VPCP)" in text
+
+
+def test_process_slip_receiver_of_an_unassigned_active_step_is_its_unit(client_for, clerk, org):
+    dossier = DossierFactory(receiving_unit=org.c1, current_unit=org.c1, received_at=at(16, 8, 30), due_at=at(24, 17),
+                             received_by=clerk)
+    HandoffFactory(dossier=dossier, order=1, kind=Handoff.Kind.COUNTER, unit=org.c1, state=Handoff.State.DONE,
+                   assignee=clerk, received_by=clerk, started_at=at(16, 8, 30), due_at=at(17, 17),
+                   finished_at=at(16, 9), handed_by=clerk)
+    HandoffFactory(dossier=dossier, order=2, unit=org.department, state=Handoff.State.ACTIVE, assignee=None,
+                   started_at=at(16, 9, 5), due_at=at(19, 17))
+    text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[dossier.code])).content)
+    assert "Nhận: 09:05 ngày 16/11/2026 — Sở Tư pháp tỉnh Thử Nghiệm" in text
+
+
 def test_pending_steps_come_after_the_ones_that_ran(client_for, clerk, routed):
     text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[routed.code])).content)
     assert text.index("Ký giấy chứng nhận") < text.index("Bộ phận một cửa xã Đồng Tâm") < text.index("Chưa đến lượt")

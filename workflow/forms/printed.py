@@ -13,8 +13,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dossiers.form_versions import form_version
 from dossiers.models import Status, StatusGroup
-from portal.exports import neutralise
+from dossiers.slips import place_name
+from portal.exports import neutralise, sheet_title
 from portal.pdf import render_pdf
 from procedures.models import TimeUnit
 from workflow.models import Apology, Handoff
@@ -36,10 +38,28 @@ class SlipRow:
     received_by: str
     budget_label: str
     pauses: list = field(default_factory=list)
+    given_unit: str = ""
+    received_unit: str = ""
+
+    @property
+    def given_who(self):
+        """Who handed over: "person (unit)", or the unit alone."""
+        return _who(self.given_by, self.given_unit)
+
+    @property
+    def received_who(self):
+        """Who received the step: "person (unit)", or the unit alone while no one holds it."""
+        return _who(self.received_by, self.received_unit)
 
     @property
     def is_pending(self):
         return self.handoff.state == Handoff.State.PENDING
+
+
+def _who(person, unit):
+    if person and unit:
+        return f"{person} ({unit})"
+    return person or unit
 
 
 def _name(user):
@@ -107,6 +127,7 @@ def process_slip_context(dossier):
             handoff=handoff, given_at=given_at, given_by=given_by, given_by_applicant=by_applicant,
             received_at=handoff.started_at, received_by=_name(handoff.received_by or handoff.assignee),
             budget_label=_budget_label(handoff), pauses=pauses_by_handoff.get(handoff.pk, []),
+            given_unit=previous.unit_name if previous is not None else "", received_unit=handoff.unit_name,
         ))
         previous = handoff
     for handoff in pending:
@@ -122,6 +143,7 @@ def process_slip_context(dossier):
             consulted.append(consultation.unit.name)
     received_local = timezone.localtime(dossier.received_at)
     return {
+        "form": form_version("05", dossier.received_at),
         "dossier": dossier,
         "unit": dossier.receiving_unit,
         "parent_unit": dossier.receiving_unit.parent,
@@ -138,8 +160,9 @@ def process_slip_context(dossier):
 
 def render_process_slip(dossier, request=None):
     """Form 05: Phiếu kiểm soát quá trình giải quyết hồ sơ."""
+    context = process_slip_context(dossier)
     with translation.override("vi"):
-        return render_pdf("pdf/process_slip.html", process_slip_context(dossier), request=request)
+        return render_pdf(context["form"].template, context, request=request)
 
 
 # --- Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả -----------------------------------
@@ -147,20 +170,24 @@ def render_process_slip(dossier, request=None):
 
 def apology_context(apology):
     dossier = apology.dossier
+    issued_at = apology.approved_at or apology.drafted_at
     return {
+        "form": form_version("04", issued_at),
+        "place": place_name(apology.unit),
         "apology": apology,
         "dossier": dossier,
         "unit": apology.unit,
         "parent_unit": apology.unit.parent,
         "receiving_unit": dossier.receiving_unit,
-        "issued_at": apology.approved_at or apology.drafted_at,
+        "issued_at": issued_at,
     }
 
 
 def render_apology(apology, request=None):
     """Form 04, signed by the head of the late unit (the leader who approved it)."""
+    context = apology_context(apology)
     with translation.override("vi"):
-        return render_pdf("pdf/apology.html", apology_context(apology), request=request)
+        return render_pdf(context["form"].template, context, request=request)
 
 
 # --- Form 06: Sổ theo dõi hồ sơ --------------------------------------------------------------
@@ -234,6 +261,7 @@ def book_rows(dossiers):
 
 def tracking_book_context(*, unit, date_from, date_to, dossiers):
     return {
+        "form": form_version("06", date_from),
         "unit": unit,
         "parent_unit": unit.parent,
         "date_from": date_from,
@@ -247,7 +275,7 @@ def render_tracking_book_pdf(*, unit, date_from, date_to, dossiers, request=None
     """Form 06 as an A4 landscape PDF with page numbers."""
     context = tracking_book_context(unit=unit, date_from=date_from, date_to=date_to, dossiers=dossiers)
     with translation.override("vi"):
-        return render_pdf("pdf/tracking_book.html", context, request=request)
+        return render_pdf(context["form"].template, context, request=request)
 
 
 def _book_columns():
@@ -273,7 +301,7 @@ def write_tracking_book_xlsx(fileobj, *, unit, date_from, date_to, dossiers):
     with translation.override("vi"):
         columns = _book_columns()
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Sổ theo dõi hồ sơ")[:31])
+        sheet = workbook.create_sheet(sheet_title(_("Sổ theo dõi hồ sơ")))
         for index, (_header, width, _kind) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A5"

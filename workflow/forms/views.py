@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dossiers.models import Dossier
-from dossiers.slips import signed_slip
+from dossiers.slips import render_counter_slip, signed_slip
 from portal.audit import audit_subject, audited_read
 from portal.db_router import replica_view
 from portal.models import ReadAccess, Role
@@ -62,6 +62,29 @@ def apology_pdf(request, code):
                       title=_("Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"), dossier=dossier,
                       actor=request.user)
     return pdf_response(pdf, filename=f"phieu-xin-loi-{dossier.code}")
+
+
+@login_required
+@audited_read(ReadAccess.Action.SLIP)
+def dossier_slip_pdf(request, code, pk):
+    """Form 02 or 03 issued for a dossier (the counter's check of an online dossier, or a
+    supplement asked during processing): for the applicant who owns the dossier and the
+    staff who may see it (workflow.policies.printable_dossier), like the dossier's other
+    papers. A slip of another dossier, or of a dossier the user may not see, is 404."""
+    try:
+        dossier = printable_dossier(user=request.user, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    slip = dossier.slips.select_related("unit", "unit__parent", "clerk", "procedure_version__procedure").filter(
+        pk=pk).first()
+    if slip is None:
+        raise Http404
+    audit_subject(request, dossier=dossier, target=f"{slip.get_kind_display()} {slip.number}")
+    title = (_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)") if slip.kind == slip.Kind.COMPLETION
+             else _("Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"))
+    pdf = signed_slip(render_counter_slip(slip, request), unit=slip.unit, title=title, dossier=dossier,
+                      actor=request.user)
+    return pdf_response(pdf, filename=f"phieu-{slip.kind}-{dossier.code}-{slip.pk}")
 
 
 # --- Form 06: the tracking book --------------------------------------------------------------

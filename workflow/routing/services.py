@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import fees
-from dossiers.models import Dossier, DossierFile, Outcome, Status
+from dossiers.models import CounterSlip, Dossier, DossierFile, Outcome, Status
 from dossiers.services import (
     ConcurrentChange,
     compute_due,
     dossier_file_add,
     dossier_file_replace,
+    dossier_slip_issue,
     dossier_transition,
     record_event,
 )
@@ -306,6 +307,9 @@ def supplement_request(*, dossier, actor, reason, missing_components, expected_s
         dossier_hours_left=_hours_left(dossier.due_at, now=now, unit=dossier.receiving_unit),
         step_hours_left=_hours_left(current.due_at, now=now, unit=current.unit), due_before=dossier.due_at,
     )
+    # Form 02, handed over by the counter and downloadable by the applicant.
+    dossier_slip_issue(dossier=dossier, actor=actor, kind=CounterSlip.Kind.COMPLETION, reason=reason,
+                       missing_names=missing_components)
     return dossier_transition(dossier=dossier, actor=actor, transition="request_supplement", unit=current.unit,
                               note=reason.strip(), supplement_count=dossier.supplement_count + 1, at=now)
 
@@ -529,6 +533,8 @@ def online_request_completion(*, dossier, clerk, reason, missing_components, exp
     if not reason.strip() or not missing_components:
         raise ValidationError(_("Hãy nêu giấy tờ cần bổ sung và lý do."))
     listing = "; ".join(missing_components)
+    dossier_slip_issue(dossier=dossier, actor=clerk, kind=CounterSlip.Kind.COMPLETION, reason=reason,
+                       missing_names=missing_components)
     return dossier_transition(dossier=dossier, actor=clerk, transition="request_supplement",
                               unit=dossier.receiving_unit, at=at,
                               note=_("Cần bổ sung: %(list)s. %(reason)s") % {"list": listing, "reason": reason.strip()})
@@ -543,5 +549,6 @@ def online_refuse(*, dossier, clerk, reason, expected_status=None, at=None):
         raise ValidationError(_("Hồ sơ không ở trạng thái chờ kiểm tra."))
     if not reason.strip():
         raise ValidationError(_("Hãy ghi rõ lý do từ chối tiếp nhận."))
+    dossier_slip_issue(dossier=dossier, actor=clerk, kind=CounterSlip.Kind.REFUSAL, reason=reason)
     return dossier_transition(dossier=dossier, actor=clerk, transition="refuse_reception",
                               unit=dossier.receiving_unit, note=reason.strip(), at=at)

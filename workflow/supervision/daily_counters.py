@@ -390,16 +390,21 @@ def monthly_trend(*, unit_ids, period, now=None):
     covered = cover(period)
     if covered is None:
         return direct_counts.monthly_trend(unit_ids=unit_ids, period=period, now=now)
-    totals = defaultdict(lambda: {"finished": 0, "late": 0})
+    totals = defaultdict(lambda: {"received": 0, "finished": 0, "late": 0})
     counters = DailyCounter.objects.filter(unit__in=unit_ids)
-    summed = _counter_rows("trend", counters, period, covered, lambda qs: qs.annotate(m=TruncMonth("day")).values(
-        "m").annotate(f=Sum("finished"), late=Sum("finished_late")).order_by(), sorted(unit_ids))
+    summed = _counter_rows(
+        "trend-received", counters, period, covered,
+        lambda qs: qs.annotate(m=TruncMonth("day")).values("m").annotate(
+            r=Sum("received"), f=Sum("finished"), late=Sum("finished_late")).order_by(),
+        sorted(unit_ids))
     for values in summed:
+        totals[(values["m"].year, values["m"].month)]["received"] += values["r"] or 0
         totals[(values["m"].year, values["m"].month)]["finished"] += values["f"] or 0
         totals[(values["m"].year, values["m"].month)]["late"] += values["late"] or 0
     if covered.rest is not None:
         for item in direct_counts.monthly_trend(unit_ids=unit_ids, period=covered.rest, now=now):
             month, year = (int(x) for x in item["label"].split("/"))
+            totals[(year, month)]["received"] += item["received"]
             totals[(year, month)]["finished"] += item["finished"]
             totals[(year, month)]["late"] += item["late"]
     now = now or timezone.now()
@@ -408,6 +413,7 @@ def monthly_trend(*, unit_ids, period, now=None):
         if periods.month_period(year, month).start > now:
             break
         row = totals[(year, month)]
-        result.append({"label": f"{month:02d}/{year}", "finished": row["finished"], "late": row["late"],
+        result.append({"label": f"{month:02d}/{year}", "received": row["received"], "finished": row["finished"],
+                       "late": row["late"],
                        "rate": indicators._percent(row["finished"] - row["late"], row["finished"])})
     return result

@@ -493,8 +493,8 @@ def overdue_steps_filter(unit_id, now=None):
 
 
 def monthly_trend(*, unit_ids, period, now=None):
-    """Per month of the period (up to now): finished, finished late, and the share finished
-    early or on time, for the trend chart. One query grouped by local month."""
+    """Per month of the period (up to now): received, finished, finished late, and the share
+    finished early or on time, for the trend chart. Two queries grouped by local month."""
     now = now or timezone.now()
     rows = {
         (r["month"].year, r["month"].month): r
@@ -503,11 +503,17 @@ def monthly_trend(*, unit_ids, period, now=None):
         .annotate(finished=Count("pk"), late=Count("pk", filter=late_after_due()))
         .order_by()
     }
+    arrivals = {
+        (r["month"].year, r["month"].month): r["n"]
+        for r in Dossier.objects.filter(receiving_unit__in=unit_ids).filter(received(period))
+        .annotate(month=TruncMonth("received_at", tzinfo=TZ)).values("month").annotate(n=Count("pk")).order_by()
+    }
     result = []
     for year, month in period.months():
         if month_period(year, month).start > now:
             break
         row = rows.get((year, month), {"finished": 0, "late": 0})
-        result.append({"label": f"{month:02d}/{year}", "finished": row["finished"], "late": row["late"],
+        result.append({"label": f"{month:02d}/{year}", "received": arrivals.get((year, month), 0),
+                       "finished": row["finished"], "late": row["late"],
                        "rate": _percent(row["finished"] - row["late"], row["finished"])})
     return result

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from dossiers.models import Status, StatusGroup
+from portal import exports
 from portal.db_router import replica_view
 from portal.exports import csv_bytes, xlsx_row
 from portal.models import Role, Unit
@@ -68,6 +69,30 @@ def _error(request, template, message, context=None):
 
 # --- dashboard -------------------------------------------------------------------------------
 
+TREND_MONTHS = 12
+
+
+def last_months(today, count=TREND_MONTHS):
+    """The period of the last `count` calendar months, this one included."""
+    first = today.replace(day=1)
+    for _i in range(count - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return periods.Period("custom", first, today)
+
+
+def trend_chart(trend):
+    """The trend chart's data: received, finished and finished late per month (bars) and the
+    on-time rate (line). The page shows the same numbers as a table for screen readers."""
+    return {"labels": [t["label"] for t in trend], "received": [t["received"] for t in trend],
+            "finished": [t["finished"] for t in trend], "late": [t["late"] for t in trend],
+            "rate": [_num(t["rate"]) for t in trend],
+            "empty": not any(t["received"] or t["finished"] for t in trend)}
+
+
+def chart_text():
+    return {"rate": _("Tỷ lệ đúng hạn (%)"), "received": _("Tiếp nhận"), "finished": _("Đã giải quyết"),
+            "late": _("Quá hạn"), "dossiers": _("Hồ sơ")}
+
 
 @role_required(*ROLES)
 @replica_view
@@ -86,7 +111,9 @@ def dashboard(request):
         {"key": s, "label": Status(s).label, "count": counts[f"status_{s}"]}
         for s in StatusGroup.OPEN
     ]
+    trend = daily_counters.monthly_trend(unit_ids=unit_ids, period=last_months(timezone.localdate(now)), now=now)
     context = {
+        "trend": trend, "charts": {"trend": trend_chart(trend), "text": chart_text()},
         "units": units, "chosen": chosen, "counts": counts, "states": states, "unit_query": unit_query,
         "by_unit": by_unit, "by_step": by_step, "now": now,
         "channel_times": direct_counts.processing_times_by_channel(unit_ids=unit_ids, now=now),
@@ -169,7 +196,8 @@ def statistics_data(*, units, unit_ids, period, group="unit", field=None, now=No
     ratings = indicators.ratings(unit_ids=unit_ids, period=period)
     if ratings is not None and not ratings["count"]:
         ratings = None  # shown as "no rating data"
-    late_by_unit = sorted(((r["name"], r["steps_late"] + r["steps_in_progress_late"]) for r in steps),
+    # Only units with late steps: a bar of zero says nothing, and no bar at all is "nothing late".
+    late_by_unit = sorted(((r["name"], n) for r in steps if (n := r["steps_late"] + r["steps_in_progress_late"])),
                           key=lambda x: -x[1])[:12]
     channels = [(_("Trực tiếp"), total["received_counter"]), (_("Trực tuyến"), total["received_online"]),
                 (_("Bưu chính"), total["received_postal"])]
@@ -215,14 +243,12 @@ def statistics(request):
         return _error(request, "workflow/supervision/statistics.html", str(error), base)
     data = statistics_data(units=units, unit_ids=unit_ids, period=period, group=group, field=field)
     charts = {
-        "trend": {"labels": [t["label"] for t in data["trend"]], "rate": [_num(t["rate"]) for t in data["trend"]],
-                  "finished": [t["finished"] for t in data["trend"]]},
+        "trend": trend_chart(data["trend"]),
         "late": {"labels": [n for n, _v in data["late_by_unit"]], "values": [v for _n, v in data["late_by_unit"]]},
         "channels": {"labels": [str(n) for n, _v in data["channels"]], "values": [v for _n, v in data["channels"]]},
         "ratings": ({"labels": [str(label) for _s, label, _c in data["ratings"]["distribution"]],
                      "values": [c for _s, _l, c in data["ratings"]["distribution"]]} if data["ratings"] else None),
-        "text": {"rate": _("Tỷ lệ đúng hạn (%)"), "finished": _("Đã giải quyết"), "late": _("Quá hạn"),
-                 "dossiers": _("Hồ sơ")},
+        "text": chart_text(),
     }
     # The figures table in pages (a province has 2,200 procedures); the total row and the
     # exports cover every row.
@@ -301,9 +327,9 @@ def export_tables(data):
         "indicators": (_("Chỉ số Quyết định 766"), [_("Chỉ số"), _("Giá trị"), _("Đơn vị tính"), _("Công thức")],
                        [[str(i["name"]), _cell(i["value"]), str(i["unit"]), str(i["formula"])]
                         for i in data["indicators"]]),
-        "trend": (_("Tỷ lệ đúng hạn theo tháng"), [_("Tháng"), _("Đã giải quyết"), _("Quá hạn"),
-                                                    _("Tỷ lệ đúng hạn (%)")],
-                  [[t["label"], t["finished"], t["late"], _cell(t["rate"])] for t in data["trend"]]),
+        "trend": (_("Hồ sơ theo tháng"), [_("Tháng"), _("Tiếp nhận"), _("Đã giải quyết"), _("Quá hạn"),
+                                          _("Tỷ lệ đúng hạn (%)")],
+                  [[t["label"], t["received"], t["finished"], t["late"], _cell(t["rate"])] for t in data["trend"]]),
         "ratings": (_("Đánh giá của người dân"), [_("Mức"), _("Số đánh giá")],
                     [[f"{s}. {label}", c] for s, label, c in data["ratings"]["distribution"]]
                     if data["ratings"] else [[_("Chưa có dữ liệu đánh giá"), ""]]),
@@ -322,8 +348,10 @@ def write_xlsx(tables, *, title):
 
     book = Workbook()
     book.remove(book.active)
+    used = []
     for sheet_title, header, rows in tables:
-        sheet = book.create_sheet(title=slugify(sheet_title)[:31] or "sheet")
+        used.append(exports.sheet_title(sheet_title, used=used))
+        sheet = book.create_sheet(title=used[-1])
         sheet.append(xlsx_row(sheet, [title]))
         sheet["A1"].font = Font(bold=True)
         sheet.append(xlsx_row(sheet, [sheet_title]))
@@ -418,6 +446,20 @@ def _fmt(value):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# About 7.5 px a character at 14 px: what fits the 250 px label column without being cut.
+SVG_LABEL_CHARS = 31
+
+
+def short_label(label, limit):
+    """`label` cut at a word to at most `limit` characters, with "…" when cut (the full label
+    goes in a tooltip or <title>)."""
+    if len(label) <= limit:
+        return label
+    head = label[:limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space >= limit // 2 else head).rstrip(" ,—-") + "…"
+
+
 def bar_chart_svg(items, *, width=640, bar_height=22, color="#0d6efd"):
     """A horizontal bar chart as inline SVG (WeasyPrint runs no JavaScript): one labelled bar
     per (label, value), the value printed at the end of the bar."""
@@ -429,11 +471,11 @@ def bar_chart_svg(items, *, width=640, bar_height=22, color="#0d6efd"):
     scale = (width - label_width - 60) / top
     height = len(items) * (bar_height + gap) + gap
     bars = format_html_join("", (
-        '<text x="{}" y="{}" font-size="14" text-anchor="end">{}</text>'
+        '<text x="{}" y="{}" font-size="14" text-anchor="end"><title>{}</title>{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
         '<text x="{}" y="{}" font-size="14">{}</text>'
     ), (
-        (label_width - 6, gap + i * (bar_height + gap) + bar_height * 0.7, label[:40],
+        (label_width - 6, gap + i * (bar_height + gap) + bar_height * 0.7, label, short_label(label, SVG_LABEL_CHARS),
          label_width, gap + i * (bar_height + gap), round(v * scale, 1), bar_height, color,
          label_width + round(v * scale, 1) + 4, gap + i * (bar_height + gap) + bar_height * 0.7, _fmt(v))
         for i, (label, v) in enumerate(items)
