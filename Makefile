@@ -11,8 +11,8 @@ PORT   ?= 8000
 
 # Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for messages.
 RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-# Tests also need a browser and the PDF tools used to check the slips.
-TEST_PACKAGES := chromium poppler-utils
+# Tests also need a browser, the PDF tools used to check the slips and Java for the Nu HTML checker.
+TEST_PACKAGES := chromium poppler-utils default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test system-run system-test venv messages migrate demo serve lint check clean worker beat
