@@ -4,7 +4,7 @@
 Usage: .venv/bin/python static/vendor/subset-icons.py [PACKAGE_DIR]
   PACKAGE_DIR: an unpacked bootstrap-icons npm package (its font/ folder); without it the pinned
   version is fetched with `npm pack` (as update.sh does). Run it after using a new icon: the test
-  tests/portal/test_icon_subset.py fails while a template names an icon missing from the subset.
+  tests/portal/test_static_assets.py fails while a template names an icon missing from the subset.
 
 Where icons are found (write an icon's class in full, `bi-NAME`, so that it is found):
   * templates/**/*.html: `bi-NAME` inside class="..." and `icon="NAME"` arguments of {% include %}

@@ -24,7 +24,7 @@ cp htmx.org-$HTMX/package/dist/htmx.min.js "$here/htmx/"
 cp htmx.org-$HTMX/package/LICENSE "$here/htmx/"
 # Only the icons the portal uses (subset-icons.py; VERSION there must match ICONS here).
 cp bootstrap-icons-$ICONS/package/LICENSE "$here/bootstrap-icons/"
-python3 "$here/subset-icons.py" "bootstrap-icons-$ICONS/package"
+"${PYTHON:-$here/../../.venv/bin/python}" "$here/subset-icons.py" "bootstrap-icons-$ICONS/package"
 font=fontsource-be-vietnam-pro-$FONT/package
 out="$here/be-vietnam-pro/be-vietnam-pro.css"
 : >"$out"
