@@ -117,9 +117,20 @@ def _rating_token():
 
 
 def _slip():
+    """A refusal slip (Form 03) issued at the clerk's counter (the demo issues none)."""
+    from dossiers import services
     from dossiers.models import CounterSlip
+    from portal.models import Unit, User
+    from procedures.models import ProcedureVersion
 
-    return {"pk": CounterSlip.objects.filter(dossier__receiving_unit__code="H56.20.01").order_by("pk").first().pk}
+    slip = CounterSlip.objects.filter(unit__code="H56.20.01").order_by("pk").first()
+    if slip is None:
+        version = ProcedureVersion.objects.filter(procedure__national_code=_procedure()["national_code"]).first()
+        slip = services.counter_slip_issue(
+            clerk=User.objects.get(username=USERS["clerk"]), unit=Unit.objects.get(code="H56.20.01"), version=version,
+            kind=CounterSlip.Kind.REFUSAL, applicant={"applicant_name": "Trần Thị Bích"}, missing_components=[],
+            reason="Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị.")
+    return {"pk": slip.pk}
 
 
 PAGES: dict[str, list[Page]] = {

