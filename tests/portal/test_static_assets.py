@@ -50,3 +50,17 @@ def test_favicon_is_served_at_the_root_and_linked_from_every_page(client):
     assert response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
     page = client.get("/accounts/login/").content.decode()
     assert 'rel="icon" href="/favicon.ico"' in page and "favicon.svg" in page and 'rel="apple-touch-icon"' in page
+
+
+def test_the_web_font_has_every_letter_the_pages_and_translations_use():
+    """static/vendor/subset-fonts.py keeps the characters Vietnamese needs: no letter of a template or of
+    a translation falls back to another typeface."""
+    import unicodedata
+
+    sources = [path for path in (ROOT / "templates").rglob("*.html") if not {"pdf", "emails"} & set(path.parts)]
+    sources += list((ROOT / "locale").rglob("*.po"))
+    letters = {char for path in sources for char in path.read_text() if unicodedata.category(char)[0] in "LN"}
+    for face in ("400", "400-italic", "600", "700"):
+        cmap = set(TTFont(ROOT / "static" / "vendor" / "be-vietnam-pro" / f"be-vietnam-pro-{face}.woff2").getBestCmap())
+        missing = sorted(char for char in letters if ord(char) not in cmap)
+        assert not missing, f"{face}: {missing}"
