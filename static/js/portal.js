@@ -61,21 +61,25 @@
   function markScrollers() {
     document.querySelectorAll(".table-responsive").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var added = (box.getAttribute("data-scroll-region") || "").split(" ").filter(Boolean);
       if (!scrolls) {
-        if (box.hasAttribute("data-scroll-region")) {
-          ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (a) { box.removeAttribute(a); });
-        }
+        added.concat(["data-scroll-region"]).forEach(function (a) { box.removeAttribute(a); });
         return;
       }
-      if (box.hasAttribute("tabindex")) return;
+      if (box.hasAttribute("data-scroll-region")) return;
       var table = box.querySelector("table");
       var heading = headingBefore(box) || document.querySelector("h1");
       var name = (table && table.caption && table.caption.textContent) || (table && table.getAttribute("aria-label"))
         || (heading && heading.textContent) || document.title;
-      box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", name.replace(/\s+/g, " ").trim());
-      box.setAttribute("data-scroll-region", "");
+      var wanted = {tabindex: "0", role: "region", "aria-label": name.replace(/\s+/g, " ").trim()};
+      Object.keys(wanted).forEach(function (a) {
+        if (a === "aria-label" && box.hasAttribute("aria-labelledby")) return;
+        if (!box.hasAttribute(a)) {
+          box.setAttribute(a, wanted[a]);
+          added.push(a);
+        }
+      });
+      box.setAttribute("data-scroll-region", added.join(" "));
     });
   }
 

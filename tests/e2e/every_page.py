@@ -70,6 +70,11 @@ def _procedure():
             .first().national_code}
 
 
+def _counter_procedure():
+    """A procedure the clerk's counter receives: one of its dossiers'."""
+    return {"national_code": _dossier(receiving_unit__code="H56.20.01").procedure.national_code}
+
+
 def _version():
     from procedures.models import ProcedureVersion
 
@@ -167,7 +172,7 @@ PAGES: dict[str, list[Page]] = {
     "dossiers:counter": [Page("clerk")],
     "dossiers:slip": [Page("clerk", _slip)],
     "workflow:receive_pick": [Page("clerk"), Page("clerk", query="?q=khai")],
-    "workflow:receive": [Page("clerk", _procedure)],
+    "workflow:receive": [Page("clerk", _counter_procedure)],
     "workflow:tracking_book": [Page("clerk")],
     "citizens:assisted_account": [Page("clerk")],
     "citizens:rating_kiosk": [Page("clerk", _returned_dossier)],

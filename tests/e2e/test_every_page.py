@@ -26,7 +26,7 @@ NU_LIMITS = {}
 UNREACHABLE_SCROLLERS_JS = """() => [...document.querySelectorAll('.table-responsive, [class*="overflow-x-auto"]')]
   .filter(box => box.scrollWidth > box.clientWidth + 1)
   .filter(box => box.getAttribute('tabindex') !== '0' || box.getAttribute('role') !== 'region'
-                 || !(box.getAttribute('aria-label') || '').trim())
+                 || !((box.getAttribute('aria-label') || '').trim() || box.getAttribute('aria-labelledby')))
   .map(box => box.outerHTML.slice(0, 120))"""
 
 
