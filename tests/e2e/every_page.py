@@ -176,7 +176,6 @@ PAGES: dict[str, list[Page]] = {
     "workflow:tracking_book": [Page("clerk")],
     "citizens:assisted_account": [Page("clerk")],
     "citizens:rating_kiosk": [Page("clerk", _returned_dossier)],
-    "citizens:return_slip": [Page("clerk", _returned_dossier)],
     "workflow:dossier": [Page("clerk", _staff_dossier), Page("officer", _staff_dossier)],
     "citizens:counter_payment": [Page("clerk", _staff_dossier)],
     "unit_list": [Page("clerk")],
@@ -285,6 +284,7 @@ EXCLUDED = {
     "citizens:sandbox_pay": "the payment sandbox, standing in for the bank's page",
     "citizens:payment_callback": "server-to-server callback of the payment provider",
     "citizens:counter_receipt": "PDF",
+    "citizens:return_slip": "PDF (the return slip)",
 }
 
 # Namespaces left out as a whole.

