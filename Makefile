@@ -11,13 +11,13 @@ PORT   ?= 8000
 
 # Debian packages: WeasyPrint's pango, fonts with Vietnamese glyphs, gettext for messages.
 RUN_PACKAGES  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-# Tests also need a browser and the PDF tools used to check the slips.
-TEST_PACKAGES := chromium poppler-utils
+# Tests also need a browser, the PDF tools used to check the slips and Java for the Nu HTML checker.
+TEST_PACKAGES := chromium poppler-utils default-jre-headless
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test system-run system-test venv messages migrate demo serve lint check clean worker beat
+.PHONY: run test system-run system-test venv messages migrate demo static serve lint check clean worker beat
 
-run: system-run venv messages migrate demo serve
+run: system-run venv messages migrate demo static serve
 
 test: system-test venv messages
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -55,6 +55,10 @@ migrate: venv
 
 demo: venv
 	$(PY) manage.py seed_demo
+
+# Static files into var/static, hashed, with .gz and .br copies that WhiteNoise serves (dev as in production).
+static: venv
+	$(PY) manage.py collectstatic --noinput -v 0
 
 # Without REDIS_URL Celery is eager, so run_periodic runs the beat schedule next to the server.
 serve:

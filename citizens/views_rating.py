@@ -24,7 +24,7 @@ from . import services
 from .forms import RatingForm
 from .models import Rating
 
-FACES = {1: "emoji-angry", 2: "emoji-frown", 3: "emoji-neutral", 4: "emoji-smile", 5: "emoji-heart-eyes"}
+FACES = {1: "bi-emoji-angry", 2: "bi-emoji-frown", 3: "bi-emoji-neutral", 4: "bi-emoji-smile", 5: "bi-emoji-heart-eyes"}
 
 
 def _counter_dossier(request, code):

@@ -11,7 +11,6 @@ the stronger case).
 """
 
 import base64
-import io
 
 import qrcode
 import qrcode.image.svg
@@ -117,9 +116,8 @@ def verify(request):
 
 def _qr_svg(url):
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
+    # Inline in the page: the SVG element alone, without the XML declaration (not valid in HTML).
+    return image.to_string(encoding="unicode")
 
 
 @login_required

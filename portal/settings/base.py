@@ -177,6 +177,8 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+# Files WhiteNoise serves at the site's root: /favicon.ico (browsers ask for it without a <link>).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Uploaded files live outside the web root and are only ever served through
 # permission-checked views; MEDIA_URL is deliberately not routed anywhere.

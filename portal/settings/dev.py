@@ -5,7 +5,11 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
-STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Static files as in production: `make run` collects them (hashed copies, .gz and .br beside each) and
+# WhiteNoise serves the compressed copies from STATIC_ROOT, so page weights in development are the real
+# ones. Edited static/ files take effect after `make static` (no restart: WhiteNoise looks each file up
+# again per request while DEBUG is on).
+WHITENOISE_USE_FINDERS = False
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # The embedded database of `make run` has no covering indexes (INCLUDE): PostgreSQL's

@@ -21,3 +21,8 @@ class TrustAnchorForm(forms.Form):
     file = forms.FileField(label=_("Chứng thư gốc (PEM hoặc DER)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".pem,.crt,.cer,.der"}))
     name = forms.CharField(label=_("Tên"), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Shown on the same page as CertificateUploadForm, which also has a "file": ids must differ.
+        kwargs.setdefault("auto_id", "trust_%s")
+        super().__init__(*args, **kwargs)

@@ -4,7 +4,10 @@
    - data-print on a button: prints the page;
    - data-autosubmit on a select: submits its form when the choice changes;
    - data-submit-once on a form: a second click while the first submission is on its way is ignored;
-   - data-no-submit on a form: never submitted (a preview). */
+   - data-no-submit on a form: never submitted (a preview).
+   And every wide table that scrolls sideways (.table-responsive wider than the screen) becomes a
+   keyboard-reachable region (tabindex=0, role=region) named by its caption or the heading before it,
+   so that keyboard users can scroll it too (axe-core: scrollable-region-focusable). */
 (function () {
   "use strict";
 
@@ -43,4 +46,49 @@
       if (button) button.classList.add("disabled");
     }
   });
+
+  function headingBefore(element) {
+    for (var node = element; node && node !== document.body; node = node.parentElement) {
+      for (var sibling = node.previousElementSibling; sibling; sibling = sibling.previousElementSibling) {
+        if (/^H[1-6]$/.test(sibling.tagName)) return sibling;
+        var inner = sibling.querySelectorAll("h1, h2, h3, h4, h5, h6");
+        if (inner.length) return inner[inner.length - 1];
+      }
+    }
+    return null;
+  }
+
+  function markScrollers() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var added = (box.getAttribute("data-scroll-region") || "").split(" ").filter(Boolean);
+      if (!scrolls) {
+        added.concat(["data-scroll-region"]).forEach(function (a) { box.removeAttribute(a); });
+        return;
+      }
+      if (box.hasAttribute("data-scroll-region")) return;
+      var table = box.querySelector("table");
+      var heading = headingBefore(box) || document.querySelector("h1");
+      var name = (table && table.caption && table.caption.textContent) || (table && table.getAttribute("aria-label"))
+        || (heading && heading.textContent) || document.title;
+      var wanted = {tabindex: "0", role: "region", "aria-label": name.replace(/\s+/g, " ").trim()};
+      Object.keys(wanted).forEach(function (a) {
+        if (a === "aria-label" && box.hasAttribute("aria-labelledby")) return;
+        if (!box.hasAttribute(a)) {
+          box.setAttribute(a, wanted[a]);
+          added.push(a);
+        }
+      });
+      box.setAttribute("data-scroll-region", added.join(" "));
+    });
+  }
+
+  var resizeTimer;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(markScrollers, 150);
+  });
+  document.addEventListener("htmx:afterSettle", markScrollers);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markScrollers);
+  else markScrollers();
 })();

@@ -205,7 +205,7 @@ def test_a_running_import_polls_and_shows_its_progress(client_for, editor, setup
     cache.set(progress_key(job.pk), (1000, 2000))
     content = client_for(editor).get(reverse("procedures:import_job", args=[job.pk]),
                                      headers={"HX-Request": "true"}).content.decode()
-    assert 'hx-trigger="every 1s"' in content
+    assert 'data-hx-trigger="every 1s"' in content
     assert "1000/2000" in content and "width: 50%" in content
     cache.delete(progress_key(job.pk))
 

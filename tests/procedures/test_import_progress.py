@@ -57,7 +57,7 @@ def hold_fields():
 
 def _assert_polling(client, job):
     page = client.get(reverse("procedures:import_job", args=[job.pk])).content.decode()
-    assert 'data-testid="progress-bar"' in page and 'hx-trigger="every 1s"' in page
+    assert 'data-testid="progress-bar"' in page and 'data-hx-trigger="every 1s"' in page
 
 
 def test_upload_and_confirm_return_at_once_and_the_page_polls_progress(client_for, editor, org, threaded,
