@@ -41,7 +41,9 @@ def receipt_context(dossier, request=None):
         "parent_unit": dossier.receiving_unit.parent,
         "components": dossier.components.all(),
         "budget": processing_budget(version, dossier.channel),
-        "fees": version.fees.all(),
+        # The published fees, but an optional one (copies) only as asked for, with how many.
+        "fees": [fee for fee in version.fees.all() if not fee.is_optional],
+        "requested_fees": dossier.requested_fees.select_related("fee"),
         "track_url": track_url,
         "qr": qr_data_uri(track_url),
         "received_local": received_local,

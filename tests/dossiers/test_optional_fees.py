@@ -2,8 +2,11 @@
 charged by default; a free procedure never shows a payment button. One sum of what is due
 (dossiers/fees.py) for the citizen's payment, the counter's cash form and the clerk's warnings."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from citizens import services as citizen_services
 from citizens.models import Payment
@@ -129,6 +132,16 @@ def test_the_counter_asks_for_copies_and_records_them(client_for, clerk, org, co
     dossier = receive(clerk, org.c1, counter_version, requested_fees=[(copy, 3)])
     assert [(r.fee, r.quantity) for r in dossier.requested_fees.all()] == [(copy, 3)]
     assert fees.amount_due(dossier) == 24000
+    # Form 01 names the copies asked for; a dossier without copies does not mention them.
+    text = _receipt_text(client, dossier)
+    assert "3 bản × 8.000 đồng" in text, text
+    plain = _receipt_text(client, receive(clerk, org.c1, counter_version))
+    assert "bản sao trích lục" not in plain and "Không thu" in plain
+
+
+def _receipt_text(client, dossier):
+    pdf = client.get(reverse("workflow:receipt", args=[dossier.code])).content
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
 
 
 def test_the_counter_form_posts_the_quantity_and_keeps_it_on_an_error(client_for, clerk, org,
