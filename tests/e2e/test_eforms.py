@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from dossiers.models import Declaration, Dossier, Status
 from procedures.eforms import library
-from procedures.models import ComponentRequirement
+from procedures.models import ComponentRequirement, Fee
 from tests.citizens.conftest import PNG, online_version
 from tests.e2e.conftest import ARTIFACTS, login, screenshot
 
@@ -19,9 +19,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _birth_version(org):
+    """Birth registration as published: free, with the 8.000 đ copies of the extract on request."""
     version = online_version(org)
     ComponentRequirement.objects.filter(version=version, name="Tờ khai đăng ký khai sinh").update(
         eform=library.load("khai-sinh"))
+    Fee.objects.create(version=version, order=1, name="Lệ phí đăng ký khai sinh", amount=0)
+    Fee.objects.create(version=version, order=2, name="Phí cấp bản sao trích lục khai sinh (nếu yêu cầu)",
+                       amount=8000, amount_text="8.000 đồng/bản", is_optional=True)
     return version
 
 
@@ -114,7 +118,10 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     act(page.locator("input[type=file]"), "set_input_files", str(certificate))
     act(page.get_by_test_id("next"), "click")                                 # -> delivery
     act(page.get_by_label("Nhận trực tuyến"), "check")
+    copies = page.get_by_label("Phí cấp bản sao trích lục khai sinh (nếu yêu cầu) — số bản yêu cầu")
+    assert copies.input_value() == "0"  # asked, never charged by default (issue 20)
     act(page.get_by_test_id("next"), "click")                                 # -> review
+    assert page.get_by_test_id("fees").inner_text().strip() == "Không thu"
     assert page.get_by_test_id("review-declaration").get_by_text("NGUYỄN AN NHIÊN").is_visible()
     preview = page.request.get(page.get_by_test_id("declaration-preview").get_attribute("href"))
     assert preview.status == 200
@@ -125,6 +132,7 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     act(page.get_by_test_id("submit"), "click")                               # -> confirmation
     page.wait_for_url("**/my/dossiers/**")
     screenshot(page, "eform-phone-confirmation")
+    assert page.get_by_test_id("pay").count() == 0 and page.get_by_test_id("payment").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
     dossier = Dossier.objects.get()
