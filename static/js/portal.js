@@ -7,7 +7,9 @@
    - data-no-submit on a form: never submitted (a preview).
    And every wide table that scrolls sideways (.table-responsive wider than the screen) becomes a
    keyboard-reachable region (tabindex=0, role=region) named by its caption or the heading before it,
-   so that keyboard users can scroll it too (axe-core: scrollable-region-focusable). */
+   so that keyboard users can scroll it too (axe-core: scrollable-region-focusable).
+   A page that comes back with errors (a long form) scrolls to the first field in error and puts
+   the cursor in it; each error is written beside its field by the server (issue 20). */
 (function () {
   "use strict";
 
@@ -89,6 +91,19 @@
     resizeTimer = setTimeout(markScrollers, 150);
   });
   document.addEventListener("htmx:afterSettle", markScrollers);
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markScrollers);
-  else markScrollers();
+
+  function showFirstError() {
+    var field = document.querySelector("main form .is-invalid, main form [aria-invalid=true]");
+    var message = field || document.querySelector("main form .invalid-feedback, main form .alert-danger");
+    if (!message) return;
+    message.scrollIntoView({block: "center"});
+    if (field && typeof field.focus === "function") field.focus({preventScroll: true});
+  }
+
+  function ready() {
+    markScrollers();
+    showFirstError();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
 })();

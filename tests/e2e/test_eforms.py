@@ -94,6 +94,10 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     act(page.get_by_test_id("next"), "click")                                 # error screen
     error = page.get_by_test_id("eform-field-child_birth_date").get_by_test_id("eform-error")
     assert "không thể sau hôm nay" in error.inner_text()
+    # The page came back scrolled to the first field in error, with the cursor in it.
+    assert page.evaluate("document.activeElement.id") == page.get_by_label("Ngày, tháng, năm sinh").get_attribute("id")
+    assert page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
+                         " return r.top >= 0 && r.bottom <= window.innerHeight; })()")
     assert page.locator("#id_f-child_name").input_value() == "NGUYỄN AN NHIÊN"
     assert page.get_by_label("Nơi sinh").input_value() == "Bệnh viện đa khoa tỉnh"
     screenshot(page, "eform-phone-error-beside-field")
