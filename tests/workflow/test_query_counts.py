@@ -21,17 +21,12 @@ from tests.helpers import assert_queries_do_not_grow
 from tests.procedures.factories import FieldFactory, published_version
 from tests.workflow.test_inbox_and_actions import forwarded
 from tests.workflow.test_processing import commune_version, receive
-from tests.workflow.test_stats import NOW, at
+from tests.workflow.test_stats import at
 from workflow.models import Handoff, Notification, NotificationChannel
 from workflow.notifications import outbox as notifications
 from workflow.routing import services
 
 OCTOBER_QUERY = {"period": "month", "year": 2026, "month": 10}
-
-
-@pytest.fixture
-def on_the_20th(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture(autouse=True)

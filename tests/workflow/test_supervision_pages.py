@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from tests.helpers import assert_queries_do_not_grow
 from tests.workflow import test_stats
 from tests.workflow.test_processing import commune_version, receive
-from tests.workflow.test_stats import NOW, at
+from tests.workflow.test_stats import at
 
 october = test_stats.october  # the hand-built month, as a fixture of this module too
 apologised = test_stats.apologised
@@ -22,11 +22,6 @@ DASHBOARD = "/supervision/dashboard/"
 LIST = "/supervision/dossiers/"
 STATS = "/supervision/statistics/"
 OCTOBER_QUERY = "period=month&year=2026&month=10"
-
-
-@pytest.fixture
-def on_the_20th(time_machine):
-    time_machine.move_to(NOW, tick=False)
 
 
 @pytest.fixture(autouse=True)

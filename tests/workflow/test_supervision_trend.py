@@ -6,30 +6,15 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from openpyxl import Workbook, load_workbook
 
 from portal.exports import sheet_title
 from tests.workflow import test_stats
 from tests.workflow.test_stats import NOW
+from tests.workflow.test_supervision_pages import DASHBOARD, OCTOBER_QUERY, STATS
 from workflow.supervision import views as supervision
 
 october = test_stats.october
-
-DASHBOARD = "/supervision/dashboard/"
-STATS = "/supervision/statistics/"
-OCTOBER_QUERY = "period=month&year=2026&month=10"
-
-
-@pytest.fixture
-def on_the_20th(time_machine):
-    time_machine.move_to(NOW, tick=False)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-
 
 def chart_data(response):
     body = response.content.decode()
