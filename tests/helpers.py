@@ -1,5 +1,8 @@
 """Assertions shared by the test folders."""
 
+import subprocess
+import time
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -60,3 +63,24 @@ def real_pdf(name="trich-luc.pdf"):
     if not _REAL_PDF:
         _REAL_PDF.append(html_to_pdf("<h1>Kết quả giải quyết</h1><p>Văn bản mẫu của phép thử.</p>"))
     return SimpleUploadedFile(name, _REAL_PDF[0], content_type="application/pdf")
+
+
+def wait_for(predicate, timeout=30, interval=0.2):
+    """Poll `predicate` until it is true (True) or `timeout` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def stop_process(process, *, grace=20):
+    """Stop a subprocess started by a test: SIGTERM, then SIGKILL after `grace` seconds."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)

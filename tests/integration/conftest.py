@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.helpers import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -56,12 +58,7 @@ class WorkerProcess:
             self.process.wait(10)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process)
         self.log.close()
 
     def read_log(self):

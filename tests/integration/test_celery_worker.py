@@ -4,17 +4,9 @@ import pytest
 from django.db import transaction
 
 from portal.tasks import echo
+from tests.helpers import wait_for
 
 pytestmark = pytest.mark.integration
-
-
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_real_worker_runs_a_task_sent_through_redis(celery_worker_process):

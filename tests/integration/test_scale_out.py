@@ -10,7 +10,6 @@ the test Redis:
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from django_ratelimit.core import _get_window
 from dossiers.models import Status
 from tests.citizens.conftest import submitted, version  # noqa: F401 - the fixture
 from tests.factories import PASSWORD
+from tests.helpers import stop_process, wait_for
 from tests.integration.conftest import ROOT, WorkerProcess, database_url
 from tests.portal.test_metrics import value as sample
 
@@ -77,13 +77,7 @@ class Node:
         raise RuntimeError(f"{self.name} did not answer: {self.read_log()}")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.log.close()
 
     def read_log(self):
@@ -202,13 +196,7 @@ class Beat:
         return self
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.log.close()
 
     def text(self):
@@ -232,15 +220,6 @@ def ticks(worker_log):
     return count
 
 
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_two_beats_send_a_periodic_task_once_per_interval(celery_on_redis, tmp_path, monkeypatch, db):
     interval = 2.0
     queue = f"q-{uuid.uuid4().hex[:10]}"
@@ -254,8 +233,8 @@ def test_two_beats_send_a_periodic_task_once_per_interval(celery_on_redis, tmp_p
     try:
         for beat in beats:
             beat.start()
-        assert wait_until(lambda: any(beat.holds_lock() for beat in beats), 30), beats[0].text()[-2000:]
-        assert wait_until(lambda: ticks(worker.log_path) >= 1, 20), worker.read_log()
+        assert wait_for(lambda: any(beat.holds_lock() for beat in beats), 30), beats[0].text()[-2000:]
+        assert wait_for(lambda: ticks(worker.log_path) >= 1, 20), worker.read_log()
         first = ticks(worker.log_path)
         started = time.monotonic()
         time.sleep(5 * interval)
@@ -270,10 +249,10 @@ def test_two_beats_send_a_periodic_task_once_per_interval(celery_on_redis, tmp_p
 
         # The active beat stops (a node goes away): the standby takes the lock and carries on.
         holders[0].stop()
-        assert wait_until(standby.holds_lock, 30), standby.text()[-2000:]
-        assert wait_until(lambda: standby.sent() >= 2, 20), standby.text()[-2000:]
+        assert wait_for(standby.holds_lock, 30), standby.text()[-2000:]
+        assert wait_for(lambda: standby.sent() >= 2, 20), standby.text()[-2000:]
         before = ticks(worker.log_path)
-        assert wait_until(lambda: ticks(worker.log_path) >= before + 2, 20), worker.read_log()
+        assert wait_for(lambda: ticks(worker.log_path) >= before + 2, 20), worker.read_log()
     finally:
         for beat in beats:
             beat.stop()
