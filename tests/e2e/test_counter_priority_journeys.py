@@ -5,6 +5,7 @@ accent-insensitive search, times and amounts as people say them) and priority th
 online vs counter processing times on the supervisor's dashboard)."""
 
 import datetime
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -85,6 +86,11 @@ def test_counter_search_reception_forwarded_by_itself_and_return_after_warnings(
     assert "table-primary" not in (route.nth(0).get_attribute("class") or "")
     assert page.get_by_test_id("act-forward").count() == 0
     screenshot(page, "counter-forwarded-at-reception")
+    receipt = page.request.get(page.get_by_test_id("receipt-link").get_attribute("href"))
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=receipt.body(), capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "Thời gian giải quyết hồ sơ theo quy định: trong ngày" in text and "8 trong ngày" not in text
+    assert "Lệ phí cấp bản sao trích lục: 8.000 đồng" in text
 
     # The commune decides (no result file uploaded, the fee not collected): back at the counter.
     services.dossier_decide(dossier=dossier, leader=leader_c1, outcome=Outcome.APPROVED)
