@@ -1,13 +1,14 @@
 """Which template prints each official form on a given day.
 
-The forms of Circular 01/2018/TT-VPCP (Mẫu số 01–06) change when a later circular replaces
-them. A dossier keeps the papers it was given: a form is printed with the version in force on
-the day it was issued (Form 01 and 05: the dossier's receipt; Form 02/03: the slip's date;
-Form 04: the approval; Form 06: the first day of the period), however late it is reprinted.
+The forms of Circular 01/2018/TT-VPCP (Mẫu số 01–06) were replaced by those of Circular
+03/2025/TT-VPCP (Mẫu số 01–07, renumbered); the keys below stay the portal's own "01".."06".
+A dossier keeps the papers it was given: a form is printed with the version in force on the day
+it was issued (Form 01 and 05: the dossier's receipt; Form 02/03: the slip's date; Form 04: the
+approval; Form 06: the first day of the period), however late it is reprinted.
 
-A new circular adds a FormVersion to REGISTRY with its effective date and its own template
-(templates/pdf/<year>/...); the older entries stay, so the dossiers issued before still print
-as they were. docs/forms.md says which text each version follows.
+A new circular adds a FormVersion to REGISTRY with its effective date and its template (its own
+under templates/pdf/<year>/ when the text changes); the older entries stay, so the dossiers
+issued before still print as they were. docs/forms.md says which text each version follows.
 """
 
 import datetime
@@ -32,13 +33,28 @@ CIRCULAR_2018 = "Thông tư số 01/2018/TT-VPCP"
 # replaces a form.
 IN_FORCE_2019 = datetime.date(2019, 1, 8)
 
+CIRCULAR_2025 = "Thông tư số 03/2025/TT-VPCP"
+# Circular 03/2025/TT-VPCP (15/9/2025), guiding Decree 118/2025/NĐ-CP (which replaced Decrees
+# 61/2018 and 107/2021), sets the forms in its Annex I from 15/9/2025. It renumbers them:
+# its Mẫu số 05 "Thông báo dừng giải quyết hồ sơ" is new (the portal has no such action and
+# does not print it), so our "05" is its Mẫu số 06 and our "06" its Mẫu số 07. The layout is
+# carried over from the 2018 annex (docs/forms.md says what could not be checked); Form 04's
+# new title and the process slip's mention of it are in templates/pdf/2025/.
+IN_FORCE_2025 = datetime.date(2025, 9, 15)
+
 REGISTRY = {
-    "01": [FormVersion("01", IN_FORCE_2019, "pdf/receipt.html", f"Mẫu số 01, {CIRCULAR_2018}")],
-    "02": [FormVersion("02", IN_FORCE_2019, "pdf/completion.html", f"Mẫu số 02, {CIRCULAR_2018}")],
-    "03": [FormVersion("03", IN_FORCE_2019, "pdf/refusal.html", f"Mẫu số 03, {CIRCULAR_2018}")],
-    "04": [FormVersion("04", IN_FORCE_2019, "pdf/apology.html", f"Mẫu số 04, {CIRCULAR_2018}")],
-    "05": [FormVersion("05", IN_FORCE_2019, "pdf/process_slip.html", f"Mẫu số 05, {CIRCULAR_2018}")],
-    "06": [FormVersion("06", IN_FORCE_2019, "pdf/tracking_book.html", f"Mẫu số 06, {CIRCULAR_2018}")],
+    "01": [FormVersion("01", IN_FORCE_2019, "pdf/receipt.html", f"Mẫu số 01, {CIRCULAR_2018}"),
+           FormVersion("01", IN_FORCE_2025, "pdf/receipt.html", f"Mẫu số 01, {CIRCULAR_2025}")],
+    "02": [FormVersion("02", IN_FORCE_2019, "pdf/completion.html", f"Mẫu số 02, {CIRCULAR_2018}"),
+           FormVersion("02", IN_FORCE_2025, "pdf/completion.html", f"Mẫu số 02, {CIRCULAR_2025}")],
+    "03": [FormVersion("03", IN_FORCE_2019, "pdf/refusal.html", f"Mẫu số 03, {CIRCULAR_2018}"),
+           FormVersion("03", IN_FORCE_2025, "pdf/refusal.html", f"Mẫu số 03, {CIRCULAR_2025}")],
+    "04": [FormVersion("04", IN_FORCE_2019, "pdf/apology.html", f"Mẫu số 04, {CIRCULAR_2018}"),
+           FormVersion("04", IN_FORCE_2025, "pdf/2025/apology.html", f"Mẫu số 04, {CIRCULAR_2025}")],
+    "05": [FormVersion("05", IN_FORCE_2019, "pdf/process_slip.html", f"Mẫu số 05, {CIRCULAR_2018}"),
+           FormVersion("05", IN_FORCE_2025, "pdf/2025/process_slip.html", f"Mẫu số 06, {CIRCULAR_2025}")],
+    "06": [FormVersion("06", IN_FORCE_2019, "pdf/tracking_book.html", f"Mẫu số 06, {CIRCULAR_2018}"),
+           FormVersion("06", IN_FORCE_2025, "pdf/tracking_book.html", f"Mẫu số 07, {CIRCULAR_2025}")],
 }
 
 

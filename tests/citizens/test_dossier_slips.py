@@ -48,7 +48,7 @@ def test_a_supplement_during_processing_issues_form_02_the_citizen_downloads(cli
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
-    assert "(Mẫu số 02, Thông tư số 01/2018/TT-VPCP)" in text
+    assert "(Mẫu số 02, Thông tư số 03/2025/TT-VPCP)" in text
     assert f"Số: {slip.number}" in text and slip.dossier.code in text
     assert "yêu cầu của" in text and "trong quá trình giải quyết hồ sơ" in text
     assert "Giấy chứng sinh chụp bị mờ" in text and "Bản sao giấy đăng ký kết hôn của cha mẹ" in text

@@ -99,7 +99,7 @@ def test_form_01_header_motto_number_place_date_and_copies(client_for, clerk, or
     text = pdftotext(pdf)
     assert "(Liên:" in text
     assert "được lập thành 02 liên; 01 liên giao cho tổ chức, cá nhân nộp hồ sơ" in text
-    assert "(Mẫu số 01, Thông tư số 01/2018/TT-VPCP)" in text
+    assert "(Mẫu số 01, Thông tư số 03/2025/TT-VPCP)" in text
 
 
 # --- versions by effective date --------------------------------------------------------------
@@ -115,7 +115,7 @@ def new_circular():
 
 
 def test_version_in_force_is_chosen_by_the_issue_date(new_circular):
-    assert form_version("01", datetime.date(2026, 12, 31)).basis.endswith("01/2018/TT-VPCP")
+    assert form_version("01", datetime.date(2026, 12, 31)).basis.endswith("03/2025/TT-VPCP")
     assert form_version("01", datetime.date(2027, 1, 1)) == new_circular
     # 31/12/2026 17:30 UTC is already 1 January 2027 in Hà Nội.
     assert form_version("01", datetime.datetime(2026, 12, 31, 17, 30, tzinfo=datetime.UTC)) == new_circular
@@ -126,10 +126,14 @@ def test_version_in_force_is_chosen_by_the_issue_date(new_circular):
 def test_every_form_has_a_version_and_its_template_exists():
     from django.template.loader import get_template
 
-    for form in ("01", "02", "03", "04", "05", "06"):
-        version = form_version(form, datetime.date(2026, 12, 5))
-        assert version.form == form and version.basis.startswith(f"Mẫu số {form}")
-        get_template(version.template)
+    # Circular 03/2025 inserts its own Mẫu số 05 (stop processing): our 05 and 06 are its 06 and 07.
+    numbers = {"01": "01", "02": "02", "03": "03", "04": "04", "05": "06", "06": "07"}
+    for form, number in numbers.items():
+        for day, circular in ((datetime.date(2025, 9, 14), "01/2018"), (datetime.date(2026, 12, 5), "03/2025")):
+            version = form_version(form, day)
+            expected = form if circular == "01/2018" else number
+            assert version.form == form and version.basis == f"Mẫu số {expected}, Thông tư số {circular}/TT-VPCP"
+            get_template(version.template)
 
 
 def test_a_dossier_received_before_a_new_version_prints_with_the_old_one(client_for, clerk, org, new_circular):
@@ -140,5 +144,5 @@ def test_a_dossier_received_before_a_new_version_prints_with_the_old_one(client_
     old_text = pdftotext(client.get(reverse("workflow:receipt", args=[old.code])).content)
     new_text = pdftotext(client.get(reverse("workflow:receipt", args=[new.code])).content)
     # Reprinted after the new circular took effect, the old dossier keeps its 2018 form.
-    assert "Thông tư số 01/2018/TT-VPCP" in old_text and "99/2026" not in old_text
-    assert "Thông tư số 99/2026/TT-VPCP" in new_text and "01/2018" not in new_text
+    assert "Thông tư số 03/2025/TT-VPCP" in old_text and "99/2026" not in old_text
+    assert "Thông tư số 99/2026/TT-VPCP" in new_text and "03/2025" not in new_text

@@ -94,7 +94,7 @@ def test_process_slip_names_who_received_each_step_person_unit_and_time(client_f
     assert "Nhận: 14:00 ngày 16/11/2026 — Kiều Minh Tâm (Sở Tư pháp tỉnh Thử Nghiệm)" in text
     # A step named after its role keeps that name as the unit.
     assert "Nhận: 09:15 ngày 20/11/2026 — Nguyễn Hữu Dũng (Lãnh đạo Sở Tư pháp)" in text
-    assert "(Mẫu số 05, Thông tư số 01/2018/TT-VPCP)" in text
+    assert "(Mẫu số 06, Thông tư số 03/2025/TT-VPCP)" in text
 
 
 def test_process_slip_receiver_of_an_unassigned_active_step_is_its_unit(client_for, clerk, org):
@@ -119,7 +119,7 @@ def test_process_slip_shows_both_due_dates_after_an_approved_apology(client_for,
                    new_due_at=at(27, 17), drafted_by=clerk, approved_by=leader_c1, approved_at=at(23, 9))
     text = pdftotext(client_for(clerk).get(reverse("workflow:process_slip", args=[routed.code])).content)
     assert "Thời gian trả kết quả theo giấy tiếp nhận: 17 giờ 00 phút, ngày 24 tháng 11 năm 2026" in text
-    assert "Hẹn lại theo Phiếu xin lỗi số 03/PXL: 17 giờ 00 phút, ngày 27 tháng 11 năm 2026" in text
+    assert "Hẹn lại theo Văn bản xin lỗi số 03/PXL: 17 giờ 00 phút, ngày 27 tháng 11 năm 2026" in text
 
 
 def test_officer_of_the_province_department_sees_the_slip_of_a_dossier_at_his_unit(client_for, officer, org, routed):
@@ -189,7 +189,8 @@ def test_apology_has_old_and_new_dates_and_the_reason(client_for, clerk, apology
     response = client_for(clerk).get(reverse("workflow:apology_pdf", args=[apology.dossier.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in text
+    assert "(Mẫu số 04, Thông tư số 03/2025/TT-VPCP)" in text
     assert "Số: 12/PXL-UBND" in text
     assert "Kính gửi: Đặng Thị Ỷ Lan" in text
     assert "Ngày 16 tháng 11 năm 2026, Ủy ban nhân dân xã Mỹ Hà tiếp nhận" in text
@@ -400,3 +401,70 @@ def test_too_long_a_book_for_a_pdf_asks_for_a_shorter_period(client_for, clerk, 
     # The spreadsheet has no such limit.
     response = client_for(clerk).get(book_url(unit=org.c1.code, format="xlsx", **NOVEMBER))
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
+
+
+# --- Circular 01/2018 → Circular 03/2025 (in force 15/9/2025) --------------------------------
+
+
+def sept_2025(day, hour=9, minute=0):
+    """Hà Nội time in September 2025 (any hour, unlike `at`)."""
+    return datetime.datetime(2025, 9, day, hour, minute, tzinfo=HANOI)
+
+
+@pytest.fixture
+def received_around_the_change(org, clerk):
+    """A dossier received on 12/9/2025 (Circular 01/2018) and one just after midnight of
+    15/9/2025 in Hà Nội, still 14/9 in UTC (Circular 03/2025)."""
+    before = DossierFactory(receiving_unit=org.c1, current_unit=org.c1, received_by=clerk,
+                            received_at=sept_2025(12, 8, 30), due_at=sept_2025(19, 17))
+    after = DossierFactory(receiving_unit=org.c1, current_unit=org.c1, received_by=clerk,
+                           received_at=sept_2025(15, 0, 30), due_at=sept_2025(22, 17))
+    return before, after
+
+
+def test_process_slip_is_form_05_of_2018_before_15_9_2025_and_form_06_of_2025_after(
+        client_for, clerk, received_around_the_change):
+    before, after = received_around_the_change
+    client = client_for(clerk)
+    old = pdftotext(client.get(reverse("workflow:process_slip", args=[before.code])).content)
+    new = pdftotext(client.get(reverse("workflow:process_slip", args=[after.code])).content)
+    assert "(Mẫu số 05, Thông tư số 01/2018/TT-VPCP)" in old and "03/2025" not in old
+    assert "(Mẫu số 06, Thông tư số 03/2025/TT-VPCP)" in new and "01/2018" not in new
+    for text in (old, new):
+        assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
+
+
+def test_apology_title_follows_the_circular_in_force_on_its_approval(client_for, clerk, leader_c1,
+                                                                     received_around_the_change):
+    before, after = received_around_the_change
+    old = ApologyFactory(dossier=before, unit=before.current_unit, number="01/PXL", drafted_by=clerk,
+                         approved_by=leader_c1, approved_at=sept_2025(12, 15))
+    new = ApologyFactory(dossier=after, unit=after.current_unit, number="02/VBXL", drafted_by=clerk,
+                         approved_by=leader_c1, approved_at=sept_2025(16, 9))
+    client = client_for(clerk)
+    old_text = pdftotext(client.get(reverse("workflow:apology_pdf", args=[old.dossier.code])).content)
+    new_text = pdftotext(client.get(reverse("workflow:apology_pdf", args=[new.dossier.code])).content)
+    # Reprinted today, the 2018 letter keeps its 2018 title and number.
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in old_text
+    assert "(Mẫu số 04, Thông tư số 01/2018/TT-VPCP)" in old_text and "VĂN BẢN XIN LỖI" not in old_text
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in new_text
+    assert "(Mẫu số 04, Thông tư số 03/2025/TT-VPCP)" in new_text and "PHIẾU XIN LỖI" not in new_text
+    # The process slip of each dossier names the apology as its own circular does.
+    old_slip = pdftotext(client.get(reverse("workflow:process_slip", args=[before.code])).content)
+    new_slip = pdftotext(client.get(reverse("workflow:process_slip", args=[after.code])).content)
+    assert "Hẹn lại theo Phiếu xin lỗi số 01/PXL" in old_slip
+    assert "Hẹn lại theo Văn bản xin lỗi số 02/VBXL" in new_slip
+
+
+def test_book_is_form_06_of_2018_for_a_period_before_15_9_2025_and_form_07_of_2025_from_it(
+        client_for, clerk, org, received_around_the_change):
+    before, after = received_around_the_change
+    client = client_for(clerk)
+    old = pdftotext(client.get(book_url(unit=org.c1.code, format="pdf", date_from="2025-09-01",
+                                        date_to="2025-09-14")).content)
+    new = pdftotext(client.get(book_url(unit=org.c1.code, format="pdf", date_from="2025-09-15",
+                                        date_to="2025-09-30")).content)
+    assert "(Mẫu số 06, Thông tư số 01/2018/TT-VPCP)" in old and before.code in old and after.code not in old
+    assert "(Mẫu số 07, Thông tư số 03/2025/TT-VPCP)" in new and after.code in new and before.code not in new
+    for text in (old, new):
+        assert "SỔ THEO DÕI HỒ SƠ" in text
