@@ -254,6 +254,8 @@ EXCLUDED = {
     "workflow:dossier_file": "file download",
     "workflow:receipt": "PDF",
     "workflow:postal_slip": "PDF",
+    "workflow:dossier_slip": "PDF (Form 02/03 of a dossier)",
+    "metrics": "Prometheus text for the scraper, behind a token (tests/portal/test_metrics.py)",
     "workflow:declarations_json": "JSON",
     "workflow:assign": "POST only",
     "workflow:act": "POST only",

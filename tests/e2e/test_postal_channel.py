@@ -5,6 +5,7 @@ postman carries."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from dossiers.models import Channel, Dossier, DossierFile, Status
 from tests.dossiers.factories import published_version
@@ -32,7 +33,7 @@ def test_postal_intake_and_return_by_post(page, live_server, clerk, tmp_path, se
     component.locator("input[type=file]").set_input_files(str(scan))
     page.get_by_test_id("receive").click()
     # No tracking number: the form comes back whole with the message beside the field.
-    assert page.get_by_text("Hồ sơ gửi qua bưu chính: ghi số hiệu bưu gửi.").first.is_visible()
+    expect(page.get_by_text("Hồ sơ gửi qua bưu chính: ghi số hiệu bưu gửi.").first).to_be_visible()
     assert page.get_by_label("Họ và tên người nộp").input_value() == "Đỗ Văn Hùng"
     page.get_by_label("Số hiệu bưu gửi khi nộp").fill("RR123456789VN")
     page.get_by_test_id("receive").click()
