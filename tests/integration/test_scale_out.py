@@ -156,7 +156,9 @@ def test_the_rate_limit_is_counted_across_both_nodes(two_nodes, db):
     # django-ratelimit counts in fixed one-minute windows: start near the beginning of one.
     window_end = _get_window("127.0.0.1", 60)
     if window_end - time.time() < 40:
-        time.sleep(window_end - time.time() + 0.5)
+        # Past the end's whole second: during that second django-ratelimit still counts in the
+        # window that ends then (its end is compared with int(time.time())).
+        time.sleep(window_end - time.time() + 1.5)
     window_end = _get_window("127.0.0.1", 60)
     # The public lookup allows 30 a minute per address: 15 to each node, sent a few at a time so
     # that a busy machine still stays inside the window.
