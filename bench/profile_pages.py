@@ -42,6 +42,7 @@ def main():
     parser.add_argument("--top", type=int, default=25, help="rows of each profile")
     parser.add_argument("--no-profile", action="store_true", help="timings only")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--dump", help="also save each profile as DUMP-<scenario>.prof (pstats)")
     args = parser.parse_args()
     os.environ.update(loadtest.bench_environment())
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, check=True)
@@ -107,6 +108,8 @@ def main():
               f"(p95 {p95:.1f} ms{'' if args.no_profile else ', profiled'})", flush=True)
         if args.no_profile:
             continue
+        if args.dump:
+            profiler.dump_stats(f"{args.dump}-{name}.prof")
         for order in ("tottime", "cumulative"):
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order)

@@ -102,7 +102,9 @@ def unit_officers(unit):
 
 
 def route_of(dossier):
-    return list(dossier.handoffs.select_related("unit", "assignee", "handed_by", "received_by").order_by("order"))
+    """The hand-offs of the dossier page's panel, which shows the assignee's name and decides
+    with each step's unit (workflow.policies); the other people of a step are not shown."""
+    return list(dossier.handoffs.select_related("unit", "assignee").order_by("order"))
 
 
 def consultations_of(dossier):
@@ -110,4 +112,4 @@ def consultations_of(dossier):
 
 
 def apology_of(dossier):
-    return Apology.objects.filter(dossier=dossier).select_related("approved_by", "drafted_by").first()
+    return Apology.objects.filter(dossier=dossier).first()

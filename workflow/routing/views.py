@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from dossiers import slips
 from dossiers.declarations import declaration_lines
 from dossiers.files import private_file_response
-from dossiers.models import Delivery, Dossier, Outcome, Status
+from dossiers.models import Delivery, Dossier, DossierComponent, Outcome, Status
 from dossiers.services import ConcurrentChange, due_explanation
 from portal.audit import audit_subject, audited_read
 from portal.models import ReadAccess, Role, Unit, User
@@ -34,11 +34,27 @@ def _dossier_or_404(request, code):
         raise Http404 from None
 
 
+def _components_and_files(dossier):
+    """The dossier's components, each with its files as `component.files.all` (prefetched), and
+    the files of no component: one query for the files instead of two. The files' own ordering
+    (component order, upload time) is kept within each list."""
+    files = list(dossier.files.all())
+    components = list(dossier.components.all())
+    cache_name = DossierComponent.files.field.remote_field.cache_name
+    for component in components:
+        own = dossier.files.filter(component=component)  # never run: its result is set below
+        own._result_cache = [f for f in files if f.component_id == component.pk]
+        own._prefetch_done = True
+        component._prefetched_objects_cache = {cache_name: own}
+    return components, [f for f in files if f.component_id is None]
+
+
 def detail_context(request, dossier):
+    components, loose_files = _components_and_files(dossier)
     return {
         "dossier": dossier,
-        "components": dossier.components.prefetch_related("files"),
-        "loose_files": dossier.files.filter(component__isnull=True),
+        "components": components,
+        "loose_files": loose_files,
         "events": dossier.events.select_related("actor", "unit"),
         "due_explanation": due_explanation(dossier),
         "declarations": [{"declaration": d, "sections": declaration_lines(d)}

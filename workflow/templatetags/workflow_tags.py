@@ -45,7 +45,7 @@ def workflow_panel(context, dossier):
         "request": context["request"], "csrf_token": context.get("csrf_token"), "dossier": dossier,
         "route": route, "active": active, "can": can, "any_action": any(can.values()) or bool(answerable),
         "apology": apology, "consultations": consultations, "answerable": answerable,
-        "pauses": list(dossier.pauses.select_related("requested_by", "resumed_by")),
+        "pauses": list(dossier.pauses.all()),
         "components": list(dossier.procedure_version.components.all())
         if can["supplement"] or can["online_check"] else [],
         "consult_units": list(Unit.objects.active().exclude(pk=active.unit_id).order_by("path"))
