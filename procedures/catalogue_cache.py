@@ -3,9 +3,11 @@
 The catalogue is the portal's most visited page and changes only when editors publish: its
 content block is rendered once per (language, day, query) and kept until the catalogue
 changes. Any save or delete of what the listing shows (procedures, versions and their
-receiving or implementing units, fields, units, levels), the daily retirement of superseded
-versions and every import apply move a generation number, which is part of every key; the day
-is part too, because versions come into force at midnight. The timeout only bounds memory.
+receiving or implementing units, fields, units, levels, methods, fees), the daily retirement of
+superseded versions and every import apply move a generation number, which is part of every
+key; the day is part too, because versions come into force at midnight. The timeout only
+bounds memory. A version's methods and fees, read by every dossier page, are kept under the
+same generation (prefetch_methods_and_fees).
 """
 
 import hashlib
@@ -16,7 +18,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
 from portal.models import Unit, UnitLevel
-from procedures.models import ComponentRequirement, Field, Procedure, ProcedureMethod, ProcedureVersion
+from portal.prefetched import set_prefetched
+from procedures.models import ComponentRequirement, Fee, Field, Procedure, ProcedureMethod, ProcedureVersion
 
 GENERATION_KEY = "procedures:catalogue:generation"
 TIMEOUT = 600
@@ -45,8 +48,22 @@ def content_key(params):
     return "procedures:catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def prefetch_methods_and_fees(version):
+    """The version's methods and fees (its processing times and charges, read by every dossier
+    page), from the shared cache under the catalogue's generation: `version.methods.all()` and
+    `version.fees.all()` then run no query. Two queries on a miss, as prefetch_related."""
+    key = f"procedures:version-parts:{generation()}:{version.pk}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = (list(ProcedureMethod.objects.filter(version_id=version.pk)),
+                 list(Fee.objects.filter(version_id=version.pk)))
+        cache.set(key, parts, TIMEOUT)
+    set_prefetched(version, "methods", parts[0])
+    set_prefetched(version, "fees", parts[1])
+
+
 def connect():
-    for model in (Procedure, ProcedureVersion, Field, Unit, UnitLevel, ProcedureMethod, ComponentRequirement):
+    for model in (Procedure, ProcedureVersion, Field, Unit, UnitLevel, ProcedureMethod, ComponentRequirement, Fee):
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-save")
         post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-{model.__name__}-delete")
     for through in (ProcedureVersion.receiving_units.through, ProcedureVersion.implementing_units.through):

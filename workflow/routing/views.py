@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,13 +11,15 @@ from django.views.decorators.http import require_POST
 from dossiers import slips
 from dossiers.declarations import declaration_lines
 from dossiers.files import private_file_response
-from dossiers.models import Delivery, Dossier, DossierComponent, Outcome, Status
+from dossiers.models import Delivery, Dossier, Outcome, Status
 from dossiers.services import ConcurrentChange, due_explanation
 from portal.audit import audit_subject, audited_read
 from portal.models import ReadAccess, Role, Unit, User
 from portal.pdf import pdf_response
 from portal.permissions import role_required
+from portal.prefetched import set_prefetched
 from portal.selectors import current_unit
+from procedures import catalogue_cache
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff
 from workflow.routing import selectors, services
@@ -40,12 +41,8 @@ def _components_and_files(dossier):
     (component order, upload time) is kept within each list."""
     files = list(dossier.files.all())
     components = list(dossier.components.all())
-    cache_name = DossierComponent.files.field.remote_field.cache_name
     for component in components:
-        own = dossier.files.filter(component=component)  # never run: its result is set below
-        own._result_cache = [f for f in files if f.component_id == component.pk]
-        own._prefetch_done = True
-        component._prefetched_objects_cache = {cache_name: own}
+        set_prefetched(component, "files", [f for f in files if f.component_id == component.pk])
     return components, [f for f in files if f.component_id is None]
 
 
@@ -74,8 +71,8 @@ def dossier_detail(request, code):
         if Dossier.objects.filter(code=code, citizen=request.user).exists():
             return redirect("citizens:dossier", code=code)
         raise
-    # Read by the due date's explanation and by the fee panel: once.
-    prefetch_related_objects([dossier.procedure_version], "methods", "fees")
+    # Read by the due date's explanation and by the fee panel: once, from the shared cache.
+    catalogue_cache.prefetch_methods_and_fees(dossier.procedure_version)
     audit_subject(request, dossier=dossier)
     return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
