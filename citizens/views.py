@@ -464,7 +464,7 @@ def my_dossiers(request):
 def dossier_detail(request, code):
     dossier = selectors.my_dossier(user=request.user, code=code)
     audit_subject(request, dossier=dossier)
-    catalogue_cache.prefetch_methods_and_fees(dossier.procedure_version)  # the fee, read up to twice
+    catalogue_cache.prefetch_version_parts(dossier.procedure_version)  # the fee, read up to twice
     files = list(dossier.files.select_related("component"))
     supplement_event = None
     if dossier.status == Status.SUPPLEMENT_REQUESTED:

@@ -6,8 +6,8 @@ changes. Any save or delete of what the listing shows (procedures, versions and 
 receiving or implementing units, fields, units, levels, methods, fees), the daily retirement of
 superseded versions and every import apply move a generation number, which is part of every
 key; the day is part too, because versions come into force at midnight. The timeout only
-bounds memory. A version's methods and fees, read by every dossier page, are kept under the
-same generation (prefetch_methods_and_fees).
+bounds memory. A version's methods, fees and components, read by the dossier pages, are kept
+under the same generation (prefetch_version_parts).
 """
 
 import hashlib
@@ -48,18 +48,20 @@ def content_key(params):
     return "procedures:catalogue:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def prefetch_methods_and_fees(version):
-    """The version's methods and fees (its processing times and charges, read by every dossier
-    page), from the shared cache under the catalogue's generation: `version.methods.all()` and
-    `version.fees.all()` then run no query. Two queries on a miss, as prefetch_related."""
+def prefetch_version_parts(version):
+    """The version's methods, fees and components (processing times, charges and the checklist,
+    read by the dossier pages), from the shared cache under the catalogue's generation:
+    `version.methods.all()`, `.fees.all()` and `.components.all()` then run no query. Three
+    queries on a miss."""
     key = f"procedures:version-parts:{generation()}:{version.pk}"
     parts = cache.get(key)
     if parts is None:
         parts = (list(ProcedureMethod.objects.filter(version_id=version.pk)),
-                 list(Fee.objects.filter(version_id=version.pk)))
+                 list(Fee.objects.filter(version_id=version.pk)),
+                 list(ComponentRequirement.objects.filter(version_id=version.pk)))
         cache.set(key, parts, TIMEOUT)
-    set_prefetched(version, "methods", parts[0])
-    set_prefetched(version, "fees", parts[1])
+    for relation, rows in zip(("methods", "fees", "components"), parts, strict=True):
+        set_prefetched(version, relation, rows)
 
 
 def connect():

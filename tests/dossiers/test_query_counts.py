@@ -55,13 +55,13 @@ def test_dossier_detail_query_count_does_not_grow(client_for, clerk, officer, or
     starts = itertools.count(0, 100)
     client = client_for(clerk)
     url = reverse("workflow:dossier", args=[dossier.code])
-    client.get(url)  # the calendars and the version's methods and fees are then in the shared cache
+    client.get(url)  # the calendars and the version's methods, fees and components are then in the shared cache
     queries = assert_queries_do_not_grow(
         make_rows=lambda n: add_dossier_rows(dossier, n, next(starts), clerk=clerk, officer=officer, org=org),
         fetch=lambda: client.get(url),
     )
-    # 18 here, 16 on the load test's dossier (22 there before the calendars and the version's
-    # methods and fees came from the shared cache, and the component and loose files from one query).
+    # 15 on the load test's dossier (22 before the calendars and the version's methods, fees and
+    # components came from the shared cache, and the component and loose files from one query).
     assert queries <= 18, queries
     body = client.get(url).content.decode()
     for label in ("Giấy tờ số", "ban-quet-", "tai-lieu-khac-", "Sự kiện số", "Bước tại Sở", "Tạm dừng số",

@@ -72,7 +72,7 @@ def dossier_detail(request, code):
             return redirect("citizens:dossier", code=code)
         raise
     # Read by the due date's explanation and by the fee panel: once, from the shared cache.
-    catalogue_cache.prefetch_methods_and_fees(dossier.procedure_version)
+    catalogue_cache.prefetch_version_parts(dossier.procedure_version)
     audit_subject(request, dossier=dossier)
     return render(request, "dossiers/detail.html", detail_context(request, dossier))
 
