@@ -69,6 +69,23 @@ def test_dossier_detail_query_count_does_not_grow(client_for, clerk, officer, or
         assert body.count(label) == 12, label
 
 
+def test_dossier_page_without_apology_consultation_or_pause_asks_once_for_the_three(client_for, clerk, org, dossier,
+                                                                                      django_assert_max_num_queries):
+    """Most dossiers have no apology, consultation or pause: one query finds that out instead
+    of one query for each."""
+    client = client_for(clerk)
+    url = reverse("workflow:dossier", args=[dossier.code])
+    client.get(url)
+    with django_assert_max_num_queries(16) as captured:
+        assert client.get(url).status_code == 200
+    read = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in read if sql.startswith(('SELECT "workflow_apology"', 'SELECT "workflow_pause"',
+                                                        'SELECT "workflow_consultation"'))]
+    PauseFactory(dossier=dossier, requested_by=clerk, reason="Tạm dừng để thử")
+    body = client.get(url).content.decode()
+    assert "Tạm dừng để thử" in body
+
+
 def test_public_tracking_timeline_query_count_does_not_grow(client, clerk, officer, org, dossier):
     starts = itertools.count(0, 100)
     params = {"code": dossier.code, "secret": dossier.lookup_pin}
