@@ -60,8 +60,9 @@ def test_dossier_detail_query_count_does_not_grow(client_for, clerk, officer, or
         make_rows=lambda n: add_dossier_rows(dossier, n, next(starts), clerk=clerk, officer=officer, org=org),
         fetch=lambda: client.get(url),
     )
-    # 15 on the load test's dossier (22 before the calendars and the version's methods, fees and
-    # components came from the shared cache, and the component and loose files from one query).
+    # 13 on the load test's dossier (22 before the calendars and the version's methods, fees and
+    # components came from the shared cache, the component and loose files from one query, and
+    # one query asked whether there is an apology, consultation or pause).
     assert queries <= 18, queries
     body = client.get(url).content.decode()
     for label in ("Giấy tờ số", "ban-quet-", "tai-lieu-khac-", "Sự kiện số", "Bước tại Sở", "Tạm dừng số",
