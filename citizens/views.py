@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +26,7 @@ from portal.forms import LoginForm
 from portal.models import ReadAccess, Role
 from portal.permissions import role_required
 from portal.selectors import current_unit
+from procedures import catalogue_cache
 from procedures.eforms.validation import text as eform_text
 from procedures.models import OnlineLevel
 
@@ -469,7 +469,7 @@ def my_dossiers(request):
 def dossier_detail(request, code):
     dossier = selectors.my_dossier(user=request.user, code=code)
     audit_subject(request, dossier=dossier)
-    prefetch_related_objects([dossier.procedure_version], "methods", "fees")  # the fee, read up to twice
+    catalogue_cache.prefetch_version_parts(dossier.procedure_version)  # the fee, read up to twice
     files = list(dossier.files.select_related("component"))
     supplement_event = None
     if dossier.status == Status.SUPPLEMENT_REQUESTED:

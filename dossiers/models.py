@@ -254,6 +254,12 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
                          name="dossier_counter_to_return"),
             models.Index(fields=["receiving_unit", "submitted_at"], condition=Q(status=Status.SUBMITTED),
                          name="dossier_counter_to_check"),
+            # The dashboard's processing times by channel (finished dossiers received by the
+            # supervised units in the last 30 days) from this index alone: without it, a heap
+            # visit per dossier of the province's month (136 ms at 1,000,000 dossiers).
+            models.Index(fields=["receiving_unit", "received_at"], include=["channel", "finished_at"],
+                         condition=Q(status__in=[Status.RESULT_READY, Status.RETURNED]),
+                         name="dossier_finished_by_reception"),
         ]
 
     def __str__(self):

@@ -1,11 +1,14 @@
 """The working calendar of a unit, from the database: its effective schedule and the calendar
-exceptions of its chain of units, memoised for the length of a web request."""
+exceptions of its chain of units, memoised for the length of a web request and, within web
+requests, kept in the shared cache between them."""
 
 from __future__ import annotations
 
 import contextvars
 import datetime
+import uuid
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from portal.models import CalendarException, WorkSchedule
@@ -27,10 +30,29 @@ def end_request_calendars(**_signal_kwargs):
     _REQUEST_CALENDARS.set(None)
 
 
+# Between web requests, the data of a calendar (office periods, forwarding cut-off, the
+# exceptions of a range of years) is kept in the shared cache (Redis: every process and node)
+# under a generation that any save or deletion of a schedule, office period, calendar exception
+# or unit replaces (forget_calendars), so a change is seen by the next request everywhere. A
+# bulk write that sends no signal (QuerySet.update, raw SQL) is seen after SHARED_SECONDS at
+# the latest. A dossier page asks for one or two calendars: three queries each before.
+SHARED_SECONDS = 600
+GENERATION_KEY = "workcal:generation"
+
+
 def forget_calendars(**_signal_kwargs):
     memo = _REQUEST_CALENDARS.get()
     if memo:
         memo.clear()
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def calendar_for(unit=None) -> WorkingCalendar:
@@ -41,11 +63,13 @@ def calendar_for(unit=None) -> WorkingCalendar:
         return _build_calendar(unit)
     key = None if unit is None else (unit.pk, unit.path, unit.schedule_id)
     if key not in memo:
-        memo[key] = _build_calendar(unit)
+        shared = f"workcal:{_generation()}:" + ("-" if key is None else "{}:{}:{}".format(*key))
+        memo[key] = _build_calendar(unit, shared=shared)
     return memo[key]
 
 
-def _build_calendar(unit) -> WorkingCalendar:
+def _schedule(unit):
+    """(office periods by weekday, forwarding cut-off) of the unit's effective schedule."""
     schedule = unit.effective_schedule() if unit is not None else WorkSchedule.default()
     periods, cutoff = DEFAULT_PERIODS, DEFAULT_FORWARDING_CUTOFF
     if schedule is not None:
@@ -53,6 +77,18 @@ def _build_calendar(unit) -> WorkingCalendar:
         for weekday, start, end in schedule.periods.values_list("weekday", "start", "end"):
             periods.setdefault(weekday, []).append((start, end))
         cutoff = schedule.forwarding_cutoff
+    return periods, cutoff
+
+
+def _build_calendar(unit, *, shared=None) -> WorkingCalendar:
+    """The calendar of `unit`; with `shared` (a cache key of this unit and generation), its data
+    is read from and kept in the shared cache."""
+    kept = cache.get(shared) if shared else None
+    if kept is None:
+        kept = _schedule(unit)
+        if shared:
+            cache.set(shared, kept, SHARED_SECONDS)
+    periods, cutoff = kept
 
     # The unit and its ancestors, nearest last: a row of a nearer unit wins.
     if unit is None:
@@ -74,4 +110,12 @@ def _build_calendar(unit) -> WorkingCalendar:
                 best[day] = (position, is_working_day, reason)
         return {day: (is_working_day, reason) for day, (_position, is_working_day, reason) in best.items()}
 
-    return WorkingCalendar(periods=periods, forwarding_cutoff=cutoff, load_exceptions=load)
+    def load_shared(first: datetime.date, last: datetime.date) -> Overrides:
+        key = f"{shared}:{first.isoformat()}:{last.isoformat()}"
+        overrides = cache.get(key)
+        if overrides is None:
+            overrides = load(first, last)
+            cache.set(key, overrides, SHARED_SECONDS)
+        return overrides
+
+    return WorkingCalendar(periods=periods, forwarding_cutoff=cutoff, load_exceptions=load_shared if shared else load)

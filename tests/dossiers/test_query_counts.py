@@ -55,14 +55,36 @@ def test_dossier_detail_query_count_does_not_grow(client_for, clerk, officer, or
     starts = itertools.count(0, 100)
     client = client_for(clerk)
     url = reverse("workflow:dossier", args=[dossier.code])
-    assert_queries_do_not_grow(
+    client.get(url)  # the calendars and the version's methods, fees and components are then in the shared cache
+    queries = assert_queries_do_not_grow(
         make_rows=lambda n: add_dossier_rows(dossier, n, next(starts), clerk=clerk, officer=officer, org=org),
         fetch=lambda: client.get(url),
     )
+    # 13 on the load test's dossier (22 before the calendars and the version's methods, fees and
+    # components came from the shared cache, the component and loose files from one query, and
+    # one query asked whether there is an apology, consultation or pause).
+    assert queries <= 18, queries
     body = client.get(url).content.decode()
     for label in ("Giấy tờ số", "ban-quet-", "tai-lieu-khac-", "Sự kiện số", "Bước tại Sở", "Tạm dừng số",
                   "Xin ý kiến số"):
         assert body.count(label) == 12, label
+
+
+def test_dossier_page_without_apology_consultation_or_pause_asks_once_for_the_three(client_for, clerk, org, dossier,
+                                                                                      django_assert_max_num_queries):
+    """Most dossiers have no apology, consultation or pause: one query finds that out instead
+    of one query for each."""
+    client = client_for(clerk)
+    url = reverse("workflow:dossier", args=[dossier.code])
+    client.get(url)
+    with django_assert_max_num_queries(16) as captured:
+        assert client.get(url).status_code == 200
+    read = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in read if sql.startswith(('SELECT "workflow_apology"', 'SELECT "workflow_pause"',
+                                                        'SELECT "workflow_consultation"'))]
+    PauseFactory(dossier=dossier, requested_by=clerk, reason="Tạm dừng để thử")
+    body = client.get(url).content.decode()
+    assert "Tạm dừng để thử" in body
 
 
 def test_public_tracking_timeline_query_count_does_not_grow(client, clerk, officer, org, dossier):

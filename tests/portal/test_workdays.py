@@ -474,3 +474,40 @@ def test_one_request_builds_each_units_calendar_once_and_a_saved_exception_is_se
     finally:
         unit_calendars.end_request_calendars()
     assert calendar_for(org.c1) is not first
+
+
+def test_next_request_reads_the_calendar_from_the_shared_cache_until_a_change(org, saturday_morning_schedule):
+    """Between requests (and nodes) a calendar's data is kept in the shared cache: the next
+    request builds the same calendar without a query. Saving or deleting an exception, an
+    office period, a schedule or a unit is seen by the next request."""
+    saturday = D(2026, 12, 12)
+    holiday = D(2026, 12, 10)
+
+    def in_a_request(func):
+        unit_calendars.begin_request_calendars()
+        try:
+            return func()
+        finally:
+            unit_calendars.end_request_calendars()
+
+    def working(day):
+        return in_a_request(lambda: calendar_for(org.c1).is_working_day(day))
+
+    assert working(holiday) and not working(saturday)
+    queries, answer, _sql = count_queries(working, holiday)
+    assert queries == 0 and answer
+
+    exception = CalendarException.objects.create(date=holiday, is_working_day=False, reason="Bầu cử", unit=org.d1)
+    assert not working(holiday)
+    assert count_queries(working, holiday)[0] == 0
+    exception.delete()
+    assert working(holiday)
+
+    org.c1.schedule = saturday_morning_schedule  # a unit saved with another schedule
+    org.c1.save()
+    assert working(saturday)
+    WorkPeriod.objects.filter(schedule=saturday_morning_schedule, weekday=5).delete()  # signals per row
+    assert not working(saturday)
+
+    # Outside a request nothing is read from the shared cache.
+    assert count_queries(lambda: calendar_for(org.c1).is_working_day(holiday))[0] > 0

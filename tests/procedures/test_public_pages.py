@@ -170,3 +170,38 @@ def test_a_procedure_at_several_levels_is_found_under_each(client, org):
     assert listed("province") == []
     page = client.get("/procedures/1.001194/").content.decode()
     assert "Cấp xã, Cấp huyện" in page
+
+
+def test_a_versions_parts_come_from_the_shared_cache_until_they_change(org, django_assert_num_queries):
+    """Dossier pages read a version's methods, fees and components through
+    prefetch_version_parts: from the shared cache after the first time, fresh again once one
+    is saved or deleted (or an import applies, which moves the same generation)."""
+    from procedures import catalogue_cache
+    from procedures.models import Fee, ProcedureMethod, ProcedureVersion
+
+    version = published_version(name="Cấp bản sao trích lục")
+    Fee.objects.filter(version=version).delete()
+    Fee.objects.create(version=version, order=1, name="Lệ phí", amount=8000)
+    expected = sorted(ProcedureMethod.objects.filter(version=version).values_list("pk", flat=True))
+    components = list(ComponentRequirement.objects.filter(version=version).values_list("name", flat=True))
+    assert expected and components
+
+    def read():
+        fresh = ProcedureVersion.objects.get(pk=version.pk)
+        catalogue_cache.prefetch_version_parts(fresh)
+        return fresh
+
+    read()
+    with django_assert_num_queries(1):  # the version itself; its parts from the cache
+        fresh = read()
+        assert sorted(m.pk for m in fresh.methods.all()) == expected
+        assert [c.name for c in fresh.components.all()] == components
+        assert [f.amount for f in fresh.fees.all()] == [8000]
+        assert all(f.version is fresh for f in fresh.fees.all())
+    Fee.objects.filter(version=version).get().delete()
+    Fee.objects.create(version=version, order=1, name="Lệ phí", amount=10000)
+    assert [f.amount for f in read().fees.all()] == [10000]
+    ProcedureMethod.objects.filter(version=version).delete()
+    assert list(read().methods.all()) == []
+    ComponentRequirement.objects.filter(version=version, name=components[0]).delete()
+    assert [c.name for c in read().components.all()] == components[1:]

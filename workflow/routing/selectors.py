@@ -4,14 +4,15 @@ import base64
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from dossiers.models import Dossier
 from portal.models import Membership, Role
 from portal.permissions import units_for_role
 from workflow import policies
 from workflow.deadlines import windows
-from workflow.models import Apology, Consultation, Handoff
+from workflow.models import Apology, Consultation, Handoff, Pause
 
 PAGE_SIZE = 25
 # What a row of the inbox shows (workflow/inbox.html): 4 tables of 100 columns were most of
@@ -102,7 +103,22 @@ def unit_officers(unit):
 
 
 def route_of(dossier):
-    return list(dossier.handoffs.select_related("unit", "assignee", "handed_by", "received_by").order_by("order"))
+    """The hand-offs of the dossier page's panel, which shows the assignee's name and decides
+    with each step's unit (workflow.policies); the other people of a step are not shown."""
+    return list(dossier.handoffs.select_related("unit", "assignee").order_by("order"))
+
+
+def panel_rows(dossier):
+    """(apology, consultations, pauses) of the dossier page's panel. Most dossiers have none of
+    them: one query asks which exist, and only those are read."""
+    has = (Dossier.objects.filter(pk=dossier.pk)
+           .annotate(apology=Exists(Apology.objects.filter(dossier=OuterRef("pk"))),
+                     consulted=Exists(Consultation.objects.filter(dossier=OuterRef("pk"))),
+                     paused=Exists(Pause.objects.filter(dossier=OuterRef("pk"))))
+           .values_list("apology", "consulted", "paused"))
+    apology, consulted, paused = next(iter(has), (False, False, False))
+    return (apology_of(dossier) if apology else None, consultations_of(dossier) if consulted else [],
+            list(dossier.pauses.all()) if paused else [])
 
 
 def consultations_of(dossier):
@@ -110,4 +126,4 @@ def consultations_of(dossier):
 
 
 def apology_of(dossier):
-    return Apology.objects.filter(dossier=dossier).select_related("approved_by", "drafted_by").first()
+    return Apology.objects.filter(dossier=dossier).first()

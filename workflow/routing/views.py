@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,9 @@ from portal.audit import audit_subject, audited_read
 from portal.models import ReadAccess, Role, Unit, User
 from portal.pdf import pdf_response
 from portal.permissions import role_required
+from portal.prefetched import set_prefetched
 from portal.selectors import current_unit
+from procedures import catalogue_cache
 from workflow import policies
 from workflow.models import Apology, Consultation, Handoff
 from workflow.routing import selectors, services
@@ -34,11 +35,23 @@ def _dossier_or_404(request, code):
         raise Http404 from None
 
 
+def _components_and_files(dossier):
+    """The dossier's components, each with its files as `component.files.all` (prefetched), and
+    the files of no component: one query for the files instead of two. The files' own ordering
+    (component order, upload time) is kept within each list."""
+    files = list(dossier.files.all())
+    components = list(dossier.components.all())
+    for component in components:
+        set_prefetched(component, "files", [f for f in files if f.component_id == component.pk])
+    return components, [f for f in files if f.component_id is None]
+
+
 def detail_context(request, dossier):
+    components, loose_files = _components_and_files(dossier)
     return {
         "dossier": dossier,
-        "components": dossier.components.prefetch_related("files"),
-        "loose_files": dossier.files.filter(component__isnull=True),
+        "components": components,
+        "loose_files": loose_files,
         "events": dossier.events.select_related("actor", "unit"),
         "due_explanation": due_explanation(dossier),
         "declarations": [{"declaration": d, "sections": declaration_lines(d)}
@@ -58,8 +71,8 @@ def dossier_detail(request, code):
         if Dossier.objects.filter(code=code, citizen=request.user).exists():
             return redirect("citizens:dossier", code=code)
         raise
-    # Read by the due date's explanation and by the fee panel: once.
-    prefetch_related_objects([dossier.procedure_version], "methods", "fees")
+    # Read by the due date's explanation and by the fee panel: once, from the shared cache.
+    catalogue_cache.prefetch_version_parts(dossier.procedure_version)
     audit_subject(request, dossier=dossier)
     return render(request, "dossiers/detail.html", detail_context(request, dossier))
 

@@ -20,8 +20,7 @@ def workflow_panel(context, dossier):
     user = context["request"].user
     route = selectors.route_of(dossier)
     active = policies.active_step(dossier, route)
-    apology = selectors.apology_of(dossier)
-    consultations = selectors.consultations_of(dossier)
+    apology, consultations, pauses = selectors.panel_rows(dossier)
 
     def may(action, **objects):
         return policies.may(user, action, dossier, route=route, **objects)
@@ -45,7 +44,7 @@ def workflow_panel(context, dossier):
         "request": context["request"], "csrf_token": context.get("csrf_token"), "dossier": dossier,
         "route": route, "active": active, "can": can, "any_action": any(can.values()) or bool(answerable),
         "apology": apology, "consultations": consultations, "answerable": answerable,
-        "pauses": list(dossier.pauses.select_related("requested_by", "resumed_by")),
+        "pauses": pauses,
         "components": list(dossier.procedure_version.components.all())
         if can["supplement"] or can["online_check"] else [],
         "consult_units": list(Unit.objects.active().exclude(pk=active.unit_id).order_by("path"))
