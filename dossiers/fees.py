@@ -10,6 +10,7 @@ cash receipt and the clerk's warnings before returning a result all read the tot
 
 from dataclasses import dataclass
 
+from portal.prefetched import set_prefetched
 from procedures.models import ProcedureMethod
 
 from .models import Channel
@@ -62,9 +63,19 @@ def amount_for(version, *, channel=Channel.ONLINE, requested=()):
     return sum(line.amount for line in fee_lines(version, channel=channel, requested=requested))
 
 
+def dossier_requested(dossier):
+    """(fee, quantity) of the optional fees asked for on `dossier`: read once per dossier object,
+    and not at all when its procedure has no optional fee (most have none)."""
+    if not optional_fees(dossier.procedure_version):
+        return []
+    cached = getattr(dossier, "_prefetched_objects_cache", {}).get("requested_fees")
+    rows = list(cached) if cached is not None else set_prefetched(
+        dossier, "requested_fees", dossier.requested_fees.select_related("fee"))
+    return [(item.fee, item.quantity) for item in rows]
+
+
 def dossier_fee_lines(dossier):
-    requested = [(item.fee, item.quantity) for item in dossier.requested_fees.select_related("fee")]
-    return fee_lines(dossier.procedure_version, channel=dossier.channel, requested=requested)
+    return fee_lines(dossier.procedure_version, channel=dossier.channel, requested=dossier_requested(dossier))
 
 
 def amount_due(dossier):
