@@ -299,11 +299,13 @@ def draft_start(*, citizen, version):
 
 
 @transaction.atomic
-def draft_save(*, draft, step, data, unit=None, next_step=None):
-    """Save one step's answers (the draft survives a dropped connection)."""
+def draft_save(*, draft, step, data, unit=None, next_step=None, more=None):
+    """Save one step's answers (the draft survives a dropped connection); `more` holds other
+    steps' answers asked on the same screen ({"delivery": …} beside the applicant's)."""
     draft = _lock_draft(draft)
     _require_open(draft)
-    draft.data = {**draft.data, step: data, f"{step}_done": True}
+    answers = {step: data, **(more or {})}
+    draft.data = {**draft.data, **answers, **{f"{name}_done": True for name in answers}}
     fields = ["data", "step", "updated_at"]
     if unit is not None:
         draft.unit = unit

@@ -231,7 +231,9 @@ def assisted_account(request):
 # --- online submission wizard --------------------------------------------------------------------
 
 
-STEPS = [OnlineDraft.Step.APPLICANT, OnlineDraft.Step.COMPONENTS, OnlineDraft.Step.DELIVERY, OnlineDraft.Step.REVIEW]
+# Who applies and how the result is delivered share the first screen (issue 20: one screen fewer
+# for a first-time citizen); OnlineDraft.Step.DELIVERY stays for drafts saved on that step before.
+STEPS = [OnlineDraft.Step.APPLICANT, OnlineDraft.Step.COMPONENTS, OnlineDraft.Step.REVIEW]
 
 
 def _delivery_choices(version):
@@ -257,8 +259,8 @@ def _steps(draft):
 
 
 def _step_labels(draft):
-    labels = {OnlineDraft.Step.APPLICANT: _("Người nộp"), OnlineDraft.Step.COMPONENTS: _("Giấy tờ"),
-              OnlineDraft.Step.DELIVERY: _("Nhận kết quả"), OnlineDraft.Step.REVIEW: _("Xem lại, nộp")}
+    labels = {OnlineDraft.Step.APPLICANT: _("Người nộp, nhận kết quả"), OnlineDraft.Step.COMPONENTS: _("Giấy tờ"),
+              OnlineDraft.Step.REVIEW: _("Xem lại, nộp")}
     for slug, _requirement, section in eforms.form_steps(draft.version):
         labels[slug] = eform_text(section["title"])
     return [(slug, labels[slug]) for slug in _steps(draft)]
@@ -276,6 +278,9 @@ def draft_step(request, pk, step):
     draft = selectors.my_draft(user=request.user, pk=pk)
     if draft.state == OnlineDraft.State.SUBMITTED and draft.dossier_id:
         return redirect("citizens:dossier", code=draft.dossier.code)
+    if draft.state == OnlineDraft.State.OPEN and step == OnlineDraft.Step.DELIVERY:
+        # The delivery questions moved to the first screen; links and drafts of before land there.
+        return redirect("citizens:draft_step", pk=draft.pk, step=OnlineDraft.Step.APPLICANT)
     if draft.state != OnlineDraft.State.OPEN or step not in _steps(draft):
         raise Http404
     if step.startswith("form-"):
@@ -283,7 +288,6 @@ def draft_step(request, pk, step):
     return {
         OnlineDraft.Step.APPLICANT: _step_applicant,
         OnlineDraft.Step.COMPONENTS: _step_components,
-        OnlineDraft.Step.DELIVERY: _step_delivery,
         OnlineDraft.Step.REVIEW: _step_review,
     }[step](request, draft)
 
@@ -294,6 +298,8 @@ def _next(draft, step):
 
 
 def _step_applicant(request, draft):
+    """Who applies, where the dossier is filed and how the result comes back: two forms, one
+    screen, both saved or neither (what was typed stays on the page when one has an error)."""
     step = OnlineDraft.Step.APPLICANT
     units = selectors.receiving_units_for(draft.version)
     initial = dict(draft.data.get("applicant") or {})
@@ -302,12 +308,20 @@ def _step_applicant(request, draft):
     elif len(units) == 1:
         initial["unit"] = str(units[0].pk)
     form = ApplicantForm(request.POST or None, initial=initial, units=units)
-    if request.method == "POST" and form.is_valid():
+    choices = _delivery_choices(draft.version)
+    delivery_form = DeliveryForm(request.POST or None, initial=draft.data.get("delivery") or {"delivery": choices[0][0]},
+                                 choices=choices, optional_fees=fees.optional_fees(draft.version))
+    if request.method == "POST" and all([form.is_valid(), delivery_form.is_valid()]):
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
-        data = form.as_draft()
-        draft = services.draft_save(draft=draft, step="applicant", data=data, unit=unit, next_step=_next(draft, step))
+        delivery = {"delivery": delivery_form.cleaned_data["delivery"],
+                    **{f"fee_{pk}": quantity for pk, quantity in delivery_form.requested_quantities().items()}}
+        draft = services.draft_save(draft=draft, step="applicant", data=form.as_draft(), unit=unit,
+                                    more={"delivery": delivery}, next_step=_next(draft, step))
         return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
-    return render(request, "citizens/wizard/applicant.html", _wizard_context(request, draft, step, form=form))
+    return render(request, "citizens/wizard/applicant.html",
+                  _wizard_context(request, draft, step, form=form, delivery_form=delivery_form,
+                                  amount=fees.amount_for(draft.version)),
+                  status=400 if request.method == "POST" else 200)
 
 
 def _step_components(request, draft):
@@ -355,22 +369,6 @@ def _step_components(request, draft):
                   _wizard_context(request, draft, step, rows=rows, wallet=wallet, has_missing=bool(missing_ids),
                                   has_invalid=bool(set(errors) - missing_ids)),
                   status=status)
-
-
-def _step_delivery(request, draft):
-    step = OnlineDraft.Step.DELIVERY
-    choices = _delivery_choices(draft.version)
-    initial = draft.data.get("delivery") or {"delivery": choices[0][0]}
-    form = DeliveryForm(request.POST or None, initial=initial, choices=choices,
-                        optional_fees=fees.optional_fees(draft.version))
-    if request.method == "POST" and form.is_valid():
-        data = {"delivery": form.cleaned_data["delivery"], **{f"fee_{pk}": quantity for pk, quantity
-                                                              in form.requested_quantities().items()}}
-        services.draft_save(draft=draft, step="delivery", data=data, next_step=_next(draft, step))
-        return redirect("citizens:draft_step", pk=draft.pk, step=_next(draft, step))
-    return render(request, "citizens/wizard/delivery.html",
-                  _wizard_context(request, draft, step, form=form, amount=fees.amount_for(draft.version)),
-                  status=400 if form.errors else 200)
 
 
 def _step_review(request, draft, form=None, status=200):

@@ -1,16 +1,21 @@
 """Reads of dossiers, always scoped to the requesting user. Views never use Dossier.objects."""
 
 import hashlib
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Lower
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from portal.models import Role
 from portal.permissions import units_visible_to
 from portal.selectors import units_of_user
 from portal.signatures.verification import pdf_verify
+from procedures import catalogue_cache
+from procedures.models import ProcedureVersion
 from procedures.selectors import Unaccent
 from procedures.text import nfc, query_words
 
@@ -111,3 +116,35 @@ def result_check(data: bytes):
     if stored is None or not check.signed_by_portal:
         return check, "", ""
     return check, stored.dossier.code, stored.dossier.procedure_version.name
+
+
+MOST_REQUESTED_DAYS = 90
+MOST_REQUESTED_TIMEOUT = 3600
+
+
+def most_requested_procedures(*, limit=6):
+    """The public home page's shortcuts (issue 20: a first-time citizen reaches the procedure
+    page in one tap): the procedures in force with the most dossiers received in the last 90
+    days, then those that can be filed online, as (national_code, name, online_level). Public
+    data only, kept an hour under the catalogue's generation and the day."""
+    key = f"dossiers:most-requested:{catalogue_cache.generation()}:{timezone.localdate().isoformat()}:{limit}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    since = timezone.now() - timedelta(days=MOST_REQUESTED_DAYS)
+    counts = dict(Dossier.objects.filter(received_at__gte=since).values_list("procedure")
+                  .annotate(n=Count("id")).order_by("-n")[:limit * 3])
+    in_force = (ProcedureVersion.objects.in_force().select_related("procedure")
+                .only("name", "online_level", "procedure__national_code"))
+    requested = sorted(in_force.filter(procedure__in=list(counts)),
+                       key=lambda v: (-counts[v.procedure_id], -v.online_level, v.name))
+    online = in_force.filter(online_level__gte=3).exclude(procedure__in=list(counts)).order_by(
+        "-online_level", "procedure__name")[:limit]
+    found, seen = [], set()
+    for version in [*requested, *online]:
+        if version.procedure_id not in seen:
+            seen.add(version.procedure_id)
+            found.append((version.procedure.national_code, version.name, version.online_level))
+    found = found[:limit]
+    cache.set(key, found, MOST_REQUESTED_TIMEOUT)
+    return found

@@ -11,12 +11,19 @@ from django.utils.translation import gettext as _
 from portal import money
 from procedures.models import TimeUnit
 
+from .. import selectors
 from ..models import Status
 
 register = template.Library()
 
 
 register.filter("vnd", money.vnd)
+
+
+@register.simple_tag
+def most_requested_procedures(limit=6):
+    """The home page's shortcuts to the procedures most filed (dossiers.selectors, cached)."""
+    return selectors.most_requested_procedures(limit=limit)
 
 
 @register.filter

@@ -37,7 +37,8 @@ def _start(client, citizen, version, org):
     draft = services.draft_start(citizen=citizen, version=version)
     applicant = services.applicant_initial(citizen)
     applicant["applicant_address"] = "Thôn Đông, xã Mỹ Hà"
-    services.draft_save(draft=draft, step="applicant", data=applicant, unit=org.c1, next_step="form-1")
+    services.draft_save(draft=draft, step="applicant", data=applicant, unit=org.c1, next_step="form-1",
+                        more={"delivery": {"delivery": "online"}})
     return draft
 
 
@@ -82,8 +83,7 @@ def test_online_birth_registration_with_eform_needs_no_declaration_upload(client
     birth_certificate = version.components.get(name="Giấy chứng sinh")
     response = client.post(f"/my/drafts/{draft.pk}/components/",
                            {"action": "next", f"files-{birth_certificate.pk}": png()})
-    assert response.status_code == 302 and response.url.endswith("/delivery/")
-    client.post(f"/my/drafts/{draft.pk}/delivery/", {"delivery": "online"})
+    assert response.status_code == 302 and response.url.endswith("/review/")
     review = client.get(f"/my/drafts/{draft.pk}/review/")
     assert "NGUYỄN AN NHIÊN" in review.text and "Xem bản in tờ khai" in review.text
     requirement = version.components.get(name="Tờ khai đăng ký khai sinh")
@@ -122,7 +122,6 @@ def test_second_declaration_is_prefilled_from_the_previous_one(client_for, citiz
     client.post(f"/my/drafts/{draft.pk}/form-2/", PARENTS)
     birth_certificate = version.components.get(name="Giấy chứng sinh")
     client.post(f"/my/drafts/{draft.pk}/components/", {"action": "next", f"files-{birth_certificate.pk}": png()})
-    client.post(f"/my/drafts/{draft.pk}/delivery/", {"delivery": "online"})
     client.post(f"/my/drafts/{draft.pk}/submit/", {"declaration": "on"})
     assert Declaration.objects.count() == 1
     second = services.draft_start(citizen=citizen, version=version)

@@ -17,7 +17,7 @@ from .conftest import fake_pdf, pdf, png, submitted
 def _applicant(client, draft, **changes):
     data = {"applicant_name": "Nguyễn Văn An", "applicant_personal_id": "001090012345",
             "applicant_phone": "0912345678", "applicant_email": "an@example.vn",
-            "applicant_address": "Thôn 1, xã Mỹ Hà", "unit": str(draft.unit_id or "")}
+            "applicant_address": "Thôn 1, xã Mỹ Hà", "unit": str(draft.unit_id or ""), "delivery": "online"}
     data.update(changes)
     return client.post(reverse("citizens:draft_step", args=[draft.pk, "applicant"]), data)
 
@@ -33,9 +33,7 @@ def test_the_wizard_from_the_procedure_page_to_a_submitted_dossier(client_for, c
     assert response.url.endswith("/components/")
     first, second = version.components.all()
     response = client.post(response.url, {f"files-{first.pk}": pdf(), f"files-{second.pk}": png(), "action": "next"})
-    assert response.status_code == 302 and response.url.endswith("/delivery/")
-    response = client.post(response.url, {"delivery": "online"})
-    assert response.url.endswith("/review/")
+    assert response.status_code == 302 and response.url.endswith("/review/")
     review = client.get(response.url).content.decode()
     assert "to-khai.pdf" in review and "giay-chung-sinh.png" in review
     response = client.post(reverse("citizens:draft_submit", args=[draft.pk]), {"declaration": "on"})
@@ -54,11 +52,31 @@ def test_the_wizard_from_the_procedure_page_to_a_submitted_dossier(client_for, c
 def test_missing_applicant_fields_and_a_wrong_id_number_keep_what_was_typed(client_for, citizen, version, org):
     client = client_for(citizen)
     draft = services.draft_start(citizen=citizen, version=version)
-    response = _applicant(client, draft, applicant_personal_id="0010900", applicant_address="", unit=str(org.c1.pk))
+    response = _applicant(client, draft, applicant_personal_id="0010900", applicant_address="", unit=str(org.c1.pk),
+                          delivery="post")
     content = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "12 chữ số" in content and "Vui lòng nhập địa chỉ" in content
     assert 'value="0010900"' in content and 'value="an@example.vn"' in content
+    assert response.context["delivery_form"]["delivery"].value() == "post"  # the other half of the screen too
+    draft.refresh_from_db()
+    assert "applicant_done" not in draft.data and "delivery" not in draft.data  # both saved or neither
+
+
+def test_who_applies_and_how_the_result_comes_back_share_the_first_screen(client_for, citizen, version, org):
+    """Issue 20: one screen fewer; a link or draft of the old delivery step lands on it."""
+    client = client_for(citizen)
+    draft = services.draft_start(citizen=citizen, version=version)
+    response = _applicant(client, draft, delivery="", unit=str(org.c1.pk))
+    assert response.status_code == 400 and "Vui lòng chọn cách nhận kết quả." in response.content.decode()
+    response = _applicant(client, draft, delivery="post", unit=str(org.c1.pk))
+    assert response.status_code == 302 and response.url.endswith("/components/")
+    draft.refresh_from_db()
+    assert draft.data["delivery"] == {"delivery": "post"} and draft.data["applicant"]["applicant_address"]
+    old = reverse("citizens:draft_step", args=[draft.pk, "delivery"])
+    assert client.get(old).url == reverse("citizens:draft_step", args=[draft.pk, "applicant"])
+    again = client.get(reverse("citizens:draft_step", args=[draft.pk, "applicant"]))
+    assert again.context["delivery_form"]["delivery"].value() == "post"  # what was chosen, shown again
 
 
 def test_a_bad_file_is_refused_by_content_and_the_good_one_is_kept(client_for, citizen, version, org, settings):
@@ -192,8 +210,9 @@ def test_level_3_offers_only_counter_delivery(client_for, citizen, version):
     ProcedureVersion.objects.filter(pk=version.pk).update(online_level=3)
     draft = services.draft_start(citizen=citizen, version=version)
     client = client_for(citizen)
-    response = client.post(reverse("citizens:draft_step", args=[draft.pk, "delivery"]), {"delivery": "online"})
+    response = _applicant(client, draft, delivery="online")
     assert response.status_code == 400 and "Nhận tại bộ phận một cửa" in response.content.decode()
+    assert response.context["delivery_form"].errors["delivery"]
 
 
 @override_settings(UPLOAD_MAX_BYTES=20 * 1024 * 1024)
@@ -266,4 +285,4 @@ def test_a_component_only_shown_needs_no_upload(client_for, citizen, version):
     page = client.get(url).content.decode()
     assert 'data-testid="presented-only"' in page and f'name="files-{second.pk}"' not in page
     response = client.post(url, {f"files-{first.pk}": pdf(), "action": "next"})
-    assert response.status_code == 302 and response.url.endswith("/delivery/")
+    assert response.status_code == 302 and response.url.endswith("/review/")

@@ -35,15 +35,18 @@ def free_birth(org):
     return version, copy
 
 
-def _draft_at_delivery(citizen, version, org):
+def _draft_with_files(citizen, version, org):
     draft = citizen_services.draft_start(citizen=citizen, version=version)
-    applicant = citizen_services.applicant_initial(citizen)
-    applicant["applicant_address"] = "Thôn 1, xã Mỹ Hà"
-    citizen_services.draft_save(draft=draft, step="applicant", data=applicant, unit=org.c1)
     for requirement in version.components.all():
         citizen_services.draft_file_add(draft=draft, requirement=requirement, upload=pdf())
-    citizen_services.draft_save(draft=draft, step="components", data=True, next_step="delivery")
+    citizen_services.draft_save(draft=draft, step="components", data=True)
     return draft
+
+
+def _first_screen(citizen, org, **delivery):
+    """What the wizard's first screen posts: who applies, where, and how the result comes back."""
+    applicant = {key: value or "" for key, value in citizen_services.applicant_initial(citizen).items()}
+    return {**applicant, "applicant_address": "Thôn 1, xã Mỹ Hà", "unit": str(org.c1.pk), **delivery}
 
 
 def test_an_optional_fee_is_not_due_unless_asked(citizen, org, free_birth):
@@ -67,21 +70,22 @@ def test_a_free_procedure_shows_no_payment_and_no_pay_button(client_for, citizen
 
 def test_the_wizard_asks_for_copies_and_charges_only_what_was_asked(client_for, citizen, org, free_birth):
     version, copy = free_birth
-    draft = _draft_at_delivery(citizen, version, org)
+    draft = _draft_with_files(citizen, version, org)
     client = client_for(citizen)
-    url = reverse("citizens:draft_step", args=[draft.pk, "delivery"])
+    url = reverse("citizens:draft_step", args=[draft.pk, "applicant"])
     page = client.get(url).content.decode()
     assert f'name="fee_{copy.pk}"' in page and "số bản yêu cầu" in page and "8.000 đồng/bản" in page
-    assert client.get(url).context["form"][f"fee_{copy.pk}"].value() == 0
+    assert client.get(url).context["delivery_form"][f"fee_{copy.pk}"].value() == 0
 
-    # Bad quantities are refused beside the field; the delivery choice typed stays.
+    # Bad quantities are refused beside the field; the delivery choice and the address typed stay.
     for bad, message in (("-1", "Số bản không được âm."), ("abc", "Nhập số bản là một số nguyên."),
                          ("21", "Nhiều nhất 20 bản.")):
-        response = client.post(url, {"delivery": "post", f"fee_{copy.pk}": bad})
+        response = client.post(url, _first_screen(citizen, org, delivery="post", **{f"fee_{copy.pk}": bad}))
         assert response.status_code == 400 and message in response.content.decode()
-        assert response.context["form"]["delivery"].value() == "post"
+        assert response.context["delivery_form"]["delivery"].value() == "post"
+        assert response.context["form"]["applicant_address"].value() == "Thôn 1, xã Mỹ Hà"
 
-    response = client.post(url, {"delivery": "online", f"fee_{copy.pk}": "2"})
+    response = client.post(url, _first_screen(citizen, org, delivery="online", **{f"fee_{copy.pk}": "2"}))
     assert response.status_code == 302
     review = client.get(reverse("citizens:draft_step", args=[draft.pk, "review"])).content.decode()
     assert "× 2" in review and "16.000" in review
@@ -96,10 +100,10 @@ def test_the_wizard_asks_for_copies_and_charges_only_what_was_asked(client_for, 
 
 def test_without_copies_the_review_says_free(client_for, citizen, org, free_birth):
     version, copy = free_birth
-    draft = _draft_at_delivery(citizen, version, org)
+    draft = _draft_with_files(citizen, version, org)
     client = client_for(citizen)
-    client.post(reverse("citizens:draft_step", args=[draft.pk, "delivery"]), {"delivery": "online",
-                                                                               f"fee_{copy.pk}": "0"})
+    client.post(reverse("citizens:draft_step", args=[draft.pk, "applicant"]),
+                _first_screen(citizen, org, delivery="online", **{f"fee_{copy.pk}": "0"}))
     review = client.get(reverse("citizens:draft_step", args=[draft.pk, "review"])).content.decode()
     fees_cell = review[review.index('data-testid="fees"'):][:200]
     assert "Không thu" in fees_cell and "8.000" not in fees_cell

@@ -65,7 +65,11 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     journey = Journey(page)
     act = journey.act
 
-    page.goto(f"/procedures/{version.procedure.national_code}/")
+    page.goto("/")                                                           # the home page, first screen
+    screenshot(page, "eform-phone-home")
+    shortcut = page.get_by_test_id("popular-procedures").get_by_role("link", name=version.name)
+    assert shortcut.bounding_box()["y"] + shortcut.bounding_box()["height"] <= 844 * 2  # within two swipes
+    act(shortcut, "click")                                                    # -> the procedure page
     assert page.get_by_test_id("eform-online").first.inner_text().startswith("Tờ khai điện tử")
     button = page.get_by_test_id("submit-online").bounding_box()
     assert button["y"] + button["height"] <= 844  # on the first phone screen, no scrolling
@@ -83,6 +87,10 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     act(page.get_by_test_id("signup-login"), "click")                         # -> wizard: applicant
     assert page.get_by_label("Họ và tên người nộp").input_value() == "Trần Thị Mai"
     act(page.get_by_label("Địa chỉ"), "fill", "Thôn Đông, xã Mỹ Hà")
+    act(page.get_by_label("Nhận trực tuyến"), "check")                      # how the result comes back
+    copies = page.get_by_label("Phí cấp bản sao trích lục khai sinh (nếu yêu cầu) — số bản yêu cầu")
+    assert copies.input_value() == "0"  # asked, never charged by default (issue 20)
+    screenshot(page, "eform-phone-applicant-and-delivery")
     act(page.get_by_test_id("next"), "click")                                 # -> section 1: the child
     screenshot(page, "eform-phone-section-child")
     assert page.get_by_test_id("section-title").inner_text() == "Người được khai sinh", page.url
@@ -120,10 +128,6 @@ def test_first_time_citizen_files_a_birth_registration_on_a_phone_in_ten_screens
     certificate = tmp_path / "giay-chung-sinh.png"
     certificate.write_bytes(PNG)
     act(page.locator("input[type=file]"), "set_input_files", str(certificate))
-    act(page.get_by_test_id("next"), "click")                                 # -> delivery
-    act(page.get_by_label("Nhận trực tuyến"), "check")
-    copies = page.get_by_label("Phí cấp bản sao trích lục khai sinh (nếu yêu cầu) — số bản yêu cầu")
-    assert copies.input_value() == "0"  # asked, never charged by default (issue 20)
     act(page.get_by_test_id("next"), "click")                                 # -> review
     assert page.get_by_test_id("fees").inner_text().strip() == "Không thu"
     assert page.get_by_test_id("review-declaration").get_by_text("NGUYỄN AN NHIÊN").is_visible()
