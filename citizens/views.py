@@ -309,8 +309,8 @@ def _step_applicant(request, draft):
         initial["unit"] = str(units[0].pk)
     form = ApplicantForm(request.POST or None, initial=initial, units=units)
     choices = _delivery_choices(draft.version)
-    delivery_form = DeliveryForm(request.POST or None, initial=draft.data.get("delivery") or {"delivery": choices[0][0]},
-                                 choices=choices, optional_fees=fees.optional_fees(draft.version))
+    delivery_form = DeliveryForm(request.POST or None, choices=choices, optional_fees=fees.optional_fees(draft.version),
+                                 initial=draft.data.get("delivery") or {"delivery": choices[0][0]})
     if request.method == "POST" and all([form.is_valid(), delivery_form.is_valid()]):
         unit = next(u for u in units if str(u.pk) == form.cleaned_data["unit"])
         delivery = {"delivery": delivery_form.cleaned_data["delivery"],
