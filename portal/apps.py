@@ -17,7 +17,8 @@ class PortalConfig(AppConfig):
         from django.core.signals import request_finished, request_started
         from django.db.models.signals import post_delete, post_save
 
-        from .models import CalendarException, Unit, WorkPeriod, WorkSchedule
+        from .models import CalendarException, Membership, Unit, UnitLevel, User, WorkPeriod, WorkSchedule
+        from .permissions import units_changed, user_changed
         from .workdays.unit_calendars import begin_request_calendars, end_request_calendars, forget_calendars
 
         request_started.connect(begin_request_calendars, dispatch_uid="calendars-begin")
@@ -26,6 +27,11 @@ class PortalConfig(AppConfig):
             post_save.connect(forget_calendars, sender=model, dispatch_uid=f"calendars-{model.__name__}-save")
             post_delete.connect(forget_calendars, sender=model,
                                 dispatch_uid=f"calendars-{model.__name__}-delete")
+        # The memberships kept between requests (portal/permissions.py).
+        for model, receiver in ((Membership, user_changed), (User, user_changed), (Unit, units_changed),
+                                (UnitLevel, units_changed)):
+            post_save.connect(receiver, sender=model, dispatch_uid=f"memberships-{model.__name__}-save")
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"memberships-{model.__name__}-delete")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

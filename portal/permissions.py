@@ -9,11 +9,15 @@ Refusals: a missing role is 403; an object outside the user's scope is 404, so t
 and ids of other units are not disclosed.
 """
 
-from functools import wraps
+import uuid
+from functools import partial, wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Membership, Role, Unit
 
@@ -22,20 +26,71 @@ SUBTREE_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.EDITOR, Role.AUDIT
 STAFF_ROLES = frozenset(Role.values)
 
 
+# Every signed-in page reads the user's memberships (menus, scopes, the second sign-in step):
+# kept on the user object for the request and, between requests, in the shared cache (Redis:
+# every process and node) under the day (validity dates) and a generation. Saving or deleting a
+# membership or a user forgets that user's entry; saving or deleting a unit or a unit level
+# replaces the generation (portal.apps). Both happen at once and again after the transaction
+# commits, so that no request caches what a rolled-back or not yet committed change left. A
+# bulk write that sends no signal is seen after SHARED_SECONDS at the latest.
+SHARED_SECONDS = 600
+GENERATION_KEY = "portal:memberships:generation"
+
+
 def memberships_of(user):
-    """Active memberships of `user`, cached on the user object for the request."""
+    """Active memberships of `user`, cached on the user object for the request and shared
+    between requests (above)."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_portal_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.active().filter(user=user).select_related("unit", "unit__level"))
+        key = _shared_key(user.pk)
+        cached = cache.get(key)
+        if cached is None:
+            # From the primary even inside a replica_view: a lagging replica must not be kept.
+            cached = list(Membership.objects.using(DEFAULT_DB_ALIAS).active().filter(user=user)
+                          .select_related("unit", "unit__level"))
+            cache.set(key, cached, SHARED_SECONDS)
         user._portal_memberships = cached
     return cached
 
 
 def forget_memberships(user):
-    """Drop the per-request cache after memberships changed."""
+    """Drop the per-request and the shared cache after memberships changed."""
     user.__dict__.pop("_portal_memberships", None)
+    _forget_shared(user.pk)
+
+
+def _generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def _shared_key(user_pk):
+    return f"portal:memberships:{_generation()}:{timezone.localdate().isoformat()}:{user_pk}"
+
+
+def _forget_shared(user_pk):
+    forget = partial(cache.delete, _shared_key(user_pk))
+    forget()
+    transaction.on_commit(forget)
+
+
+def user_changed(sender, instance, **_signal_kwargs):
+    """post_save/post_delete of a membership or a user (is_active, is_superuser…)."""
+    _forget_shared(instance.user_id if sender is Membership else instance.pk)
+
+
+def units_changed(**_signal_kwargs):
+    """post_save/post_delete of a unit or a unit level: every entry may show it."""
+    def renew():
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def roles_of(user):

@@ -17,8 +17,9 @@ def dossier_payment(context, dossier):
     """For the staff dossier page: the fee payment of `dossier` (online or at the counter) and,
     for clerks of a level-4 procedure with a fee, the link to record a counter payment."""
     request = context.get("request")
-    paid = Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).first()
     due = fees.amount_due(dossier)
+    # Nothing can have been paid for a dossier that owes nothing: no query then.
+    paid = Payment.objects.filter(dossier=dossier, state=Payment.State.PAID).first() if due > 0 else None
     is_clerk = bool(request and policies.entitled(request.user, "payment_record", dossier))
     return {"dossier": dossier, "paid": paid, "due": due, "can_record": is_clerk and due > 0 and paid is None}
 

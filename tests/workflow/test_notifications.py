@@ -248,3 +248,23 @@ def test_supervisors_see_permanent_failures_of_their_units_and_can_retry(
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.sent_at and not row.failed_permanently and len(mail.outbox) == 1
+
+
+@pages
+def test_the_bells_count_kept_between_pages_follows_new_and_read_notifications(org, clerk, citizen, client_for,
+                                                                             django_assert_num_queries):
+    """Issue 22 item 5: the count is kept in the shared cache (one query fewer on every signed-in
+    page) and forgotten when in-app rows are written or marked read."""
+    dossier = receive(clerk, org.c1, citizen=citizen, email="", phone="")
+    assert notifications.unread_count(citizen) == 0
+    with django_assert_num_queries(0):
+        assert notifications.unread_count(citizen) == 0  # kept
+    notifications.outbox_add(notifications.applicant_rows(dossier, kind="result_ready",
+                                                          context=notifications.dossier_context(dossier)))
+    assert notifications.unread_count(citizen) == 1  # forgotten by outbox_add
+    notifications.outbox_add(notifications.applicant_rows(dossier, kind="result_ready",
+                                                          context=notifications.dossier_context(dossier)),
+                             bulk=True)
+    assert notifications.unread_count(citizen) == 2  # the sweep's bulk writes too
+    notifications.mark_read(user=citizen)
+    assert notifications.unread_count(citizen) == 0

@@ -29,6 +29,7 @@ import uuid
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.dispatch import receiver
@@ -284,6 +285,7 @@ def outbox_add(rows, *, bulk=False):
         row.created_at = now
         if row.channel == IN_APP:
             row.sent_at = now
+    forget_unread(row.recipient_id for row in rows if row.channel == IN_APP)
     if bulk:
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         if any(row.channel != IN_APP for row in rows):
@@ -525,8 +527,30 @@ def for_display(rows):
     return rows
 
 
+# The bell's count is on every signed-in page: kept in the shared cache per user, forgotten
+# when in-app rows are written for the user (outbox_add) or marked read (mark_read), at once and
+# again after the transaction commits; UNREAD_SECONDS bounds what any other write leaves.
+UNREAD_SECONDS = 60
+
+
+def _unread_key(user_pk):
+    return f"notifications:unread:{user_pk}"
+
+
+def forget_unread(user_pks):
+    keys = [_unread_key(pk) for pk in set(user_pks) if pk]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(partial(cache.delete_many, keys))
+
+
 def unread_count(user):
-    return inbox_of(user).filter(read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = inbox_of(user).filter(read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
 
 
 def mark_read(*, user, pk=None):
@@ -534,4 +558,6 @@ def mark_read(*, user, pk=None):
     qs = inbox_of(user).filter(read_at__isnull=True)
     if pk is not None:
         qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
+    updated = qs.update(read_at=timezone.now())
+    forget_unread([user.pk])
+    return updated
