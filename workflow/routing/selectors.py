@@ -22,6 +22,10 @@ INBOX_FIELDS = ("unit_id", "state", "action", "due_at", "assignee", "dossier__co
                 "dossier__applicant_name", "dossier__status", "dossier__due_at", "dossier__procedure__name",
                 "assignee__full_name", "assignee__first_name", "assignee__last_name", "assignee__username")
 
+# What the inbox's list of open consultations shows (workflow/inbox.html): the full rows of the
+# dossier, its procedure and the asker cost more to read than the page's own list.
+CONSULTATION_FIELDS = ("unit_id", "question", "due_at", "answered_at", "dossier__code", "dossier__procedure__name")
+
 
 def inbox_units(user):
     """Units whose inbox the user works in (officer or leader there)."""
@@ -95,7 +99,7 @@ def open_consultations(*, unit):
     """The questions other units asked `unit` and it has not answered yet, most urgent first:
     the inbox's second list (a consultation is answered from the dossier's page)."""
     return list(Consultation.objects.filter(unit=unit, answered_at__isnull=True)
-                .select_related("dossier", "dossier__procedure", "requested_by").order_by("due_at", "pk"))
+                .select_related("dossier", "dossier__procedure").only(*CONSULTATION_FIELDS).order_by("due_at", "pk"))
 
 
 def unit_officers(unit):
