@@ -475,7 +475,8 @@ def dossier_detail(request, code):
     refusal_event = None
     if dossier.status in (Status.NOT_ACCEPTED, Status.STOPPED):
         refusal_event = dossier.events.filter(to_status=dossier.status).order_by("-at", "-pk").first()
-    rating = Rating.objects.filter(dossier=dossier).first()
+    # Rated only once returned (the last status): no query for the others.
+    rating = Rating.objects.filter(dossier=dossier).first() if dossier.status == Status.RETURNED else None
     context = {
         "dossier": dossier,
         "next_action": NEXT_ACTION.get(dossier.status, ""),

@@ -35,10 +35,12 @@ def payable_now(dossier):
 
 
 def payment_options(*, dossier, user):
-    payments = list(Payment.objects.filter(dossier=dossier, dossier__citizen=user))
-    paid = next((p for p in payments if p.state == Payment.State.PAID), None)
     lines = fees.dossier_fee_lines(dossier)
-    return {"due": sum(line.amount for line in lines), "lines": lines, "paid": paid, "payments": payments,
+    due = sum(line.amount for line in lines)
+    # A dossier that owes nothing has no payment to list: no query then (most are free).
+    payments = list(Payment.objects.filter(dossier=dossier, dossier__citizen=user)) if due else []
+    paid = next((p for p in payments if p.state == Payment.State.PAID), None)
+    return {"due": due, "lines": lines, "paid": paid, "payments": payments,
             "can_pay": paid is None and payable_now(dossier),
             "online": bool(providers()),
             "timing": dossier.procedure_version.get_fee_payment_display()}
