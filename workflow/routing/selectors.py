@@ -110,7 +110,16 @@ def unit_officers(unit):
 def route_of(dossier):
     """The hand-offs of the dossier page's panel, which shows the assignee's name and decides
     with each step's unit (workflow.policies); the other people of a step are not shown."""
-    return list(dossier.handoffs.select_related("unit", "assignee").order_by("order"))
+    return list(dossier.handoffs.select_related("unit", "assignee").only(*_route_fields()).order_by("order"))
+
+
+def _route_fields():
+    """Every field of a hand-off; of its unit what deciding needs (its id, place in the tree and
+    name: the panel shows the step's own unit_name); of its assignee the name. The full rows
+    of units and people were most of the panel's cost (bench/profile_pages.py)."""
+    return [*(f.attname for f in Handoff._meta.concrete_fields), "unit__name", "unit__code", "unit__path",
+            "unit__level_id", "unit__parent_id", "assignee__full_name", "assignee__first_name",
+            "assignee__last_name", "assignee__username"]
 
 
 def panel_rows(dossier):

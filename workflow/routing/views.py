@@ -46,16 +46,25 @@ def _components_and_files(dossier):
     return components, [f for f in files if f.component_id is None]
 
 
+# What the history of the staff dossier page shows (dossiers/detail.html): not the full rows of
+# every actor and unit.
+EVENT_FIELDS = ("dossier_id", "at", "to_status", "note", "unit__name", "actor__full_name", "actor__first_name",
+                "actor__last_name", "actor__username")
+
+
 def detail_context(request, dossier):
     components, loose_files = _components_and_files(dossier)
     return {
         "dossier": dossier,
         "components": components,
         "loose_files": loose_files,
-        "events": dossier.events.select_related("actor", "unit"),
+        "events": dossier.events.select_related("actor", "unit").only(*EVENT_FIELDS),
         "due_explanation": due_explanation(dossier),
+        # Declarations are made only from a component with an electronic form, fixed once the
+        # version is published: no query for the (many) procedures without one.
         "declarations": [{"declaration": d, "sections": declaration_lines(d)}
-                         for d in dossier.declarations.select_related("file")],
+                         for d in dossier.declarations.select_related("file")]
+        if any(r.has_eform for r in dossier.procedure_version.components.all()) else [],
         "postal_slip": _postal_slip_available(request.user, dossier),
     }
 
