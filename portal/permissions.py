@@ -9,7 +9,6 @@ Refusals: a missing role is 403; an object outside the user's scope is 404, so t
 and ids of other units are not disclosed.
 """
 
-import uuid
 from functools import partial, wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from . import generations
 from .models import Membership, Role, Unit
 
 # Roles whose scope includes the units below their own.
@@ -61,16 +61,8 @@ def forget_memberships(user):
     _forget_shared(user.pk)
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
 def _shared_key(user_pk):
-    return f"portal:memberships:{_generation()}:{timezone.localdate().isoformat()}:{user_pk}"
+    return f"portal:memberships:{generations.current(GENERATION_KEY)}:{timezone.localdate().isoformat()}:{user_pk}"
 
 
 def _forget_shared(user_pk):
@@ -86,9 +78,7 @@ def user_changed(sender, instance, **_signal_kwargs):
 
 def units_changed(**_signal_kwargs):
     """post_save/post_delete of a unit or a unit level: every entry may show it."""
-    def renew():
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
+    renew = partial(generations.renew, GENERATION_KEY)
     renew()
     transaction.on_commit(renew)
 

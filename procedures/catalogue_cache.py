@@ -11,12 +11,12 @@ under the same generation (prefetch_version_parts).
 """
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 
+from portal import generations
 from portal.models import Unit, UnitLevel
 from portal.prefetched import set_prefetched
 from procedures.models import ComponentRequirement, Fee, Field, Procedure, ProcedureMethod, ProcedureVersion
@@ -28,16 +28,12 @@ PARAMS = ("q", "field", "level", "unit", "online_level", "page")
 
 
 def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        value = cache.get(GENERATION_KEY)
-    return value
+    return generations.current(GENERATION_KEY)
 
 
 def catalogue_changed(**_signal_kwargs):
     """Forget every cached catalogue page (a signal receiver, also called after bulk writes)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
 
 
 def content_key(params):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import contextvars
 import datetime
-import uuid
 
 from django.core.cache import cache
 from django.db.models import Q
 
+from portal import generations
 from portal.models import CalendarException, WorkSchedule
 from portal.workdays.calendars import DEFAULT_FORWARDING_CUTOFF, DEFAULT_PERIODS, Overrides, WorkingCalendar
 
@@ -44,15 +44,11 @@ def forget_calendars(**_signal_kwargs):
     memo = _REQUEST_CALENDARS.get()
     if memo:
         memo.clear()
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
 
 
 def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    return generations.current(GENERATION_KEY)
 
 
 def calendar_for(unit=None) -> WorkingCalendar:
