@@ -32,8 +32,11 @@ STAFF_ROLES = frozenset(Role.values)
 # membership or a user forgets that user's entry; saving or deleting a unit or a unit level
 # replaces the generation (portal.apps). Both happen at once and again after the transaction
 # commits, so that no request caches what a rolled-back or not yet committed change left. A
-# bulk write that sends no signal is seen after SHARED_SECONDS at the latest.
-SHARED_SECONDS = 600
+# bulk write that sends no signal, or a request that read the old rows just before a change
+# committed and stored them just after, is seen after SHARED_SECONDS at the latest: a minute,
+# because these rows decide who may act (a clerk opens a page every few seconds, so the cache
+# still saves nearly every query).
+SHARED_SECONDS = 60
 GENERATION_KEY = "portal:memberships:generation"
 
 
